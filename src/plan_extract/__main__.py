@@ -1,0 +1,3 @@
+from plan_extract.cli import main
+
+main()

@@ -1,0 +1,184 @@
+"""The command line: a thin skin over `plan_extract.batch`, `plan_extract.evaluate` and the models.
+
+Exit codes: 0 every input succeeded; 1 one or more inputs could not be processed (each has a
+one-line error on stderr and, in a batch, a record in the report); 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from click_default_group import DefaultGroup
+
+from plan_extract import __version__
+
+EXIT_INPUT = 1
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2023-01-12") from None
+
+
+@click.group(cls=DefaultGroup, default="extract", default_if_no_args=False,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="plan-extract")
+def main() -> None:
+    """Extract the measures of public plans from French press releases, as JSON.
+
+    \b
+    Examples:
+        plan-extract communique.txt
+        plan-extract corpus/ --out results/
+        plan-extract eval corpus/
+        plan-extract schema > schemas/plan-extract.schema.json
+    """
+
+
+@main.command("extract")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
+@click.option("-o", "--out", type=click.Path(path_type=Path),
+              help="Write the JSON here: a file for one input (or with --jsonl), a folder for a batch.")
+@click.option("--document-date", callback=_date, metavar="YYYY-MM-DD",
+              help="Date of the texts, to resolve relative dates; otherwise found in each text.")
+@click.option("--compact", is_flag=True, help="One-line JSON instead of indented JSON.")
+@click.option("--jsonl", is_flag=True, help="Stream one JSON object per line (to stdout or to --out FILE).")
+@click.option("--report", "with_report", is_flag=True,
+              help="With --jsonl: end the stream with a report line ({\"report\": …}).")
+@click.option("--glob", "pattern", default="*.txt", show_default=True, help="Which files of a folder to read.")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=None,
+              help="Worker processes for a batch. [default: all cores]")
+@click.option("--resume", is_flag=True, help="Skip inputs whose output in --out is complete and newer.")
+@click.option("--max-chars", type=click.IntRange(1), default=2_000_000, show_default=True,
+              help="Refuse texts longer than this many characters.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
+@click.option("-v", "--verbose", is_flag=True, help="Print each file as it is done.")
+def extract_command(paths: tuple[Path, ...], out: Path | None, document_date: str | None, compact: bool,
+                    jsonl: bool, with_report: bool, pattern: str, jobs: int | None, resume: bool,
+                    max_chars: int, quiet: bool, verbose: bool) -> None:
+    """Extract plan data from FILE(s) or folder(s); "-" reads standard input.
+
+    \b
+    Examples:
+        plan-extract article.txt
+        plan-extract article.txt --document-date 2023-01-12 -o article.json
+        cat article.txt | plan-extract -
+        plan-extract corpus/ -o results/ --jobs 2
+        plan-extract corpus/ --jsonl --report > all.jsonl
+    """
+    from plan_extract import batch
+
+    single = len(paths) == 1 and (str(paths[0]) == "-" or not paths[0].is_dir()) and not jsonl
+    indent = None if compact or jsonl or not single else 2
+    if with_report and not jsonl:
+        raise click.UsageError("--report goes with --jsonl (a folder batch writes OUTDIR/_report.json).")
+    to_folder = out is not None and not single and not jsonl
+    if resume and not to_folder:
+        raise click.UsageError("--resume needs a batch written to a folder: --out OUTDIR.")
+    if to_folder and out.exists() and not out.is_dir():
+        raise click.UsageError(f"--out {out} is a file; a batch needs a folder.")
+    try:
+        todo = batch.collect(paths, out if to_folder else None, pattern)
+    except batch.InputError as exc:
+        raise click.ClickException(str(exc)) from None
+    report = batch.Report()
+    if resume:
+        kept = [job for job in todo if not batch.up_to_date(job)]
+        report.skipped, todo = len(todo) - len(kept), kept
+    workers = jobs or os.cpu_count() or 1
+
+    if single:
+        outcome = next(batch.run(todo, 1, document_date, max_chars, indent))
+        if outcome.error is not None:
+            click.echo(f"Error: {outcome.error}", err=True)
+            sys.exit(EXIT_INPUT)
+        if out is None:
+            click.echo(outcome.json)
+        else:
+            try:
+                batch.write_atomic(out, outcome.json + "\n")
+            except OSError as exc:
+                raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
+        return
+
+    stream = open(out, "w", encoding="utf-8") if (jsonl and out is not None) else None  # noqa: SIM115
+    sink = stream or sys.stdout
+
+    def on_output(outcome: batch.Outcome) -> None:
+        if outcome.target is not None:
+            batch.write_atomic(Path(outcome.target), outcome.json + "\n")
+        else:
+            sink.write(outcome.json + "\n")
+            sink.flush()
+        if verbose:
+            click.echo(f"ok {outcome.source}", err=True)
+
+    outcomes = _with_errors_to_stderr(batch.run(todo, workers, document_date, max_chars, indent))
+    try:
+        if sys.stderr.isatty() and not quiet and not verbose:
+            with click.progressbar(outcomes, length=len(todo), label="plan-extract", file=sys.stderr,
+                                   show_pos=True, show_eta=True) as bar:
+                batch.consume(bar, on_output, report)
+        else:
+            batch.consume(outcomes, on_output, report)
+        if with_report:
+            sink.write(report.as_json() + "\n")
+        if to_folder:
+            out.mkdir(parents=True, exist_ok=True)
+            batch.write_atomic(out / batch.REPORT_NAME, json.dumps(report.__dict__, indent=2, ensure_ascii=False) + "\n")
+    finally:
+        if stream is not None:
+            stream.close()
+    if not quiet:
+        click.echo(report.summary(), err=True)
+    if report.failed:
+        sys.exit(EXIT_INPUT)
+
+
+def _with_errors_to_stderr(outcomes):  # type: ignore[no-untyped-def]
+    for outcome in outcomes:
+        if outcome.error is not None:
+            click.echo(f"Error: {outcome.error}", err=True)
+        yield outcome
+
+
+@main.command("eval")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON instead of a table.")
+@click.option("--details", is_flag=True, help="Also list every missed and spurious item.")
+def eval_command(folder: Path, as_json: bool, details: bool) -> None:
+    """Score the extractor against the gold files of FOLDER (NAME.txt beside NAME.gold.json).
+
+    \b
+    Example:
+        plan-extract eval corpus/
+    """
+    from plan_extract.evaluate import corpus_pairs, evaluate
+    from plan_extract.gold import GoldError
+
+    if not corpus_pairs(folder):
+        raise click.ClickException(f"{folder}: no NAME.txt with a NAME.gold.json beside it")
+    try:
+        report = evaluate(folder)
+    except GoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.table())
+    if details:
+        click.echo(report.details())
+
+
+@main.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the output (committed as schemas/plan-extract.schema.json)."""
+    from plan_extract.models import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))

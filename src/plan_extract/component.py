@@ -1,0 +1,50 @@
+"""The shape shared by rule-based components: run a RuleSet, refine each value, store the spans."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from plan_extract.rules import Rule, RuleSet, Value
+
+
+def register_extension(dim: str) -> None:
+    """One span extension per dimension (`span._.money`), registered once."""
+    if not Span.has_extension(dim):
+        Span.set_extension(dim, default=None)
+
+
+class RuleComponent:
+    """Find spans of one dimension with named rules.
+
+    Spans go to `doc.spans[spans_key]`, values to `span._.<dim>`, rule names to `span.id_`.
+    Spans overlapping those of the `blocked_keys` (found by earlier components) are skipped.
+    """
+
+    dim: str = ""
+
+    def __init__(self, nlp: Language, rules: Sequence[Rule], spans_key: str,
+                 blocked_keys: Sequence[str] = ()) -> None:
+        register_extension(self.dim)
+        self.spans_key = spans_key
+        self.blocked_keys = list(blocked_keys)
+        self.ruleset = RuleSet(nlp.vocab, rules)
+
+    def __call__(self, doc: Doc) -> Doc:
+        blocked = [span for key in self.blocked_keys if key in doc.spans for span in doc.spans[key]]
+        spans = []
+        for span, value in self.ruleset(doc, blocked):
+            refined = self.refine(span, value)
+            if refined is None:
+                continue
+            span, value = refined
+            span._.set(self.dim, value)
+            spans.append(span)
+        doc.spans[self.spans_key] = spans
+        return doc
+
+    def refine(self, span: Span, value: Value) -> tuple[Span, Value] | None:
+        """Add context found around the match (qualifiers, rates); None drops the span."""
+        return span, value

@@ -1,0 +1,106 @@
+"""Money rules: a number, an optional scale, a currency."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel
+from spacy.tokens import Span
+
+from plan_extract.dims.numeral import NUMBER, numeral_in
+from plan_extract.dims.numeral.parse import normalise
+from plan_extract.resources import load_toml
+from plan_extract.rules import Rule, Value
+
+
+class _Words(BaseModel):
+    words: list[str]
+
+
+class _Per(BaseModel):
+    words: list[str]
+    adjectives: dict[str, str]
+
+
+class MoneyLexicon(BaseModel):
+    currency: dict[str, _Words]
+    scale: dict[str, int]
+    ambiguous: _Words
+    per: _Per
+
+
+LEXICON = load_toml(__package__, "lexicon.toml", MoneyLexicon)
+CURRENCY_OF = {word: code for code, entry in LEXICON.currency.items() for word in entry.words}
+# A lone "e" is a letter, not a euro sign; it only counts glued to a scale ("1,2 Me").
+CURRENCY_WORDS = [w for w in CURRENCY_OF if w not in LEXICON.ambiguous.words and " " not in w]
+MULTI_CURRENCIES = [w for w in CURRENCY_OF if " " in w]
+CURRENCY_SYMBOLS = [w for w in CURRENCY_OF if not w.isalpha()]
+SCALE_WORDS = list(LEXICON.scale)
+# "M€", "Md€", "k€", "MEUR", "Mde": a scale glued to a symbol, an ISO code or "e" is one token.
+GLUABLE = [c for c in CURRENCY_OF if " " not in c and (not c.isalpha() or len(c) == 3 or c in LEXICON.ambiguous.words)]
+GLUED = {s + c: (LEXICON.scale[s], CURRENCY_OF[c]) for s in SCALE_WORDS for c in GLUABLE}
+PER_WORDS = LEXICON.per.words
+
+CURRENCY = {"LOWER": {"IN": CURRENCY_WORDS}}
+DE = {"LOWER": {"IN": ["d'", "de", "d’"]}}
+
+
+def _amount(span: Span) -> Decimal | None:
+    numeral = numeral_in(span)
+    return Decimal(numeral._.numeral["value"]) if numeral is not None else None
+
+
+def _value(amount: Decimal, currency: str) -> Value:
+    return {"value": normalise(amount), "currency": currency}
+
+
+def number_currency(span: Span) -> Value | None:
+    amount = _amount(span)
+    return _value(amount, CURRENCY_OF[span[-1].lower_]) if amount is not None else None
+
+
+def number_multiword_currency(span: Span) -> Value | None:
+    amount = _amount(span)
+    if amount is None:
+        return None
+    for form in MULTI_CURRENCIES:
+        if span.text.lower().endswith(form):
+            return _value(amount, CURRENCY_OF[form])
+    return None
+
+
+def number_scale_currency(span: Span) -> Value | None:
+    amount = _amount(span)
+    if amount is None:
+        return None
+    return _value(amount * LEXICON.scale[span[-2].lower_], CURRENCY_OF[span[-1].lower_])
+
+
+def number_glued(span: Span) -> Value | None:
+    amount = _amount(span)
+    if amount is None:
+        return None
+    scale, currency = GLUED[span[-1].lower_]
+    return _value(amount * scale, currency)
+
+
+def currency_number(span: Span) -> Value | None:
+    amount = _amount(span)
+    return _value(amount, CURRENCY_OF[span[0].lower_]) if amount is not None else None
+
+
+RULES = [
+    Rule("<number> <scale> <currency>", [NUMBER, {"LOWER": {"IN": SCALE_WORDS}}, CURRENCY], number_scale_currency),
+    Rule("<number> <scale+currency>", [NUMBER, {"LOWER": {"IN": list(GLUED)}}], number_glued),
+    Rule("<number> de <currency>", [NUMBER, DE, CURRENCY], number_currency),
+    Rule("<number> <currency>", [NUMBER, CURRENCY], number_currency),
+    *[
+        Rule(f"<number> {form}", [NUMBER, *({"LOWER": w} for w in form.split())], number_multiword_currency)
+        for form in MULTI_CURRENCIES
+    ],
+    *[
+        Rule(f"<number> de {form}", [NUMBER, DE, *({"LOWER": w} for w in form.split())], number_multiword_currency)
+        for form in MULTI_CURRENCIES
+    ],
+    Rule("<currency symbol> <number>", [{"LOWER": {"IN": CURRENCY_SYMBOLS}}, NUMBER], currency_number),
+]

@@ -1,0 +1,66 @@
+"""Numbers as French press writes them: the spaCy component `plan_numeral`.
+
+Stores every number in `doc.spans["numeral"]` with `span._.numeral`
+({"value": "258000", "form": "digits"}) and marks its tokens with `token._.numeral_form`, so that
+the quantity, money and date rules can use a NUMBER token pattern.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from plan_extract.dims.numeral.parse import find_numerals, normalise
+
+SPANS_KEY = "numeral"
+CARDINAL_FORMS = ["digits", "words", "approx"]
+# One or more tokens of a cardinal number (a no-break space inside "258 000" is a token too).
+NUMBER = {"_": {"numeral_form": {"IN": CARDINAL_FORMS}}, "OP": "+"}
+
+
+class NumeralValue(TypedDict):
+    value: str
+    form: str
+
+
+if not Span.has_extension("numeral"):
+    Span.set_extension("numeral", default=None)
+if not Token.has_extension("numeral_form"):
+    Token.set_extension("numeral_form", default=None)
+
+
+@Language.factory("plan_numeral", assigns=["doc.spans", "token._.numeral_form"],
+                  default_config={"spans_key": SPANS_KEY})
+def make_numeral_finder(nlp: Language, name: str, spans_key: str) -> NumeralFinder:
+    return NumeralFinder(spans_key=spans_key)
+
+
+class NumeralFinder:
+    """Find numbers in digits, in letters and approximate ("une centaine"); mark ordinals."""
+
+    def __init__(self, spans_key: str = SPANS_KEY) -> None:
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for numeral in find_numerals(doc.text):
+            span = doc.char_span(numeral.start, numeral.end, alignment_mode="expand")
+            if span is None or any(s.start < span.end and span.start < s.end for s in spans):
+                continue
+            span.id_ = numeral.form
+            span._.numeral = NumeralValue(value=normalise(numeral.value), form=numeral.form)
+            for token in span:
+                token._.numeral_form = numeral.form
+            spans.append(span)
+        doc.spans[self.spans_key] = spans
+        return doc
+
+
+def numeral_in(span: Span, key: str = SPANS_KEY) -> Span | None:
+    """The first cardinal numeral inside `span`, or None."""
+    for numeral in span.doc.spans[key] if key in span.doc.spans else ():
+        if span.start <= numeral.start < span.end and numeral._.numeral["form"] in CARDINAL_FORMS:
+            return numeral
+    return None

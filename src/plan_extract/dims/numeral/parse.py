@@ -1,0 +1,176 @@
+"""Find numbers in French text and read their value.
+
+Digits follow French typography: groups of three separated by a space, a no-break space
+(U+00A0), a narrow no-break space (U+202F) or a dot ("1.100"); a comma marks decimals ("2,5").
+Numbers in letters are read by text2num. Ordinals ("2e", "2ᵉ", "IIe", "1er", "deuxième") are
+found too, and marked as such so that no quantity is built on them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from pydantic import BaseModel
+from text_to_num import text2num
+
+from plan_extract.resources import load_toml
+
+
+class _Words(BaseModel):
+    words: list[str]
+
+
+class NumeralLexicon(BaseModel):
+    words: list[str]
+    articles: list[str]
+    joiners: list[str]
+    scale: dict[str, int]
+    approx: dict[str, int]
+    approx_determiners: _Words
+    fraction: dict[str, float]
+    ordinal: _Words
+    qualifier: dict[str, str]
+
+
+LEXICON = load_toml(__package__, "lexicon.toml", NumeralLexicon)
+
+_SPACE = "[ \u00a0\u202f]"
+_GROUPED = rf"[1-9]\d{{0,2}}(?:{_SPACE}\d{{3}})+(?!\d)"        # 258 000, 1 200 000
+_DOTTED = r"[1-9]\d{0,2}(?:\.\d{3})+(?![\d,])"                  # 1.100 (thousands dot)
+_PLAIN = r"\d+(?:,\d+)?"                                       # 27, 2,5, 0,8
+_DIGITS = rf"(?:{_GROUPED}|{_DOTTED}|{_PLAIN})(?:,\d+)?"
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+_WORD = _alternation(LEXICON.words)
+_ARTICLE = _alternation(LEXICON.articles)
+_SCALE = _alternation(list(LEXICON.scale))
+_JOIN = _alternation(LEXICON.joiners)
+# A run of number words joined by hyphens, spaces or "et": "quatre-vingt-dix", "vingt et un",
+# "deux cent cinquante-huit mille"; "un"/"une" only inside a run or before a scale word.
+_WORD_RUN = (
+    rf"(?:(?:{_ARTICLE})(?=[ -](?:{_SCALE}|{_WORD})\b)|(?:{_WORD}))"
+    rf"(?:(?:[ -]|\s(?:{_JOIN})\s)(?:{_WORD}|{_ARTICLE}|{_SCALE})(?!\w))*"
+)
+_SIGN = r"(?:(?<![\w,.])[+\-−](?=\d))?"
+NUMBER_RE = re.compile(
+    rf"(?<![\w.,])(?P<num>{_SIGN}{_DIGITS}(?:{_SPACE}(?P<scale>{_SCALE}))?)(?![\w])"
+    rf"|(?<![\w-])(?P<words>{_WORD_RUN})(?![\w-])",
+    re.IGNORECASE,
+)
+_APPROX = _alternation(list(LEXICON.approx))
+_APPROX_DET = _alternation(LEXICON.approx_determiners.words)
+APPROX_RE = re.compile(rf"(?<![\w-])(?:{_APPROX_DET})\s+(?P<noun>{_APPROX})(?![\w-])", re.IGNORECASE)
+ORDINAL_RE = re.compile(
+    r"(?<![\w.,])(?:\d+(?:e|ᵉ|è|ème|eme|er|ère|re|nd|nde|ᵉʳ)"
+    # Roman numerals are upper case; a lone L, C or M before "e" is the word "Le", "Ce", "Me".
+    r"|(?-i:(?:[IVX]|[IVXLC]{2,})(?:e|ᵉ|er|ère)))(?!\w)"
+    rf"|(?<![\w-])(?:{_alternation(LEXICON.ordinal.words)})(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+# Phone numbers ("05 33 00 00 00", "0 800 123 456") are identifiers, never quantities.
+PHONE_RE = re.compile(r"(?<![\w,])0[1-9](?:[ .\u00a0\u202f]?\d{2}){4}(?!\d)|(?<![\w,])0[ \u00a0\u202f]?8\d\d(?:[ .\u00a0\u202f]?\d{2,3}){2,3}(?!\d)")
+
+
+@dataclass(frozen=True)
+class Numeral:
+    start: int
+    end: int
+    value: Decimal
+    form: str  # "digits", "words", "approx" or "ordinal"
+
+
+def normalise(value: Decimal) -> str:
+    """Decimal string without exponent or trailing zeros: Decimal('258000.0') -> '258000'."""
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def parse_digits(text: str) -> Decimal | None:
+    """Read digits in French typography: "258 000" -> 258000, "2,5" -> 2.5, "1.100" -> 1100."""
+    compact = re.sub(_SPACE, "", text).replace("−", "-")
+    if re.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?", compact):
+        compact = compact.replace(".", "")
+    try:
+        return Decimal(compact.replace(",", "."))
+    except InvalidOperation:
+        return None
+
+
+def parse_words(text: str) -> Decimal | None:
+    """Read a number in letters: "deux cent cinquante-huit mille" -> 258000."""
+    try:
+        return Decimal(text2num(text.lower(), "fr"))
+    except (ValueError, TypeError):
+        return None
+
+
+def find_numerals(text: str) -> list[Numeral]:
+    """All numbers in `text`, in order, without overlaps; ordinals carry form "ordinal".
+
+    >>> [(n.value, n.form) for n in find_numerals("27 kilos et une dizaine de policiers")]
+    [(Decimal('27'), 'digits'), (Decimal('10'), 'approx')]
+    """
+    phones = [(m.start(), m.end()) for m in PHONE_RE.finditer(text)]
+    found: list[Numeral] = []
+    for m in ORDINAL_RE.finditer(text):
+        value = parse_digits(m.group().rstrip("eᵉèmrndʳ")) if m.group()[0].isdigit() else None
+        found.append(Numeral(m.start(), m.end(), value or Decimal(0), "ordinal"))
+    for m in APPROX_RE.finditer(text):
+        found.append(Numeral(m.start(), m.end(), Decimal(LEXICON.approx[m.group("noun").lower()]), "approx"))
+    for m in NUMBER_RE.finditer(text):
+        if m.group("num"):
+            scale = m.group("scale")
+            digits = m.group("num")[: m.start("scale") - m.start()] if scale else m.group("num")
+            value = parse_digits(digits.strip(" \u00a0\u202f"))
+            if value is not None and scale:
+                value *= LEXICON.scale[scale.lower()]
+            form = "digits"
+        else:
+            value = _parse_word_run(m.group("words"))
+            form = "words"
+        if value is not None:
+            found.append(Numeral(m.start(), m.end(), value, form))
+    found.sort(key=lambda n: (n.start, -(n.end - n.start)))
+    result: list[Numeral] = []
+    for numeral in found:
+        if any(a <= numeral.start < b for a, b in phones):
+            continue
+        if result and numeral.start < result[-1].end:
+            continue
+        result.append(numeral)
+    return result
+
+
+def _parse_word_run(run: str) -> Decimal | None:
+    """Read a run of number words; a scale word multiplies what precedes it."""
+    words = run.split()
+    last = words[-1].lower() if words else ""
+    if last in LEXICON.scale and len(words) > 1:
+        head = parse_words(" ".join(words[:-1]))
+        return head * LEXICON.scale[last] if head is not None else None
+    return parse_words(run)
+
+
+_QUALIFIER_RE = re.compile(
+    rf"(?<![\w-])(?P<q>{_alternation(list(LEXICON.qualifier))})\s*$", re.IGNORECASE
+)
+
+
+def qualifier_before(text: str, start: int) -> tuple[str, int] | None:
+    """The qualifier ending just before `start` ("près de", "plus de") and its start offset.
+
+    >>> qualifier_before("soit près de 30 %", 13)
+    ('approx', 5)
+    """
+    m = _QUALIFIER_RE.search(text, max(0, start - 30), start)
+    if m is None:
+        return None
+    return LEXICON.qualifier[m.group("q").lower()], m.start()

@@ -1,0 +1,148 @@
+"""Quantity rules: a number followed by a unit of measure or by the noun it counts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel
+from spacy.tokens import Span, Token
+
+from plan_extract.dims.numeral import NUMBER, numeral_in
+from plan_extract.dims.numeral.parse import normalise
+from plan_extract.resources import load_toml
+from plan_extract.rules import Rule, Value
+
+
+class _Unit(BaseModel):
+    words: list[str]
+    base: str | None = None
+    factor: float | None = None
+
+
+class _Words(BaseModel):
+    words: list[str]
+
+
+class _Change(BaseModel):
+    increase: list[str]
+    decrease: list[str]
+
+
+class _Range(BaseModel):
+    frames: list[tuple[str, str]]
+
+
+class QuantityLexicon(BaseModel):
+    unit: dict[str, _Unit]
+    not_counted: _Words
+    change: _Change
+    range: _Range
+
+
+LEXICON = load_toml(__package__, "lexicon.toml", QuantityLexicon)
+UNIT_OF = {form: code for code, unit in LEXICON.unit.items() for form in unit.words}
+SINGLE_UNITS = [form for form in UNIT_OF if " " not in form]
+MULTI_UNITS = [form for form in UNIT_OF if " " in form]
+NOT_COUNTED = set(LEXICON.not_counted.words) | set(UNIT_OF)
+
+DE = {"LOWER": {"IN": ["de", "d'", "d’"]}}
+ADJ = {"POS": "ADJ", "OP": "*"}
+# The counted noun; spaCy sometimes tags a plural count noun after a number as a proper noun
+# or an adjective at sentence start, so the head is checked again in `counted_noun`.
+NOUN = {"POS": {"IN": ["NOUN", "PROPN"]}, "LOWER": {"NOT_IN": sorted(NOT_COUNTED)}}
+
+
+def _number(span: Span) -> tuple[Span, Decimal] | None:
+    numeral = numeral_in(span)
+    if numeral is None:
+        return None
+    return numeral, Decimal(numeral._.numeral["value"])
+
+
+def _complement(noun: Token) -> str:
+    """A bare noun complement that names the thing: "opérations de police" -> " de police"."""
+    doc = noun.doc
+    if noun.i + 2 < len(doc) and doc[noun.i + 1].lower_ == "de" and doc[noun.i + 2].pos_ == "NOUN" \
+            and doc[noun.i + 2].head.i == noun.i:
+        return " de " + doc[noun.i + 2].lower_
+    return ""
+
+
+def _lemma(token: Token) -> str:
+    lemma = token.lemma_.lower() if token.lemma_ else token.lower_
+    # The lemmatiser sometimes returns the plural for rare nouns: fall back to a plain "-s" strip.
+    if lemma == token.lower_ and lemma.endswith(("s", "x")) and token.morph.get("Number") == ["Plur"]:
+        lemma = lemma[:-1]
+    return lemma
+
+
+def counted_noun(noun: Token) -> str | None:
+    if noun.pos_ == "PROPN" and noun.is_title and noun.i > 0 and noun.doc[noun.i - 1].pos_ != "PUNCT":
+        return None  # "61000 Alençon": a postal code before a place name
+    return _lemma(noun) + _complement(noun)
+
+
+def _measured(after: Token | None) -> str | None:
+    """What a unit measures: "27 kilos de cannabis" -> "cannabis", "12 % des élèves" -> "élève"."""
+    if after is None:
+        return None
+    doc = after.doc
+    i = after.i
+    if doc[i].lower_ in ("de", "d'", "d’", "des", "du"):
+        j = i + 1
+        while j < len(doc) and doc[j].pos_ in ("DET", "ADJ"):
+            j += 1
+        if j < len(doc) and doc[j].pos_ == "NOUN":
+            return _lemma(doc[j]) + _complement(doc[j])
+    return None
+
+
+def _base(value: Decimal, unit: str) -> Value:
+    spec = LEXICON.unit[unit]
+    if spec.base is None or spec.factor is None or spec.base == unit:
+        return {}
+    return {"base_value": normalise(value * Decimal(str(spec.factor))), "base_unit": spec.base}
+
+
+def number_unit(span: Span) -> Value | None:
+    found = _number(span)
+    if found is None:
+        return None
+    numeral, value = found
+    surface = " ".join(t.lower_ for t in span[numeral.end - span.start:])
+    unit = UNIT_OF.get(surface)
+    if unit is None:
+        return None
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    return {"value": normalise(value), "unit": unit, "counted": _measured(after), **_base(value, unit)}
+
+
+def number_noun(span: Span) -> Value | None:
+    found = _number(span)
+    if found is None:
+        return None
+    _, value = found
+    counted = counted_noun(span[-1])
+    if counted is None:
+        return None
+    return {"value": normalise(value), "unit": "count", "counted": counted}
+
+
+def number_les_noun(span: Span) -> Value | None:
+    """ "porte à 68 les effectifs": the figure a total is brought to, before its noun."""
+    if span.start == 0 or span.doc[span.start - 1].lower_ != "à":
+        return None
+    return number_noun(span)
+
+
+RULES = [
+    Rule("<number> <unit>", [NUMBER, {"LOWER": {"IN": SINGLE_UNITS}}], number_unit),
+    *[
+        Rule(f"<number> {form}", [NUMBER, *({"LOWER": word} for word in form.split())], number_unit)
+        for form in MULTI_UNITS
+    ],
+    Rule("<number> <adj>* <noun>", [NUMBER, ADJ, NOUN], number_noun),
+    Rule("<number> de <adj>* <noun>", [NUMBER, DE, ADJ, NOUN], number_noun),
+    Rule("à <number> les <noun>", [NUMBER, {"LOWER": "les"}, ADJ, NOUN], number_les_noun),
+]
