@@ -96,8 +96,9 @@ def _clustered(doc: Doc, index: _Index, dim: str, model: type) -> list:
     return result
 
 
-def _links(index: _Index, links: dict[str, list[list[int]]], kind: str) -> list[str]:
-    found = (index.find(kind, start, end) for start, end in links.get(kind, []))
+def _links(index: _Index, offsets: list[list[int]], kind: str) -> list[str]:
+    """Ids of the `kind` items at the given character offsets, once each, in order."""
+    found = (index.find(kind, start, end) for start, end in offsets)
     return list(dict.fromkeys(item for item in found if item))
 
 
@@ -109,7 +110,7 @@ def _measures(doc: Doc, index: _Index) -> list[Measure]:
         item_id = f"ms{rank}"
         index.ids["measure"][(span.start_char, span.end_char)] = item_id
         links = value.get("links", {})
-        linked = {plural[kind]: _links(index, links, plural[kind]) for kind in plural}
+        linked = {plural[kind]: _links(index, links.get(plural[kind], []), kind) for kind in plural}
         evidence = [TextSpan(text=doc.text[s:e], start=s, end=e) for s, e in value.get("evidence", [])]
         fields = {k: v for k, v in _public(value).items() if k not in ("evidence",)}
         items.append(Measure(id=item_id, **index.mention(span), **fields, **linked, evidence=evidence))
@@ -123,9 +124,9 @@ def _plan(doc: Doc, index: _Index) -> Plan | None:
     start, end = plan["start"], plan["end"]
     return Plan(
         text=doc.text[start:end], start=start, end=end, name=plan["name"],
-        presented_by=_links(index, plan.get("links", {}), "actor"),
-        dates=_links(index, plan.get("links", {}), "date"),
-        locations=_links(index, plan.get("links", {}), "location"),
+        presented_by=_links(index, plan.get("links", {}).get("actor", []), "actor"),
+        dates=_links(index, plan.get("links", {}).get("date", []), "date"),
+        locations=_links(index, plan.get("links", {}).get("location", []), "location"),
         measures=[index.ids["measure"][tuple(m)] for m in plan.get("measures", []) if tuple(m) in index.ids["measure"]],
     )
 

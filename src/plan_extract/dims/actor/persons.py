@@ -1,0 +1,167 @@
+"""Persons and roles: "Sébastien Jallet, préfet de l'Orne", "le préfet de l'Orne, Sébastien
+Jallet", "le ministre de l'Intérieur Gérald Darmanin", "la maire, Mme Hoffmann", and roles
+without a name ("le procureur de la République").
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from plan_extract.dims.actor.lexicon import LEXICON
+from plan_extract.dims.actor.orgs import ARTICLES, LINKS, TARGETS, Mention
+from plan_extract.dims.location.rules import blocked_before, is_sentence_start
+
+ROLE_FIRST_WORDS = {role.split()[0] for role in LEXICON.roles.words}
+COMPLEMENTS = set(LEXICON.roles.complements)
+CIVILITIES = set(LEXICON.civilities.words)
+# Prepositions of a role's complement: "de l'Orne", "au maire", "chargé des mobilités".
+ROLE_LINKS = LINKS | {"à", "au", "aux", "pour", "en"}
+# Separators allowed between a name and its role: "Jallet, préfet", "Jallet\nPréfet", "Jallet (préfet".
+SEPARATORS = {",", "-", "–", "—", "(", ":"}
+# Determiners that make a role word a noun phrase ("le préfet", "sa maire").
+DETERMINERS = {"le", "la", "l'", "l’", "les", "du", "au", "un", "une", "son", "sa", "ce", "cette", "notre", "leur"}
+SUBJECT_DEPS = {"nsubj", "nsubj:pass", "obl:agent"}
+
+
+class RoleMatcher:
+    """Role words of the lexicon, each extended over its complement.
+
+    >>> [r.text for r in RoleMatcher(nlp)(nlp("Le préfet de l'Orne a parlé."))]
+    ["préfet de l'Orne"]
+    """
+
+    def __init__(self, nlp: Language) -> None:
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.matcher.add("role", [nlp.make_doc(role) for role in LEXICON.roles.words])
+
+    def __call__(self, doc: Doc, orgs: list[Mention]) -> list[Span]:
+        places = {s.start: s for s in doc.spans.get("location", [])} if "location" in doc.spans else {}
+        bodies = {m.span.start: m.span for m in orgs}
+        roles = []
+        for _, start, end in self.matcher(doc):
+            head = doc[start:end]
+            if not _is_role_noun(head):
+                continue
+            roles.append(Span(doc, start, _complement_end(doc, end, places, bodies), label="role"))
+        return filter_spans(roles)
+
+
+def _is_role_noun(head: Span) -> bool:
+    """A role word is a role when a determiner, a line break, a comma or a name is right before it
+    ("le préfet", "Jallet\\nPréfet", ", maire de") — not "un accueil préfet-maire"."""
+    doc = head.doc
+    if head.start == 0:
+        return True
+    prev = doc[head.start - 1]
+    return (prev.lower_ in DETERMINERS or prev.is_space or prev.text in SEPARATORS
+            or prev.ent_type_ == "PER" or is_sentence_start(head[0]) or head[0].text[:1].isupper())
+
+
+def _complement_end(doc: Doc, end: int, places: dict[int, Span], bodies: dict[int, Span]) -> int:
+    """Where the complement of a role ends: adjectives of the lexicon, then chains of
+    "de/du/à" + a place, a body, a capitalised name or a lower-case noun with its adjectives."""
+    i = end
+    while i < len(doc) and i - end < 14:
+        token = doc[i]
+        if token.lower_ in COMPLEMENTS:
+            i += 1
+            continue
+        if token.lower_ == "et" and i + 1 < len(doc) and doc[i + 1].lower_ in ROLE_LINKS:
+            token = doc[i + 1]
+            j = i + 2
+        elif token.lower_ in ROLE_LINKS:
+            j = i + 1
+        else:
+            break
+        if j < len(doc) and doc[j].lower_ in ARTICLES:
+            j += 1
+        # A name starting here is the person, not the complement ("la maire de Lille Martine Aubry"
+        # stops before "Martine"); inside a glued entity ("DurandPréfet du Cantal") it is not.
+        if j >= len(doc) or doc[j].ent_iob_ == "B" and doc[j].ent_type_ == "PER" or "\n" in doc[j - 1].text_with_ws:
+            break
+        if j in places:
+            i = places[j].end
+        elif j in bodies:
+            i = bodies[j].end
+        elif doc[j].text[:1].isupper() and doc[j].is_alpha:
+            i = j + 1
+            while i < len(doc) and doc[i].text[:1].isupper() and doc[i].ent_type_ != "PER":
+                i += 1
+        elif doc[j].pos_ == "NOUN" and doc[j].lower_ not in TARGETS:
+            i = j + 1
+            while i < len(doc) and doc[i].pos_ == "ADJ" and doc[i].text[:1].islower():
+                i += 1
+        else:
+            break
+    return i
+
+
+def clean_person(ent: Span) -> Span | None:
+    """A PER entity without what scraped text glues to it: cut at a line break, a quote or a role
+    word ("Sébastien JalletPréfet" -> "Sébastien Jallet"), civilities dropped ("Mme Hoffmann")."""
+    doc = ent.doc
+    start, end = ent.start, ent.end
+    for i in range(start, end):
+        token = doc[i]
+        if i > start and (token.lower_ in ROLE_FIRST_WORDS or "\n" in doc[i - 1].text_with_ws
+                          or token.is_space or token.is_quote or token.is_punct and token.text != "-"):
+            end = i
+            break
+    while start < end and (doc[start].lower_.rstrip(".") + "." in CIVILITIES
+                           or doc[start].lower_ in CIVILITIES or doc[start].lower_ in ARTICLES):
+        start += 1
+    if start >= end:
+        return None
+    span = doc[start:end]
+    first = span[0]
+    if first.lower_ in TARGETS or first.lower_ in ROLE_FIRST_WORDS:
+        return None
+    if len(span) == 1 and is_sentence_start(first) and first.pos_ != "PROPN":
+        return None  # "Côté gendarmerie": a capitalised common noun at the start of a line
+    if not any(c.isupper() for c in span.text) or blocked_before(doc, span.start):
+        return None  # "le collège Paul-Bert"
+    return span
+
+
+def link(doc: Doc, persons: list[Span], roles: list[Span]) -> tuple[dict[int, Span], set[int]]:
+    """Pair each person with an adjacent role: the role right after the name ("Jallet, préfet de
+    l'Orne") or right before it ("le préfet de l'Orne, Sébastien Jallet"). Returns the role of
+    each person (by its start token) and the start tokens of the roles used."""
+    by_start = {r.start: r for r in roles}
+    by_end = {r.end: r for r in roles}
+    paired: dict[int, Span] = {}
+    used: set[int] = set()
+    for person in persons:
+        # role then name: skip separators, civilities
+        i = person.start
+        while i > 0 and (doc[i - 1].text in SEPARATORS or doc[i - 1].is_space
+                         or doc[i - 1].lower_.rstrip(".") + "." in CIVILITIES or doc[i - 1].lower_ in CIVILITIES):
+            i -= 1
+        role = by_end.get(i)
+        if role is None:
+            # name then role: skip separators, line breaks, an article
+            j = person.end
+            while j < len(doc) and (doc[j].text in SEPARATORS or doc[j].is_space or doc[j].lower_ in ARTICLES):
+                j += 1
+            role = by_start.get(j)
+        if role is not None and role.start not in used:
+            paired[person.start] = role
+            used.add(role.start)
+    return paired, used
+
+
+def standalone_role(role: Span) -> bool:
+    """A role without a name is an actor when it is specific (it has a complement, or the role
+    word is itself complete: "procureur de la République") or when it acts (the subject of a
+    verb); "sans l'accord du maire" names no one in particular."""
+    head_words = len(role.text.split())
+    doc = role.doc
+    matched = next((w for w in sorted(LEXICON.roles.words, key=len, reverse=True)
+                    if role.text.lower().startswith(w)), "")
+    has_complement = len(role.text) > len(matched) + 1
+    return has_complement or " " in matched or head_words > 2 or any(t.dep_ in SUBJECT_DEPS for t in role[:1]) \
+        or (role.start > 0 and doc[role.start - 1].lower_ in {"le", "la", "l'", "l’"}
+            and role[0].dep_ in SUBJECT_DEPS)

@@ -1,0 +1,253 @@
+"""Places: the spaCy component `plan_location`.
+
+Stores one span per mention in `doc.spans["location"]`, the rule name in `span.id_` and
+`span._.location` = {"key": "commune:61001", "name": "Alençon", "type": "commune",
+"code": "61001", "candidates": []}. All mentions of one place share the key; `candidates` lists
+the INSEE codes of homonymous communes that the text does not tell apart.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TypedDict
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from plan_extract.component import register_extension
+from plan_extract.dims.location.places import Hit, Place
+from plan_extract.dims.location.rules import (
+    ARTICLES, COMMON_WORDS, FACILITIES, INSTITUTIONS, LEXICON, LOWER_STARTS, NER_LABELS, PREPOSITIONS, blocked_before,
+    choose_type, intro_before, is_sentence_start, looks_common, ner_label, neighbourhood_name, table,
+)
+
+SPANS_KEY = "location"
+
+
+class LocationValue(TypedDict):
+    key: str
+    name: str
+    type: str
+    code: str | None
+    candidates: list[str]
+
+
+@Language.factory("plan_location", assigns=["doc.spans"], default_config={"spans_key": SPANS_KEY})
+def make_location_extractor(nlp: Language, name: str, spans_key: str) -> LocationExtractor:
+    return LocationExtractor(nlp, spans_key=spans_key)
+
+
+class LocationExtractor:
+    """Find communes, neighbourhoods, départements, regions and countries.
+
+    >>> doc = nlp("Le préfet de l'Orne s'est rendu dans le quartier de Perseigne à Alençon.")
+    >>> [(s.text, s._.location["type"]) for s in doc.spans["location"]]
+    [('Orne', 'département'), ('Perseigne', 'neighbourhood'), ('Alençon', 'commune')]
+    """
+
+    def __init__(self, nlp: Language, spans_key: str = SPANS_KEY) -> None:
+        register_extension("location")
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: list[tuple[Span, dict]] = []
+        found += self._neighbourhoods(doc)
+        taken = {i for span, _ in found for i in range(span.start, span.end)}
+        for span, value in self._table(doc):
+            if not any(i in taken for i in range(span.start, span.end)):
+                found.append((span, value))
+                taken.update(range(span.start, span.end))
+        found += self._named_entities(doc, taken, found)
+        _resolve_homonyms(doc, found)
+        spans = []
+        for span, value in sorted(found, key=lambda sv: sv[0].start):
+            span._.location = LocationValue(**value)
+            spans.append(span)
+        doc.spans[self.spans_key] = spans
+        return doc
+
+    def _neighbourhoods(self, doc: Doc) -> list[tuple[Span, dict]]:
+        """ "le quartier de Perseigne": the name after a neighbourhood noun, found or not in the table.
+
+        A commune after "les quartiers nord de" stays a commune (the adjective says the
+        neighbourhood is part of it)."""
+        found = []
+        places = table()
+        nouns = set(LEXICON.intro.get("neighbourhood", []))
+        for token in doc:
+            if token.lower_ in nouns:
+                name = neighbourhood_name(doc, token.i + 1)
+                if name is None or ner_label(doc, name) == "PER":
+                    continue
+                known = [p for p in places.by_name.get(name.text, []) if p.type == "commune"]
+                if known and doc[token.i + 1].lower_ in LEXICON.intro_adjectives.words:
+                    continue  # the table pass will find the commune
+                name.id_ = "quartier <Name>"
+                found.append((name, _value("neighbourhood", name.text)))
+        return found
+
+    def _table(self, doc: Doc) -> list[tuple[Span, dict]]:
+        """Names of the COG table and the lexicon, kept when the context says they are places."""
+        text = doc.text.replace("’", "'") if "’" in doc.text else doc.text
+        starts = [t.idx for t in doc if t.text[:1].isupper() or t.lower_ in LOWER_STARTS]
+        ends = {t.idx + len(t) for t in doc}
+        found = []
+        for hit in table().find(text, starts, ends):
+            span = doc.char_span(hit.start, hit.end)
+            if span is None:
+                continue
+            result = self._judge(doc, span, hit)
+            if result is not None:
+                found.append(result)
+        return found
+
+    def _judge(self, doc: Doc, span: Span, hit: Hit) -> tuple[Span, dict] | None:
+        prev = doc[span.start - 1] if span.start > 0 else None
+        if hit.article:  # "au Mans", "du Havre": the contraction stands for the name's article
+            if prev is None or prev.lower_ not in LEXICON.contractions.get(hit.article, []):
+                return None
+        intro = intro_before(doc, span.start)
+        label = ner_label(doc, span)
+        places = list(hit.places)
+        name = places[0].name.replace("’", "'")
+        if intro is not None:
+            kind = intro[0]
+            typed = [p for p in places if p.type == kind]
+            if kind == "neighbourhood":
+                return None  # handled by the neighbourhood pass
+            if typed:
+                return _with_rule(span, f"{doc[intro[1]].lower_} de <Name>", typed)
+        if label == "PER" and not _after_role(doc, span):
+            return None  # "Élisabeth Borne"
+        if blocked_before(doc, span.start, linked_facilities=False):
+            return None  # "Élisabeth Borne", "avenue de Grammont"
+        if hit.start > 0 and doc.text[hit.start - 1] == "-":
+            return None  # "Météo-France": the end of a compound name
+        after_article = prev is not None and prev.lower_ in ARTICLES
+        after_prep = prev is not None and prev.lower_ in PREPOSITIONS
+        exact_ner = label in NER_LABELS and any(e.start == span.start and e.end == span.end for e in doc.ents)
+        if name.lower() in COMMON_WORDS and not (
+                exact_ner and not is_sentence_start(span[0])
+                or after_article and not is_sentence_start(span[0]) and any(p.type != "commune" for p in places)):
+            return None  # "Orange", "Plan", "Ville de Mulhouse": ordinary words without a place cue;
+            # "le préfet du Nord", "dans la Somme": a département after its article
+        if label == "ORG" and not (after_prep or after_article):
+            return None  # "Santé publique France", "France Rénov'": a name inside an organisation's
+        if label in NER_LABELS:
+            rule = "NER <Name>"
+        elif after_prep or after_article:
+            rule = "<prep> <Name>"
+        elif is_sentence_start(span[0]) and looks_common(span, name):
+            return None  # a capitalised common word at the start of a sentence
+        elif not is_sentence_start(span[0]) and all(t.pos_ == "PROPN" for t in span if t.is_alpha):
+            rule = "<Name>"
+        else:
+            return None
+        kind = choose_type(places, after_article)
+        return _with_rule(span, rule, [p for p in places if p.type == kind])
+
+    def _named_entities(self, doc: Doc, taken: set[int], found: list[tuple[Span, dict]]) -> list[tuple[Span, dict]]:
+        """NER places outside the table: a neighbourhood named before, else a place of type "other"
+        when it passes the filters (not an institution, an acronym, a street or a common word)."""
+        neighbourhoods = {v["name"]: v for _, v in found if v["type"] == "neighbourhood"}
+        result = []
+        for ent in doc.ents:
+            if ent.label_ not in NER_LABELS or any(i in taken for i in range(ent.start, ent.end)):
+                continue
+            span = _trim(ent)
+            if span is None:
+                continue
+            if span.text in table().by_name or len(span.text) < 3:
+                continue  # judged by the table pass; "F", "G" (energy classes)
+            if span.text in neighbourhoods:
+                span.id_ = "NER <known neighbourhood>"
+                result.append((span, dict(neighbourhoods[span.text])))
+            elif _plausible_other(doc, span):
+                span.id_ = "NER <Name>"
+                result.append((span, _value("other", span.text)))
+        return result
+
+
+def _value(kind: str, name: str, code: str | None = None, candidates: list[str] | None = None) -> dict:
+    key = f"{kind}:{code}" if code else f"{kind}:{name.casefold()}"
+    return {"key": key, "name": name, "type": kind, "code": code, "candidates": candidates or []}
+
+
+def _with_rule(span: Span, rule: str, places: list[Place]) -> tuple[Span, dict]:
+    """A span and its value; homonymous communes keep all their places until resolved."""
+    span.id_ = rule
+    best = max(places, key=lambda p: p.population)
+    value = _value(best.type, best.name.replace("’", "'"), best.code)
+    if len(places) > 1:
+        value["_places"] = places
+    return span, value
+
+
+def _trim(ent: Span) -> Span | None:
+    """Drop articles and line breaks at the edges of an entity, and cut it at a line break."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    for i in range(start, end):
+        if doc[i].is_space or "\n" in doc[i].text:
+            end = i
+            break
+    while start < end and (doc[start].lower_ in ARTICLES or doc[start].is_punct):
+        start += 1
+    while end > start and doc[end - 1].is_punct:
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def _plausible_other(doc: Doc, span: Span) -> bool:
+    """Whether a NER place outside the table may be a real place of type "other"."""
+    first = span[0]
+    if any(t.lower_ in INSTITUTIONS for t in span) or any(t.is_upper and len(t) > 1 for t in span):
+        return False  # "l'État", "la Région", "ARS", "TAD"
+    if any(t.text[:1].islower() and t.is_alpha and t.lower_ not in PREPOSITIONS and t.lower_ not in ARTICLES
+           for t in span):
+        return False  # "communauté de communes", "autoroute A10"
+    if blocked_before(doc, span.start) or first.lower_ in _ACTOR_WORDS() or first.lower_ in FACILITIES:
+        return False
+    if len(span) == 1 and is_sentence_start(first) and first.pos_ != "PROPN":
+        return False
+    return not any(t.like_num for t in span)
+
+
+def _after_role(doc: Doc, span: Span) -> bool:
+    """A role word sits between the start of the person entity and the place: the NER glued
+    the jurisdiction to the name ("Paul DurandPréfet du Cantal")."""
+    from plan_extract.dims.actor.persons import ROLE_FIRST_WORDS
+
+    ent = next(e for e in doc.ents if e.start <= span.start < e.end)
+    return any(t.lower_ in ROLE_FIRST_WORDS for t in doc[ent.start:span.start])
+
+
+@cache
+def _ACTOR_WORDS() -> frozenset[str]:  # noqa: N802 - a cached constant
+    """Lower-case names of public bodies known to the actor lexicon ("parquet", "ars"): the NER
+    takes them for places, the lexicon wins."""
+    from plan_extract.dims.actor.lexicon import org_words
+
+    # First words too: the NER cuts "Assurance" out of "Assurance maladie".
+    return org_words() | {w.split()[0] for w in org_words()}
+
+
+def _resolve_homonyms(doc: Doc, found: list[tuple[Span, dict]]) -> None:
+    """Pick the commune a homonym means: the one in a département named in the text (or given in
+    brackets, "Saint-Denis (93)"), else in the département of another commune of the text, else
+    the most populous, with all codes in `candidates`."""
+    named = {v["code"] for _, v in found if v["type"] == "département" and v["code"]}
+    nearby = {p.dep for _, v in found if v["type"] == "commune" and "_places" not in v
+              for p in table().by_name.get(v["name"], []) if p.code == v["code"]}
+    for span, value in found:
+        places: list[Place] | None = value.pop("_places", None)
+        if not places:
+            continue
+        bracket = doc[span.end + 1].text if span.end + 2 < len(doc) and doc[span.end].text == "(" else None
+        for context in ({bracket}, named, nearby):
+            matching = [p for p in places if p.dep in context]
+            if len(matching) == 1:
+                value.update(_value(matching[0].type, value["name"], matching[0].code))
+                break
+        else:
+            value["candidates"] = sorted(p.code for p in places if p.code)

@@ -1,0 +1,138 @@
+"""The offline table of French places (INSEE COG), loaded lazily once, with fast name lookups.
+
+`places.tsv.gz` (built by `scripts/build_places.py`, see PLACES.md) lists régions, départements
+and communes with their codes and populations. The table is indexed by the first word of each
+name, so that finding places in a text costs one dictionary lookup per capitalised token instead
+of a scan of 35 000 names.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+# A word of a place name: letters and digits, apostrophes and hyphens split words.
+_WORD = re.compile(r"[^\W_]+")
+# Articles that start many commune names ("Le Mans", "La Riche", "L'Aigle"): the index key then
+# takes the next word too, so that "Le" does not bring back a thousand candidates.
+_ARTICLES = {"le", "la", "les", "l"}
+
+
+@dataclass(frozen=True)
+class Place:
+    """One row of the table (or of the lexicon, for countries and other named areas)."""
+
+    type: str  # commune, département, region, country, other
+    name: str
+    code: str | None = None
+    dep: str | None = None
+    reg: str | None = None
+    population: int = 0
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A place name found in a text: its characters and the places of that name.
+
+    `article` is set when the name was found without its leading article, which must then be
+    replaced by a contraction in the text ("au Mans" for "Le Mans").
+    """
+
+    start: int
+    end: int
+    places: tuple[Place, ...]
+    article: str | None = None
+
+
+def index_key(text: str) -> str | None:
+    """The lookup key of a name or of a text position: its first word, two when it is an article.
+
+    >>> index_key("Le Mans, 12 mars"), index_key("Alençon")
+    ('le mans', 'alençon')
+    """
+    words = _WORD.findall(text[:80])[:2]
+    if not words:
+        return None
+    if words[0].lower() in _ARTICLES and len(words) > 1:
+        return f"{words[0]} {words[1]}".lower()
+    return words[0].lower()
+
+
+class PlaceTable:
+    """Places by name, with an index for finding names in running text.
+
+    >>> table = PlaceTable([Place("commune", "Alençon", "61001", "61", "28", 25_000)])
+    >>> [h.places[0].code for h in table.find("Réunion à Alençon.", [0, 8, 10, 17])]
+    ['61001']
+    """
+
+    def __init__(self, places: list[Place]) -> None:
+        self.by_name: dict[str, list[Place]] = {}
+        for place in places:
+            self.by_name.setdefault(place.name, []).append(place)
+        # The apostrophe of "Provence-Alpes-Côte d'Azur" is typographic in most press texts.
+        for name in [n for n in self.by_name if "'" in n]:
+            self.by_name[name.replace("'", "’")] = self.by_name[name]
+        # Aliases without the article ("Mans" for "Le Mans"), valid after a contraction only.
+        self.aliases: dict[str, tuple[str, str]] = {}
+        for name in self.by_name:
+            article, _, rest = name.partition(" ")
+            if article in ("Le", "Les") and rest and rest not in self.by_name:
+                self.aliases[rest] = (name, article.lower())
+        self.index: dict[str, list[str]] = {}
+        for name in [*self.by_name, *self.aliases]:
+            key = index_key(name)
+            if key:
+                self.index.setdefault(key, []).append(name)
+        for names in self.index.values():
+            names.sort(key=len, reverse=True)  # longest name first: "Saint-Denis-de-Pile" before "Saint-Denis"
+
+    def find(self, text: str, starts: list[int], ends: set[int] | None = None) -> Iterator[Hit]:
+        """Names starting at one of `starts` (token offsets) and, when `ends` is given, ending at
+        one of them; the longest name wins at each start. Case-sensitive: places are proper nouns.
+        """
+        for start in starts:
+            names = self.index.get(index_key(text[start:start + 80]) or "")
+            if not names:
+                continue
+            for name in names:
+                end = start + len(name)
+                if not text.startswith(name, start):
+                    continue
+                if ends is not None and end not in ends:
+                    continue
+                if end < len(text) and (text[end].isalnum() or text[end] in "-_"):
+                    continue
+                if name in self.aliases:
+                    canonical, article = self.aliases[name]
+                    yield Hit(start, end, tuple(self.by_name[canonical]), article)
+                else:
+                    yield Hit(start, end, tuple(self.by_name[name]))
+                break
+
+    def departement(self, code: str) -> Place | None:
+        """The département with INSEE code `code` ("61", "2A", "971")."""
+        return self._departements().get(code)
+
+    @cache  # noqa: B019 - one table per process, never freed
+    def _departements(self) -> dict[str, Place]:
+        return {p.code: p for places in self.by_name.values() for p in places
+                if p.type == "département" and p.code}
+
+
+def _rows() -> Iterator[Place]:
+    raw = files(__package__).joinpath("places.tsv.gz").read_bytes()
+    lines = gzip.decompress(raw).decode("utf-8").splitlines()
+    for line in lines[1:]:
+        kind, name, code, dep, reg, population = line.split("\t")
+        yield Place(kind, name, code or None, dep or None, reg or None, int(population or 0))
+
+
+@cache
+def load_places(extra: tuple[Place, ...] = ()) -> PlaceTable:
+    """The COG table plus `extra` places (countries, historic regions), read once per process."""
+    return PlaceTable([*_rows(), *extra])

@@ -1,0 +1,196 @@
+"""Location rules: which capitalised names are places, of what type, and which commune a
+homonym means.
+
+Three sources are combined: the COG table (communes, départements, régions) plus the lexicon's
+countries and named areas; introducing nouns ("le quartier de Perseigne", "la commune de X");
+and the NER (LOC/GPE), which alone only yields places of type "other" after filtering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+
+from pydantic import BaseModel
+from spacy.tokens import Doc, Span, Token
+
+from plan_extract.dims.location.places import Place, PlaceTable, load_places
+from plan_extract.resources import load_toml
+
+
+class _Words(BaseModel):
+    words: list[str]
+
+
+class _Names(BaseModel):
+    names: list[str]
+
+
+class _Links(BaseModel):
+    words: list[str]
+    articles: list[str]
+
+
+class _Blockers(BaseModel):
+    streets: list[str]
+    facilities: list[str]
+    institutions: list[str]
+
+
+class LocationLexicon(BaseModel):
+    intro: dict[str, list[str]]
+    intro_adjectives: _Words
+    links: _Links
+    prepositions: _Words
+    articles: _Words
+    contractions: dict[str, list[str]]
+    common_words: _Words
+    blockers: _Blockers
+    historic_regions: _Names
+    other_areas: _Names
+    countries: _Names
+
+
+LEXICON = load_toml(__package__, "lexicon.toml", LocationLexicon)
+INTRO_TYPE = {word: kind for kind, words in LEXICON.intro.items() for word in words}
+INTRO_ADJECTIVES = set(LEXICON.intro_adjectives.words)
+LINKS = set(LEXICON.links.words)
+LINK_ARTICLES = set(LEXICON.links.articles)
+PREPOSITIONS = set(LEXICON.prepositions.words)
+ARTICLES = set(LEXICON.articles.words)
+COMMON_WORDS = set(LEXICON.common_words.words)
+STREETS = set(LEXICON.blockers.streets)
+FACILITIES = set(LEXICON.blockers.facilities)
+INSTITUTIONS = set(LEXICON.blockers.institutions)
+# Lower-case named areas ("bassin minier") are looked up from their first word too.
+LOWER_STARTS = {name.split()[0] for name in LEXICON.other_areas.names if name[:1].islower()}
+NER_LABELS = {"LOC", "GPE"}
+# When a name is several kinds of place, the first kind in this order wins unless the context
+# says otherwise: "Paris" is the commune, "la Guadeloupe" the département.
+TYPE_ORDER = ["commune", "département", "region", "country", "other"]
+ARTICLE_TYPE_ORDER = ["département", "region", "country", "other", "commune"]
+# A commune this big is what its name means even when a département shares it ("Paris").
+BIG_CITY = 100_000
+# Parts of speech of a capitalised sentence-initial word that is a common word, not a name.
+COMMON_POS = {"NOUN", "ADJ", "VERB", "AUX", "ADV", "DET", "PRON", "ADP", "CCONJ", "SCONJ"}
+
+
+def extra_places() -> tuple[Place, ...]:
+    """Places named in the lexicon: countries, former regions, other named areas."""
+    return (
+        *(Place("country", name) for name in LEXICON.countries.names),
+        *(Place("region", name) for name in LEXICON.historic_regions.names),
+        *(Place("other", name) for name in LEXICON.other_areas.names),
+    )
+
+
+@cache
+def table() -> PlaceTable:
+    """The place table, read on first use (a second or so) and kept for the process."""
+    return load_places(extra_places())
+
+
+def intro_before(doc: Doc, start: int) -> tuple[str, int] | None:
+    """The type announced by an introducing noun before token `start`, and where that noun is.
+
+    "le quartier de Perseigne", "le quartier Perseigne", "la commune de La Riche",
+    "le département de l'Orne", "le quartier prioritaire des Deux-Lions".
+
+    >>> intro_before(nlp("le quartier de Perseigne"), 3)
+    ('neighbourhood', 1)
+    """
+    i = start - 1
+    if i >= 0 and doc[i].lower_ in LINK_ARTICLES:
+        i -= 1
+    if i >= 0 and doc[i].lower_ in LINKS:
+        i -= 1
+    adjectives = 0
+    while i >= 0 and doc[i].lower_ in INTRO_ADJECTIVES and adjectives < 2:
+        i -= 1
+        adjectives += 1
+    # Capitalised too: "Quartier de Perseigne : ..." in a title, "la Région Normandie".
+    if i >= 0 and doc[i].lower_ in INTRO_TYPE:
+        return INTRO_TYPE[doc[i].lower_], i
+    return None
+
+
+def blocked_before(doc: Doc, start: int, linked_facilities: bool = True) -> bool:
+    """A street or a facility is named, not a place: "avenue de Grammont", "place Jean-Jaurès",
+    "le pôle hospitalier de Trousseau", "le collège Jean-Moulin". With `linked_facilities`
+    False, a facility followed by a link locates it in a place: "le collège de Landerneau"."""
+    for token in doc[max(0, start - 3): start]:
+        if not linked_facilities and token.lower_ in FACILITIES and token.i < start - 1:
+            continue
+        if token.lower_ in STREETS or token.lower_ in FACILITIES:
+            # Only when nothing but links, articles and names separate it from the place.
+            between = doc[token.i + 1: start]
+            if all(t.lower_ in LINKS or t.lower_ in LINK_ARTICLES or t.lower_ in INTRO_ADJECTIVES
+                   or t.text[:1].isupper() or t.pos_ == "ADJ" for t in between):
+                return True
+    return False
+
+
+def is_sentence_start(token: Token) -> bool:
+    """The first word of a sentence, a line or a title, where common nouns are capitalised too."""
+    if token.i == 0 or token.is_sent_start:
+        return True
+    prev = token.doc[token.i - 1]
+    return prev.is_space or prev.text in {"«", '"', "“", ":", "—", "–", "-", "(", "\n"}
+
+
+def looks_common(span: Span, name: str) -> bool:
+    """A place name that is also an ordinary word ("Orange", "Plan"), or a single word tagged as
+    a common word by the tagger."""
+    if name.lower() in COMMON_WORDS:
+        return True
+    return len(span) == 1 and span[0].pos_ in COMMON_POS
+
+
+def ner_label(doc: Doc, span: Span) -> str | None:
+    """The label of the entity overlapping `span` (the first, if several)."""
+    for ent in doc.ents:
+        if ent.start < span.end and span.start < ent.end:
+            return ent.label_
+    return None
+
+
+def choose_type(places: Iterable[Place], after_article: bool) -> str:
+    """The kind of place a name means when the context does not say it: a commune unless a
+    région or département has the same name ("Bretagne", "Creuse" are also villages), but a
+    big city wins ("Paris" is a commune and a département)."""
+    places = list(places)
+    kinds = {p.type for p in places}
+    if "commune" in kinds and len(kinds) > 1 and not after_article:
+        if max(p.population for p in places if p.type == "commune") < BIG_CITY:
+            kinds.discard("commune")
+    order = ARTICLE_TYPE_ORDER if after_article else TYPE_ORDER
+    return next(kind for kind in order if kind in kinds)
+
+
+def neighbourhood_name(doc: Doc, start: int) -> Span | None:
+    """The capitalised name right after a neighbourhood noun and its link: "Deux-Lions" in
+    "le quartier des Deux-Lions", "Croix Rousse" in "quartier de la Croix Rousse".
+
+    Inner links ("de", "du", "la") are kept only between two capitalised words.
+    """
+    i = start
+    if i < len(doc) and doc[i].lower_ in INTRO_ADJECTIVES:
+        i += 1
+    if i < len(doc) and doc[i].lower_ in LINKS:
+        i += 1
+    if i < len(doc) and doc[i].lower_ in LINK_ARTICLES:
+        i += 1
+    first = i
+    end = i
+    while end < len(doc):
+        token = doc[end]
+        if token.text[:1].isupper() and not token.is_sent_start | token.is_space:
+            end += 1
+        elif (token.lower_ in LINKS or token.lower_ in LINK_ARTICLES or token.text == "-") \
+                and end + 1 < len(doc) and doc[end + 1].text[:1].isupper() and end > first:
+            end += 1
+        else:
+            break
+    if end == first or doc[first].is_upper and len(doc[first]) > 1:
+        return None
+    return doc[first:end]

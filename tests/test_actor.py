@@ -1,0 +1,80 @@
+"""Actors: the noise of scraped text, acronyms both ways, merged mentions, targets."""
+
+from __future__ import annotations
+
+
+def _actors(nlp, text: str) -> dict[str, dict]:
+    """Actor values by key."""
+    doc = nlp(text)  # spans live as long as their Doc
+    return {s._.actor["key"]: s._.actor for s in doc.spans["actor"]}
+
+
+def _names(nlp, text: str) -> set[str]:
+    return {value["name"] for value in _actors(nlp, text).values()}
+
+
+def test_glued_title_is_cut_from_the_name(nlp) -> None:
+    actors = _actors(nlp, "Les contrôles vont s'intensifier.\nPaul DurandPréfet du Cantal\nLa suite du plan.")
+    person = next(v for v in actors.values() if v["type"] == "person")
+    assert person["name"] == "Paul Durand" and person["role"] == "préfet du Cantal"
+    assert person["location"] is not None
+
+
+def test_line_break_inside_an_entity(nlp) -> None:
+    names = _names(nlp, "Le plan a été présenté par Claire Lemoine\nCôté police, les patrouilles augmentent.")
+    assert "Claire Lemoine" in names
+
+
+def test_capitalised_common_noun_at_line_start_is_no_person(nlp) -> None:
+    names = _names(nlp, "Un bilan positif.\nCôté gendarmerie, trois brigades sont renforcées.")
+    assert not any(name.startswith("Côté") for name in names)
+
+
+def test_acronym_defined_then_used(nlp) -> None:
+    actors = _actors(nlp, "Le Syndicat des eaux du Perche (SEP) lance les travaux. Le SEP paiera 2 millions.")
+    assert len(actors) == 1
+    (value,) = actors.values()
+    assert value["acronym"] == "SEP" and value["name"] == "Syndicat des eaux du Perche"
+
+
+def test_acronym_before_its_long_form(nlp) -> None:
+    actors = _actors(nlp, "La BAC est arrivée lundi. La brigade anti-criminalité compte dix agents.")
+    assert len(actors) == 1 and next(iter(actors.values()))["acronym"] == "BAC"
+
+
+def test_members_merge_with_their_body(nlp) -> None:
+    actors = _actors(nlp, "La gendarmerie renforce ses contrôles. Les gendarmes patrouilleront la nuit.")
+    assert [v["name"] for v in actors.values()] == ["gendarmerie"]
+
+
+def test_role_before_and_after_the_name(nlp) -> None:
+    before = _actors(nlp, "Le préfet de la Manche, Paul Durand, a signé.")
+    after = _actors(nlp, "Paul Durand, préfet de la Manche, a signé.")
+    for actors in (before, after):
+        person = next(v for v in actors.values() if v["type"] == "person")
+        assert person["name"] == "Paul Durand" and person["role"] == "préfet de la Manche"
+
+
+def test_civility_is_not_part_of_the_name(nlp) -> None:
+    actors = _actors(nlp, "La maire, Mme Claire Lemoine, a inauguré l'école.")
+    person = next(v for v in actors.values() if v["type"] == "person")
+    assert person["name"] == "Claire Lemoine" and person["role"] == "maire"
+
+
+def test_bare_role_joins_the_named_person(nlp) -> None:
+    actors = _actors(nlp, "Paul Durand, préfet de la Manche, a signé. Le préfet a ensuite visité le port.")
+    assert len([v for v in actors.values() if v["type"] == "person"]) == 1
+
+
+def test_quotes_around_a_body(nlp) -> None:
+    assert "gendarmerie" in _names(nlp, "« La gendarmerie sera présente », a-t-il dit.")
+
+
+def test_targets_are_not_actors(nlp) -> None:
+    assert not _actors(nlp, "Les jeunes, les habitants et les publics vulnérables sont concernés.")
+
+
+def test_lexicon_wins_over_ner_places(nlp) -> None:
+    doc = nlp("Le Parquet et l'ARS travaillent ensemble.")
+    assert {s.text for s in doc.spans["actor"]} == {"Parquet", "ARS"}
+    assert not list(doc.spans["location"])

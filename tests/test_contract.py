@@ -1,0 +1,52 @@
+"""The output contract: offsets, schema validity, determinism, the committed schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from plan_extract import extract
+from plan_extract.models import json_schema
+
+ROOT = Path(__file__).parent.parent
+SCHEMA = json.loads((ROOT / "schemas" / "plan-extract.schema.json").read_text(encoding="utf-8"))
+CORPUS = sorted((ROOT / "corpus").glob("*.txt"))
+
+
+def test_committed_schema_is_current() -> None:
+    assert SCHEMA == json_schema(), (
+        "schemas/ is stale: run `plan-extract schema > schemas/plan-extract.schema.json` and review the diff"
+    )
+
+
+def _items(data: dict) -> list[dict]:
+    items = [i for key in ("quantities", "money", "dates", "actors", "locations", "measures") for i in data[key]]
+    items += [m for key in ("actors", "locations") for i in data[key] for m in i["mentions"]]
+    items += [e for m in data["measures"] for e in m["evidence"]]
+    return items
+
+
+@pytest.mark.parametrize("path", CORPUS[:6], ids=lambda p: p.name)
+def test_offsets_schema_and_determinism(nlp, path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    first = extract(text).model_dump(mode="json")
+    jsonschema.validate(first, SCHEMA)
+    for item in _items(first):
+        assert text[item["start"]:item["end"]] == item["text"], item
+    assert extract(text).model_dump(mode="json") == first
+    ids = [i["id"] for key in ("quantities", "money", "dates", "actors", "locations", "measures") for i in first[key]]
+    assert len(ids) == len(set(ids))
+
+
+def test_seed_restatement_facts(nlp) -> None:
+    """The figures a reader expects from the seed story, restated in corpus/01_alencon_crack.txt."""
+    data = extract((ROOT / "corpus" / "01_alencon_crack.txt").read_text(encoding="utf-8"))
+    assert any(q.value == 27 and q.unit == "kg" and q.counted == "cannabis" for q in data.quantities)
+    assert any(m.value == 258000 and m.currency == "EUR" for m in data.money)
+    assert any(d.value == "2023-01-12" for d in data.dates)
+    assert data.document_date.value == "2023-01-12"
+    assert any(a.acronym == "ARS" for a in data.actors)
+    assert any(a.type == "person" and a.role and "préfet" in a.role.lower() for a in data.actors)

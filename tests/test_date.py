@@ -1,0 +1,78 @@
+"""Resolution rules and the document date of the time extractor (`plan_date`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from plan_extract.api import make_doc
+from plan_extract.dims.date.resolve import Point, Time, place_year, resolve
+
+
+def _dates(nlp, text: str, document_date: str | None = None) -> list[tuple[str, str, str | None]]:
+    doc = nlp(make_doc(text, document_date))
+    return [(s.text, s._.date["type"], s._.date["value"]) for s in doc.spans["date"]]
+
+
+@pytest.mark.parametrize(("direction", "expected"), [(-1, 2022), (1, 2023), (0, 2022)])
+def test_year_less_month_follows_the_tense(direction: int, expected: int) -> None:
+    # November seen from mid-January: last November in the past, next one in the future.
+    point = place_year(Point("month", None, 11), dt.date(2023, 1, 12), direction)
+    assert point.year == expected
+
+
+def test_interval_start_takes_the_year_of_its_end() -> None:
+    time = Time("interval", start=Point("day", None, 12, 20), end=Point("day", 2024, 1, 5))
+    assert resolve(time, None)["value"] == "2023-12-20/2024-01-05"
+
+
+def test_relative_without_document_date_has_no_value(nlp) -> None:
+    assert _dates(nlp, "Les chiffres de l'an dernier sont stables.") == [("l'an dernier", "date", None)]
+
+
+def test_since_ends_at_the_document_date(nlp) -> None:
+    assert _dates(nlp, "Le service fonctionne depuis 2019.", "2024-05-02") == [
+        ("depuis 2019", "interval", "2019/2024-05-02")]
+    assert _dates(nlp, "Le service fonctionne depuis 2019.") == [("depuis 2019", "interval", "2019/..")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("La commission se réunira le 3 février.", "2025-02-03"),
+    ("La commission s'est réunie le 3 février.", "2024-02-03"),
+    ("La commission va se réunir en février.", "2025-02"),
+])
+def test_tense_places_a_year_less_date(nlp, text: str, expected: str) -> None:
+    values = [v for _, _, v in _dates(nlp, text, "2024-10-15")]
+    assert values == [expected]
+
+
+@pytest.mark.parametrize(("text", "value", "evidence"), [
+    ("Quimper, le 4 juin 2024\n\nLe département lance son plan.", "2024-06-04", "4 juin 2024"),
+    ("Millau (Aveyron), le vendredi 29 mars 2024.\nLe conseil a voté.", "2024-03-29", "vendredi 29 mars 2024"),
+    ("Communiqué de presse du 2 mai 2024. La préfète annonce un plan.", "2024-05-02", "2 mai 2024"),
+    ("Le plan présenté ce lundi 8 avril 2024 prévoit dix mesures.", "2024-04-08", "lundi 8 avril 2024"),
+])
+def test_document_date_from_the_text(nlp, text: str, value: str, evidence: str) -> None:
+    doc = nlp(make_doc(text))
+    info = doc._.document_date
+    assert info["value"] == value and info["source"] == "text"
+    assert text[info["start"]:info["end"]] == evidence
+
+
+def test_document_date_is_not_any_date(nlp) -> None:
+    # A past event's date is not the date of writing.
+    doc = nlp(make_doc("Un avenant signé le 12/01/2023 avait relevé les plafonds. L'an dernier, 300 dossiers."))
+    assert doc._.document_date == {"value": None, "source": "none", "start": None, "end": None}
+    assert [s._.date["value"] for s in doc.spans["date"]] == ["2023-01-12", None]
+
+
+def test_given_document_date_wins(nlp) -> None:
+    doc = nlp(make_doc("Rennes, le 5 mars 2024. Hier, le préfet a signé.", "2024-06-01"))
+    assert doc._.document_date["source"] == "given"
+    assert [s._.date["value"] for s in doc.spans["date"]] == ["2024-03-05", "2024-05-31"]
+
+
+def test_durations_and_sets_leave_numbers_to_money_and_quantities(nlp) -> None:
+    doc = nlp(make_doc("L'État verse 258 000 euros par an sur 3 ans pour 150 opérations et 2 000 logements."))
+    assert [(s.text, s._.date["value"]) for s in doc.spans["date"]] == [("par an", "P1Y"), ("3 ans", "P3Y")]

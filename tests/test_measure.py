@@ -1,0 +1,152 @@
+"""Measures: one test per construction, with the links asserted (not only the count).
+
+The value fields of each construction are also in `dims/measure/examples.toml`; here we check
+what the table cannot: the linked mentions, merging of restatements, the plan object and the
+behaviour without the other components.
+"""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from plan_extract.api import make_doc
+
+REFERENCE = "2024-03-12"
+
+
+def _measures(nlp: Language, text: str) -> tuple[Doc, list[Span]]:
+    doc = nlp(make_doc(text, REFERENCE))
+    return doc, list(doc.spans["measure"])
+
+
+def _linked(doc: Doc, span: Span, kind: str) -> list[str]:
+    return [doc.text[start:end] for start, end in span._.measure["links"][kind]]
+
+
+def _only(spans: list[Span]) -> Span:
+    assert len(spans) == 1, [s.text for s in spans]
+    return spans[0]
+
+
+def test_passive_links_agent_date_and_quantity(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "Trois nouveaux médiateurs ont été recrutés par la mairie de Nantes en février.")
+    measure = _only(spans)
+    assert _linked(doc, measure, "actors") == ["mairie de Nantes"]
+    assert _linked(doc, measure, "dates") == ["février"]
+    assert _linked(doc, measure, "quantities") == ["Trois nouveaux médiateurs"]
+    assert measure._.measure["status"] == "done"
+
+
+def test_future_links_subject_place_and_interval(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "La préfecture déploiera vingt gendarmes supplémentaires à Vierzon dès le mois d'avril.")
+    measure = _only(spans)
+    assert _linked(doc, measure, "actors") == ["préfecture"]
+    assert _linked(doc, measure, "quantities") == ["vingt gendarmes"]
+    assert _linked(doc, measure, "dates") == ["dès le mois d'avril"]
+    assert _linked(doc, measure, "locations") == ["Vierzon"]
+    assert measure._.measure["status"] == "planned"
+
+
+def test_verbless_clause_links_its_complements(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "Ouverture d'une maison de santé à Guéret en 2025.")
+    measure = _only(spans)
+    assert measure._.measure["action"] == "ouverture"
+    assert _linked(doc, measure, "dates") == ["2025"]
+    assert _linked(doc, measure, "locations") == ["Guéret"]
+    assert _linked(doc, measure, "actors") == []
+
+
+def test_coordinated_actions_are_separate_and_share_the_subject(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "Le conseil départemental va rénover le collège Jean-Jaurès et construire un gymnase.")
+    assert [s.text for s in spans] == ["Le conseil départemental va rénover le collège Jean-Jaurès",
+                                       "construire un gymnase"]
+    assert [s._.measure["label"] for s in spans] == ["réhabilitation du collège Jean-Jaurès", "construction d'un gymnase"]
+    for measure in spans:
+        assert _linked(doc, measure, "actors") == ["conseil départemental"]
+        assert measure._.measure["status"] == "planned"
+
+
+def test_topic_phrase_names_the_actor(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "Côté gendarmerie, une brigade motorisée est en service depuis septembre 2023.")
+    measure = _only(spans)
+    assert measure.text == "une brigade motorisée est en service depuis septembre 2023"
+    assert _linked(doc, measure, "actors") == ["gendarmerie"]
+    assert _linked(doc, measure, "dates") == ["depuis septembre 2023"]
+    assert measure._.measure["status"] == "ongoing"
+
+
+def test_relative_clause_is_a_measure_on_its_antecedent(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "La brigade de Vierzon, qui sera renforcée par quatre gendarmes en juin, couvre onze communes.")
+    measure = _only(spans)
+    assert measure.text == "qui sera renforcée par quatre gendarmes en juin"
+    assert measure._.measure["object"] == "La brigade de Vierzon"
+    assert _linked(doc, measure, "dates") == ["juin"]
+    assert _linked(doc, measure, "quantities") == ["quatre gendarmes"]
+    # "onze communes" belongs to the main clause, which is no measure.
+    assert "onze communes" not in _linked(doc, measure, "quantities")
+
+
+def test_funding_links_money_duration_and_targets(nlp: Language) -> None:
+    text = ("L'Agence régionale de santé va consacrer 300 000 euros sur deux ans à un programme "
+            "de prévention des addictions destiné aux collégiens.")
+    doc, spans = _measures(nlp, text)
+    measure = _only(spans)
+    value = measure._.measure
+    assert value["category"] == "funding"
+    assert value["label"] == "financement d'un programme de prévention des addictions destiné aux collégiens"
+    assert value["targets"] == ["collégiens"]
+    assert _linked(doc, measure, "money") == ["300 000 euros"]
+    assert _linked(doc, measure, "dates") == ["deux ans"]
+    assert _linked(doc, measure, "actors") == ["Agence régionale de santé"]
+
+
+def test_sentence_scope_date_reaches_the_clause(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "Depuis le 1er janvier, 40 contrôles routiers ont été menés sur la RN 7.")
+    measure = _only(spans)
+    assert measure.text.startswith("40 contrôles routiers")
+    assert _linked(doc, measure, "dates") == ["Depuis le 1er janvier"]
+
+
+def test_restated_action_is_merged_with_both_evidence_spans(nlp: Language) -> None:
+    text = "Une brigade canine a été créée à Tulle. Les élus ont salué la création de cette brigade canine."
+    doc, spans = _measures(nlp, text)
+    measure = _only(spans)
+    assert measure.text == "Une brigade canine a été créée à Tulle"
+    evidence = [doc.text[s:e] for s, e in measure._.measure["evidence"]]
+    assert evidence == ["Les élus ont salué la création de cette brigade canine"]
+
+
+def test_negated_action_is_no_measure(nlp: Language) -> None:
+    _, spans = _measures(nlp, "L'association ne sera pas financée cette année.")
+    assert spans == []
+
+
+def test_plan_object(nlp: Language) -> None:
+    text = ("Le préfet du Cher a présenté jeudi un plan de lutte contre les rodéos urbains. "
+            "Dix motos tout-terrain seront achetées pour la police municipale.")
+    doc, spans = _measures(nlp, text)
+    plan = doc._.plan
+    assert plan is not None
+    assert plan["name"] == "plan de lutte contre les rodéos urbains"
+    assert doc.text[plan["start"]:plan["end"]] == "plan de lutte contre les rodéos urbains"
+    assert [doc.text[s:e] for s, e in plan["links"]["actor"]] == ["préfet du Cher"]
+    assert [doc.text[s:e] for s, e in plan["links"]["date"]] == ["jeudi"]
+    assert plan["measures"] == [[s.start_char, s.end_char] for s in spans]
+    assert any(s._.measure["action"] == "acheter" for s in spans)
+
+
+def test_no_plan_without_a_presenting_verb(nlp: Language) -> None:
+    doc, _ = _measures(nlp, "Le plan de circulation reste inchangé.")
+    assert doc._.plan is None
+
+
+@pytest.mark.parametrize("text", ["Trois médiateurs ont été recrutés par la mairie de Nantes en février."])
+def test_works_without_the_other_components(nlp: Language, text: str) -> None:
+    others = [name for name in nlp.pipe_names if name.startswith("plan_") and name != "plan_measure"]
+    with nlp.select_pipes(disable=others):
+        doc = nlp(text)
+    measure = _only(list(doc.spans["measure"]))
+    assert measure._.measure["action"] == "recruter"
+    assert all(offsets == [] for offsets in measure._.measure["links"].values())
