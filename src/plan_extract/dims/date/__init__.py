@@ -1,0 +1,80 @@
+"""Time expressions: the spaCy component `plan_date`.
+
+Stores dates, intervals, durations and recurrences in `doc.spans["date"]` with `span._.date`
+({"type": "date", "value": "2023-01-12", "grain": "day", "relative": False, "anchor": None})
+and the rule name in `span.id_`. Relative expressions are resolved against
+`doc._.document_date`; when the caller gave none, it is read from the text (dateline, "publié
+le …") and stored there with its evidence, or marked {"source": "none"}.
+
+Runs after `plan_numeral` and before `plan_money` and `plan_quantity`: a span claimed here is
+never a quantity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from plan_extract.component import register_extension
+from plan_extract.dims.date.combine import combine
+from plan_extract.dims.date.context import direction
+from plan_extract.dims.date.document_date import infer
+from plan_extract.dims.date.gate import GatedMatcher
+from plan_extract.dims.date.relative import relative_rules
+from plan_extract.dims.date.resolve import DateValue, Point, resolve
+from plan_extract.dims.date.rules import calendar_rules
+from plan_extract.rules import RuleSet
+
+__all__ = ["DateExtractor", "DateValue"]
+
+SPANS_KEY = "date"
+
+if not Doc.has_extension("document_date"):
+    # Same declaration as plan_extract.api, so that the component also works in a bare pipeline.
+    Doc.set_extension("document_date", default=None)
+
+
+@Language.factory("plan_date", assigns=["doc.spans", "doc._.document_date"],
+                  default_config={"spans_key": SPANS_KEY, "numeral_key": "numeral"})
+def make_date_extractor(nlp: Language, name: str, spans_key: str, numeral_key: str) -> DateExtractor:
+    return DateExtractor(nlp, spans_key=spans_key, numeral_key=numeral_key)
+
+
+class DateExtractor:
+    """Find time expressions ("jeudi 12 janvier 2023", "depuis 2021", "sur 3 ans", "chaque jeudi").
+
+    >>> # nlp("L'ARS consacre 258 000 euros sur 3 ans.").spans["date"][0]._.date["value"] -> "P3Y"
+    """
+
+    dim = "date"
+
+    def __init__(self, nlp: Language, spans_key: str = SPANS_KEY, numeral_key: str = "numeral") -> None:
+        register_extension(self.dim)
+        self.spans_key = spans_key
+        self.numeral_key = numeral_key
+        self.ruleset = RuleSet(nlp.vocab, [*calendar_rules(nlp), *relative_rules(nlp)])
+        self.ruleset.matcher = GatedMatcher(self.ruleset.matcher)
+
+    def __call__(self, doc: Doc) -> Doc:
+        items = combine(doc, self.ruleset(doc))
+        # Combined spans may now overlap: keep the longest, as the rule set does.
+        kept = {(s.start, s.end) for s in filter_spans([span for span, _ in items])}
+        items = [(span, value) for span, value in items if (span.start, span.end) in kept]
+        info = doc._.document_date
+        if not info or not info.get("value"):
+            info = dict(infer(doc, items))
+            doc._.document_date = info
+        reference = dt.date.fromisoformat(info["value"]) if info.get("value") else None
+        spans = []
+        for span, value in items:
+            # The tense decides where a year-less date falls; the preposition when the tense is silent.
+            time = value["time"]
+            year_less = any(isinstance(p, Point) and p.year is None for p in (time.start, time.end))
+            leaning = (direction(span) or value.get("leaning", 0)) if year_less and reference else 0
+            span._.set(self.dim, resolve(value["time"], reference, leaning))
+            spans.append(span)
+        doc.spans[self.spans_key] = spans
+        return doc

@@ -1,0 +1,187 @@
+"""Grammar over the matched times: intervals ("du 3 au 5 mars", "de 2024 à 2027"), open
+intervals ("depuis 2021", "d'ici 2025", "à partir du 1er mars") and qualifiers of durations
+("près de 3 mois").
+
+Works on `(span, value)` pairs in document order, where `value["time"]` is a `Time`; returns new
+pairs whose span names the rule that built them ("du <date> au <date>").
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from plan_extract.dims.date.lexicon import LEXICON, lower
+from plan_extract.dims.date.resolve import Point, Time, shift_date, period_point
+from plan_extract.dims.numeral.parse import qualifier_before
+from plan_extract.rules import Value
+
+Item = tuple[Span, Value]
+INTERVAL = LEXICON.interval
+
+
+def _words(doc: Doc, start: int, end: int) -> list[str]:
+    # Index tokens one by one: slicing a Doc builds a Span, which is slow in this hot path.
+    return [lower(doc[i].text) for i in range(max(0, start), min(end, len(doc)))]
+
+
+def _ends_with(doc: Doc, end: int, sequences: list[list[str]]) -> int | None:
+    """The start of the longest sequence of `sequences` ending at token `end`, or None."""
+    best = None
+    for seq in sequences:
+        start = end - len(seq)
+        if start >= 0 and _words(doc, start, end) == seq and (best is None or start < best):
+            best = start
+    return best
+
+
+def _introducer(doc: Doc, start: int, sequences: list[list[str]]) -> int | None:
+    """Where an introducer ("depuis", "d'ici", "à partir du") starts before token `start`,
+    allowing the fillers of the lexicon between them ("depuis le mois de janvier")."""
+    found = _ends_with(doc, start, sequences)
+    if found is not None:
+        return found
+    filler = _ends_with(doc, start, INTERVAL.fillers)
+    if filler is not None:
+        return _ends_with(doc, filler, sequences)
+    return None
+
+
+def _is_point(value: Value) -> bool:
+    time: Time = value["time"]
+    return time.type == "date" and not time.vague and time.start is not None
+
+
+def _bare_day(doc: Doc, end: int) -> tuple[int, int] | None:
+    """A day number alone just before token `end`, with an optional article: "9", "le 9", "1er"."""
+    i = end - 1
+    if i >= 0 and (doc[i].text.isdigit() and 1 <= int(doc[i].text) <= 31 or lower(doc[i].text) in LEXICON.first_day.words):
+        day = 1 if not doc[i].text.isdigit() else int(doc[i].text)
+        if i > 0 and lower(doc[i - 1].text) in LEXICON.weekday:
+            i -= 1  # "du vendredi 3 au dimanche 5 mars"
+        return i, day
+    return None
+
+
+def _closed(doc: Doc, first: Item | None, second: Item) -> Item | None:
+    """Join "<start word> A <end word> B" into one interval, or "<start word> <day> <end word> B"."""
+    span_b, value_b = second
+    connector = _ends_with(doc, span_b.start, INTERVAL.end)
+    if connector is None:
+        filler = _ends_with(doc, span_b.start, [["le"], ["la"], ["l'"]])
+        connector = _ends_with(doc, filler, INTERVAL.end) if filler is not None else None
+    if connector is None:
+        return None
+    end_b: Time = value_b["time"]
+    if first is not None:
+        span_a, value_a = first
+        if span_a.end != connector:
+            return None
+        start_point = value_a["time"].start
+        a_start = span_a.start
+    else:
+        bare = _bare_day(doc, connector)
+        point_b = end_b.start
+        if bare is None or not isinstance(point_b, Point) or point_b.grain != "day":
+            return None
+        a_start, day = bare
+        start_point = Point("day", None, point_b.month, day)
+        if lower(doc[a_start - 1].text) in ("le", "l'") if a_start > 0 else False:
+            a_start -= 1
+    opener = _introducer(doc, a_start, INTERVAL.start)
+    connector_words = _words(doc, connector, span_b.start)
+    if opener is None and connector_words not in (["-"], ["–"]):
+        return None
+    if opener is None and not (isinstance(start_point, Point) and start_point.grain in ("year", "day")):
+        return None  # a bare hyphen joins years or days: "2024-2027", "19-20 novembre"
+    begin = opener if opener is not None else a_start
+    span = Span(doc, begin, span_b.end, span_id=f"{'<from>' if opener is not None else ''} <date> <to> <date>".strip())
+    return span, {"time": Time("interval", start=start_point, end=end_b.start)}
+
+
+def _open(doc: Doc, item: Item) -> Item | None:
+    """ "depuis X" (to the document date), "d'ici X" (from it), "jusqu'au X", "à partir du X"."""
+    span, value = item
+    time: Time = value["time"]
+    if _is_point(value):
+        # A year-less point after "depuis" lies in the past, after "jusqu'au" or "dès" in the future.
+        for key, build, name, leaning in (
+            ("since", lambda p: Time("interval", start=p, end_now=True), "depuis <date>", -1),
+            ("by", lambda p: Time("interval", end=p), "d'ici <date>", 1),
+            ("until", lambda p: Time("interval", end=p), "jusqu'à <date>", 1),
+            ("from_", lambda p: Time("interval", start=p), "à partir de <date>", 1),
+        ):
+            begin = _introducer(doc, span.start, getattr(INTERVAL, key))
+            if begin is not None:
+                return Span(doc, begin, span.end, span_id=name), {"time": build(time.start), "leaning": leaning}
+        return None
+    if time.type == "duration" and not time.vague and "amount" in value:
+        begin = _introducer(doc, span.start, INTERVAL.by)
+        if begin is not None:
+            amount, grain = float(value["amount"]), time.grain or "year"
+            shown = "day" if grain in ("week", "hour", "minute") else grain
+            end = lambda d, a=amount, g=grain, s=shown: period_point(shift_date(d, a, g), s)  # noqa: E731
+            return Span(doc, begin, span.end, span_id="d'ici <duration>"), {"time": Time("interval", end=end)}
+    return None
+
+
+def _qualified(doc: Doc, item: Item, text: str) -> Item:
+    """Put a leading approximation inside a duration: "près de 3 mois", "plus de dix ans"."""
+    span, value = item
+    if value["time"].type != "duration":
+        return item
+    found = qualifier_before(text, span.start_char)
+    # Only approximations belong to the duration ("près de 3 mois"); bounds ("au moins six
+    # mois", "moins de trois mois") stay outside, as for quantities.
+    if found is None or found[0] != "approx":
+        return item
+    qualified = doc.char_span(found[1], span.end_char, alignment_mode="expand")
+    if qualified is None or qualified.start >= span.start:
+        return item
+    return Span(doc, qualified.start, span.end, span_id=f"<qualifier> {span.id_}"), value
+
+
+ARTICLES = {"le", "la", "l'", "les"}
+PUNCT_END = {",", ".", ";", ":", "!", "?"}
+
+
+def _tidy(doc: Doc, item: Item) -> Item:
+    """Drop trailing punctuation taken by an optional pattern token ("14 mai." -> "14 mai") and
+    take the definite article of a noun-headed time ("l'an dernier", "la rentrée 2024")."""
+    span, value = item
+    start, end = span.start, span.end
+    while end - start > 1 and doc[end - 1].text in PUNCT_END:
+        end -= 1
+    if value.get("article") and start > 0 and lower(doc[start - 1].text) in ARTICLES:
+        start -= 1
+    if (start, end) == (span.start, span.end):
+        return item
+    return Span(doc, start, end, span_id=span.id_), value
+
+
+def combine(doc: Doc, items: list[Item]) -> list[Item]:
+    """Build intervals and qualified durations out of the matched times, in document order.
+
+    >>> # "de 2024 à 2027": two years -> one interval "2024/2027"
+    """
+    items = [_tidy(doc, item) for item in items]
+    text = doc.text  # Doc.text joins every token: read it once
+    result: list[Item] = []
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if _is_point(item[1]):
+            following = items[i + 1] if i + 1 < len(items) and _is_point(items[i + 1][1]) else None
+            joined = _closed(doc, item, following) if following is not None else None
+            if joined is not None:
+                result.append(joined)
+                i += 2
+                continue
+            joined = _closed(doc, None, item)
+            if joined is not None:
+                result.append(joined)
+                i += 1
+                continue
+        opened = _open(doc, item)
+        result.append(opened if opened is not None else _qualified(doc, item, text))
+        i += 1
+    return result

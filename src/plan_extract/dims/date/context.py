@@ -1,0 +1,138 @@
+"""Clues read around a match: is this number a year, is this month in a street name, which tense?"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from plan_extract.dims.date.lexicon import LEXICON, UNITS, lower
+
+YEAR_CONTEXT = set(LEXICON.year_context.words) | set(LEXICON.month) | set(LEXICON.season)
+YEAR_BLOCKERS = set(LEXICON.year_context.blockers)
+STREET = set(LEXICON.street.words)
+# Nouns that may follow a year without making it a count ("2023 année record", "en 2023 janvier").
+TIME_NOUNS = set(UNITS) | set(LEXICON.month) | set(LEXICON.period)
+PUNCT_AFTER = {",", ".", ";", ":", ")", "-", "–", "/", "»", "!", "?", "\n"}
+
+
+def prev_token(span: Span | Token, k: int = 1) -> Token | None:
+    """The token `k` places before the span, or None at the start of the Doc."""
+    i = (span.start if isinstance(span, Span) else span.i) - k
+    return span.doc[i] if i >= 0 else None
+
+
+def next_token(span: Span | Token, k: int = 1) -> Token | None:
+    i = (span.end if isinstance(span, Span) else span.i + 1) + k - 1
+    return span.doc[i] if i < len(span.doc) else None
+
+
+def in_street_name(span: Span) -> bool:
+    """True when a street or building word stands just before: "rue du 8 Mai 1945".
+
+    >>> # "place du 19 Mars 1962" is an address, not a date
+    """
+    doc = span.doc
+    for i in range(max(0, span.start - 4), span.start):
+        if lower(doc[i].text) in STREET:
+            return True
+    # A capitalised month right after a day reads as a name when glued by hyphens elsewhere.
+    return False
+
+
+def is_year_here(token: Token) -> bool:
+    """Whether a bare four-digit number is a year rather than a count.
+
+    A year follows a time preposition or word ("en 2023", "d'ici 2025", "budget 2024"); a count
+    follows a determiner or a qualifier ("les 2000 agents", "plus de 2000") or precedes its noun
+    ("2000 logements").
+
+    >>> # "en 2023" -> True; "2000 logements" -> False
+    """
+    before = prev_token(token)
+    after = next_token(token)
+    if before is not None and before.text[:1].isupper() and lower(before.text) in LEXICON.month:
+        return False  # "rue du 8 Mai 1945": a capitalised month before a year is a name
+    before_word = lower(before.text) if before is not None else ""
+    if before_word in YEAR_BLOCKERS:
+        return False
+    if before is not None and before.i > 0 and before_word in ("de", "d'"):
+        # "plus de 2000 personnes": the qualifier sits before "de".
+        if lower(token.doc[before.i - 1].text) in YEAR_BLOCKERS:
+            return False
+    if after is not None and after.text not in PUNCT_AFTER and lower(after.text) not in TIME_NOUNS:
+        if after.pos_ in ("NOUN", "PROPN", "ADJ") and after.text[:1].islower():
+            return False
+        if not after.is_alpha and after.text not in PUNCT_AFTER and not after.is_space:
+            # "2000 €", "2000 %"
+            return False
+    if before_word in YEAR_CONTEXT:
+        return True
+    if before is not None and before.pos_ in ("VERB", "AUX") and before_word not in YEAR_CONTEXT:
+        # "ils étaient 2000 à manifester"
+        return False
+    return 1900 <= int(token.text) <= 2100
+
+
+def _tense(token: Token) -> int | None:
+    """-1, +1 or 0 from a finite verb's own tense and mood; None for a non-finite form."""
+    if "Fin" not in token.morph.get("VerbForm"):
+        return None
+    tenses = set(token.morph.get("Tense"))
+    if "Fut" in tenses or "Cnd" in token.morph.get("Mood"):
+        return 1
+    if tenses & {"Past", "Imp"}:
+        return -1
+    return 0
+
+
+def _sentence(span: Span) -> list[Token]:
+    """The tokens of the sentence holding `span` (walking to the boundaries is cheaper than `span.sent`)."""
+    doc = span.doc
+    start = span.start
+    while start > 0 and not doc[start].is_sent_start:
+        start -= 1
+    end = span.end
+    while end < len(doc) and not doc[end].is_sent_start:
+        end += 1
+    return [doc[i] for i in range(start, end)]
+
+
+def direction(span: Span) -> int:
+    """The time a year-less date points to, read from the tense of the clause that holds it.
+
+    -1 for the past ("l'enquête conduite en novembre", "a eu lieu le 3 mars"), +1 for the future
+    ("aura lieu le 3 mars", "va démarrer en mai", "pourront être prolongées jusqu'au 30
+    septembre"), 0 when the tense says nothing (present, passive present).
+    """
+    token: Token = span.root
+    participle_seen = False
+    for _ in range(12):
+        if token.pos_ in ("VERB", "AUX"):
+            forms = token.morph.get("VerbForm")
+            auxes = [c for c in token.children if c.dep_.startswith("aux")]
+            if "Inf" in forms and any(a.lemma_ == "aller" for a in auxes):
+                return 1  # "va démarrer": near future
+            tense_auxes = [a for a in auxes if a.dep_ != "aux:pass"]
+            passive_auxes = [a for a in auxes if a.dep_ == "aux:pass"]
+            if "Part" in forms and tense_auxes:
+                # Compound tenses: "a été présenté" is past, "aura lieu" future.
+                return 1 if any(_tense(a) == 1 for a in tense_auxes) else -1
+            for aux in passive_auxes:
+                found = _tense(aux)
+                if found is not None:
+                    return -1 if found == 0 and participle_seen else found
+            own = _tense(token)
+            if own is not None:
+                return -1 if own == 0 and participle_seen else own
+            if "Part" in forms and not passive_auxes and "Past" in token.morph.get("Tense"):
+                participle_seen = True  # "l'enquête conduite en novembre"
+        if token.head is token:
+            break
+        token = token.head
+    # The parse gave no finite verb above the date: take the tense of the nearest one in the sentence.
+    finite = [t for t in _sentence(span) if _tense(t) is not None]
+    if finite:
+        nearest = min(finite, key=lambda t: abs(t.i - span.start))
+        found = _tense(nearest)
+        if found:
+            return found
+    return -1 if participle_seen else 0

@@ -1,0 +1,156 @@
+"""The time lexicon (`lexicon.toml`), validated once at import, and the token predicates built from it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from spacy.language import Language
+
+from plan_extract.resources import load_toml
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Words(_Strict):
+    words: list[str]
+
+
+class _Unit(_Strict):
+    designator: str = Field(pattern=r"^[YMWDHS]$")
+    grain: str
+    time: bool = False
+    factor: int = 1
+
+
+class _This(_Strict):
+    words: list[str]
+    suffix: list[str]
+
+
+class _Recurrence(_Strict):
+    phrases: dict[str, str]
+    each: list[str]
+    every: list[str]
+    per: list[str]
+    times: list[str]
+    adverbs: dict[str, str]
+
+
+class _YearContext(_Strict):
+    words: list[str]
+    blockers: list[str]
+
+
+Sequence = list[str]
+
+
+class _Interval(_Strict):
+    start: list[Sequence]
+    end: list[Sequence]
+    since: list[Sequence]
+    by: list[Sequence]
+    until: list[Sequence]
+    from_: list[Sequence] = Field(alias="from")
+    fillers: list[Sequence]
+
+
+class _Sequences(_Strict):
+    words: list[Sequence]
+
+
+class _DocumentDate(_Strict):
+    cues: list[str]
+    between: list[str]
+    dateline_window: int
+
+
+class DateLexicon(_Strict):
+    month: dict[str, int]
+    month_abbreviation: dict[str, int]
+    weekday: dict[str, int]
+    weekday_abbreviation: dict[str, int]
+    season: dict[str, str]
+    season_determiners: _Words
+    named_month: dict[str, int]
+    holiday: dict[str, tuple[int, int]]
+    easter: dict[str, int]
+    unit: dict[str, _Unit]
+    article_units: _Words
+    half: _Words
+    vague_count: _Words
+    ordinal: dict[str, int]
+    first_day: _Words
+    part: dict[str, str]
+    relative_day: dict[str, int]
+    anchored_day: _Words
+    day_part: _Words
+    shift: dict[str, int]
+    this: _This
+    period: dict[str, str]
+    decade: _Words
+    recurrence: _Recurrence
+    year_context: _YearContext
+    interval: _Interval
+    duration_prepositions: _Words
+    ago: _Sequences
+    after_now: _Sequences
+    street: _Words
+    document_date: _DocumentDate
+
+
+LEXICON = load_toml(__package__, "lexicon.toml", DateLexicon)
+
+MONTHS = LEXICON.month
+ANY_MONTH = {**LEXICON.month, **LEXICON.month_abbreviation}
+WEEKDAYS = LEXICON.weekday
+UNITS = LEXICON.unit
+
+
+def lower(token_text: str) -> str:
+    """Lower-case a token and read the typographic apostrophe as a straight one: "L’" -> "l'"."""
+    return token_text.lower().replace("’", "'")
+
+
+def norm(text: str) -> str:
+    """`lower` for a whole phrase."""
+    return lower(text)
+
+
+def with_curly(words: list[str]) -> list[str]:
+    """Both apostrophes for the Matcher's LOWER: "l'" and "l’"."""
+    return sorted({w for word in words for w in (word, word.replace("'", "’"))})
+
+
+def IN(words: Any, op: str | None = None) -> dict[str, Any]:
+    """A token pattern matching one lower-case word of `words` (either apostrophe)."""
+    pattern: dict[str, Any] = {"LOWER": {"IN": with_curly(list(words))}}
+    if op:
+        pattern["OP"] = op
+    return pattern
+
+
+def phrase_pattern(nlp: Language, phrase: str) -> list[dict[str, Any]]:
+    """Token patterns for a multi-word phrase of the lexicon, split by the pipeline's tokenizer."""
+    return [{"LOWER": {"IN": sorted({t.lower_, t.lower_.replace("'", "’")})}} for t in nlp.make_doc(phrase)]
+
+
+# One token that is a day of month in digits, a year, or a digit-only date.
+DAY = {"TEXT": {"REGEX": r"^(0?[1-9]|[12]\d|3[01])$"}}
+YEAR = {"TEXT": {"REGEX": r"^(1[89]\d\d|20\d\d)$"}}
+FIRST_DAY = IN(LEXICON.first_day.words)
+MONTH = IN(LEXICON.month)
+ANY_MONTH_TOKEN = IN(ANY_MONTH)
+WEEKDAY = IN([w for w, _ in LEXICON.weekday.items() if not w.endswith("s")])
+WEEKDAY_ABBR = IN(LEXICON.weekday_abbreviation)
+DOT = {"ORTH": ".", "OP": "?"}
+COMMA = {"ORTH": ",", "OP": "?"}
+THIS = IN(LEXICON.this.words)
+SHIFT = IN(LEXICON.shift)
+PART = IN([p for p in LEXICON.part if p != "mi"])
+SEASON = IN(LEXICON.season)
+UNIT = IN(LEXICON.unit)
+PERIOD = IN(LEXICON.period)
+ORDINAL = IN(LEXICON.ordinal)

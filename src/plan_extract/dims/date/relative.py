@@ -1,0 +1,296 @@
+"""Relative dates, durations and recurrences: "hier", "ce jeudi", "l'an dernier", "il y a trois
+ans", "sur 3 ans", "chaque jeudi", "par an"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from spacy.language import Language
+from spacy.tokens import Span
+
+from plan_extract.dims.date.context import prev_token
+from plan_extract.dims.date.lexicon import (
+    IN, LEXICON, PERIOD, SHIFT, THIS, UNIT, UNITS, WEEKDAY, WEEKDAYS, lower, phrase_pattern,
+)
+from plan_extract.dims.date.resolve import Point, Time, day_point, period_point, shift_date
+from plan_extract.dims.numeral import NUMBER, numeral_in
+from plan_extract.dims.numeral.parse import normalise
+from plan_extract.rules import Rule, Value
+
+ARTICLES = ["un", "une"]
+# Words that may follow "la veille" / "le lendemain" used as times: "la veille du scrutin", "le lendemain, ...".
+ANCHOR_LINKS = {"de", "du", "des", "au", "à", "et", "soir", "matin"}
+DAY_PART = IN(LEXICON.day_part.words, "?")
+# Prepositions before a time of day: "à 14 heures" is a clock time, not a duration.
+CLOCK_PREPOSITIONS = {"à", "vers", "dès", "avant", "après", "jusqu'à", "jusqu'"}
+# "de 9 heures à 17 heures": "de"/"entre" make a clock time only when a second time follows.
+RANGE_PREPOSITIONS = {"de", "entre"}
+RANGE_LINKS = {"à", "et", "-", "au"}
+
+
+def _clock_time(span: Span) -> bool:
+    """True for "à 14 heures", "vers 9 h", "de 9 h à 17 h"; False for "dans un délai de 48 heures"."""
+    before, after = prev_token(span), span.doc[span.end] if span.end < len(span.doc) else None
+    word = lower(before.text) if before is not None else ""
+    if word in CLOCK_PREPOSITIONS:
+        return True
+    return word in RANGE_PREPOSITIONS and after is not None and lower(after.text) in RANGE_LINKS
+TIME_UNITS = {w for w, u in UNITS.items() if u.time}
+
+
+def _date(point: object, **extra: object) -> Value:
+    return {"time": Time("date", start=point, **extra)}
+
+
+def relative_day(span: Span) -> Value:
+    """ "aujourd'hui", "hier", "hier soir", "après-demain"."""
+    offset = LEXICON.relative_day[lower(span[0].text)]
+    return _date(lambda doc: day_point(doc + dt.timedelta(days=offset)))
+
+
+def anchored_day(span: Span) -> Value | None:
+    """ "le lendemain", "la veille": relative to an event of the text, so never resolved.
+
+    Not "la veille saisonnière" (a watch) nor "une veille": only a definite article before and no
+    adjective after.
+    """
+    before, after = prev_token(span), span.doc[span.end] if span.end < len(span.doc) else None
+    if before is None or lower(before.text) not in ("la", "le", "l'"):
+        return None
+    if after is not None and after.is_alpha and after.text.islower() and lower(after.text) not in ANCHOR_LINKS:
+        return None
+    return {"time": Time("date", vague=True, grain="day"), "article": True}
+
+
+def this_weekday(span: Span) -> Value:
+    """ "ce jeudi", "jeudi", "jeudi soir": that day in the document's week (Monday to Sunday)."""
+    weekday = next(WEEKDAYS[lower(t.text)] for t in span if lower(t.text) in WEEKDAYS)
+    return _date(lambda doc: day_point(doc + dt.timedelta(days=weekday - doc.isoweekday())))
+
+
+def shifted_weekday(span: Span) -> Value:
+    """ "jeudi dernier": the last Thursday before the document date; "jeudi prochain" the next."""
+    weekday = WEEKDAYS[lower(span[0].text)]
+    step = LEXICON.shift[lower(span[-1].text)]
+
+    def relative(doc: dt.date) -> Point:
+        delta = (weekday - doc.isoweekday()) % 7
+        if step < 0:
+            return day_point(doc - dt.timedelta(days=(7 - delta) if delta else 7))
+        return day_point(doc + dt.timedelta(days=delta or 7))
+    return _date(relative)
+
+
+def this_period(span: Span) -> Value | None:
+    """ "cette année", "ce mois-ci", "cette semaine", "ce trimestre", "ce soir"."""
+    word = lower(span[1].text)
+    if word in LEXICON.day_part.words:
+        return _date(day_point)
+    grain = LEXICON.period[word]
+    return _date(lambda doc: period_point(doc, grain))
+
+
+def this_season(span: Span) -> Value:
+    """ "cet été", "cet automne": the season of the document's year."""
+    code = LEXICON.season[lower(span[1].text)]
+    return _date(lambda doc: Point("season", doc.year, code=code))
+
+
+def shifted_period(span: Span) -> Value:
+    """ "an dernier", "semaine prochaine", "mois dernier" (the article stays out of the span)."""
+    grain = LEXICON.period[lower(span[0].text)]
+    step = LEXICON.shift[lower(span[-1].text)]
+    return {**_date(lambda doc: period_point(shift_date(doc, step, grain), grain)), "article": True}
+
+
+def current_period(span: Span) -> Value:
+    """ "année en cours", "mois en cours"."""
+    grain = LEXICON.period[lower(span[0].text)]
+    return _date(lambda doc: period_point(doc, grain))
+
+
+def _amount(span: Span) -> Decimal | None:
+    """The number counting the unit: digits, words, "un"/"une", plus "et demi"."""
+    numeral = numeral_in(span)
+    if numeral is not None:
+        amount = Decimal(numeral._.numeral["value"])
+    elif any(lower(t.text) in ARTICLES for t in span):
+        amount = Decimal(1)
+    else:
+        return None
+    if lower(span[-1].text) in LEXICON.half.words:
+        amount += Decimal("0.5")
+    return amount
+
+
+def _unit_token(span: Span) -> str | None:
+    return next((lower(t.text) for t in reversed(span) if lower(t.text) in UNITS), None)
+
+
+def iso_duration(amount: Decimal, unit_word: str) -> str:
+    """ISO 8601 duration: (3, "ans") -> "P3Y", (48, "heures") -> "PT48H", (2, "trimestres") -> "P6M".
+
+    >>> iso_duration(Decimal("4.5"), "ans")
+    'P4.5Y'
+    """
+    unit = UNITS[unit_word]
+    number = normalise(amount * unit.factor)
+    return f"PT{number}{unit.designator}" if unit.time else f"P{number}{unit.designator}"
+
+
+def duration(span: Span) -> Value | None:
+    """ "3 ans", "six mois", "48 heures", "un an et demi", "4,5 ans"; not "à 14 heures"."""
+    unit_word = _unit_token(span)
+    amount = _amount(span)
+    if unit_word is None or amount is None or amount <= 0:
+        return None
+    if unit_word in TIME_UNITS and _clock_time(span):
+        return None
+    if span[0].lower_ in ARTICLES and unit_word not in LEXICON.article_units.words:
+        return None
+    return {"time": Time("duration", duration=iso_duration(amount, unit_word), grain=UNITS[unit_word].grain),
+            "amount": amount, "unit": unit_word}
+
+
+def glued_hours(span: Span) -> Value | None:
+    """ "48h", "72h": hours glued to their number; "à 14h" is a clock time."""
+    if _clock_time(span):
+        return None
+    hours = Decimal(span.text[:-1])
+    return {"time": Time("duration", duration=f"PT{normalise(hours)}H", grain="hour"), "amount": hours, "unit": "h"}
+
+
+def vague_duration(span: Span) -> Value:
+    """ "quelques jours", "plusieurs mois": a duration without a value."""
+    return {"time": Time("duration", vague=True, grain=UNITS[lower(span[-1].text)].grain)}
+
+
+def ago(span: Span) -> Value | None:
+    """ "il y a trois ans" -> the document year minus 3; "il y a quelques jours" -> no value."""
+    unit_word = _unit_token(span)
+    if unit_word is None:
+        return None
+    grain = UNITS[unit_word].grain
+    if any(lower(t.text) in LEXICON.vague_count.words for t in span):
+        return {"time": Time("date", vague=True, grain=grain)}
+    amount = _amount(span)
+    if amount is None:
+        return None
+    sign = 1 if lower(span[0].text) in {w[0] for w in LEXICON.after_now.words} else -1
+    shown = "day" if grain in ("week", "hour", "minute") else grain
+    return _date(lambda doc: period_point(shift_date(doc, sign * float(amount), grain), shown))
+
+
+def last_n(span: Span) -> Value | None:
+    """ "trois derniers mois" -> from three months before the document date to it."""
+    unit_word = _unit_token(span)
+    amount = _amount(span)
+    if unit_word is None or amount is None:
+        return None
+    grain = UNITS[unit_word].grain
+    step = LEXICON.shift[lower(span[-2].text)]
+    if step < 0:
+        return {"time": Time("interval", start=lambda doc: day_point(shift_date(doc, -float(amount), grain)),
+                             end_now=True)}
+    return {"time": Time("interval", start_now=True,
+                         end=lambda doc: day_point(shift_date(doc, float(amount), grain)))}
+
+
+def _set(period: str, anchor: str | None = None) -> Value:
+    return {"time": Time("set", duration=period, anchor=anchor, grain=None)}
+
+
+def _period_of(word: str, count: Decimal = Decimal(1)) -> tuple[str, str | None] | None:
+    """The ISO period and the anchor of what recurs: "an" -> P1Y, "jeudi" -> P1W anchored on jeudi."""
+    if word in UNITS:
+        return iso_duration(count, word), None
+    if word in WEEKDAYS:
+        singular = next(w for w, n in WEEKDAYS.items() if n == WEEKDAYS[word] and not w.endswith("s"))
+        return f"P{normalise(count)}W", singular
+    if word in LEXICON.season or word in LEXICON.named_month:
+        return f"P{normalise(count)}Y", word
+    if word in LEXICON.day_part.words:
+        return f"P{normalise(count)}D", word
+    if word in LEXICON.period:
+        return _period_of({"week-end": "semaine"}.get(word, word), count) if word != "week-end" else ("P1W", word)
+    if word in LEXICON.month:
+        return f"P{normalise(count)}Y", word
+    return None
+
+
+def recurrence(span: Span) -> Value | None:
+    """ "chaque année", "tous les deux ans", "tous les jeudis", "par an", "chaque jeudi"."""
+    numeral = numeral_in(span)
+    count = Decimal(numeral._.numeral["value"]) if numeral is not None else Decimal(1)
+    found = _period_of(lower(span[-1].text), count)
+    if found is None:
+        return None
+    period, anchor = found
+    return _set(period, anchor)
+
+
+def recurrence_phrase(span: Span) -> Value:
+    """ "chaque week-end" -> P1W with its anchor."""
+    phrase = "".join(t.text_with_ws for t in span[1:]).strip().lower()
+    return _set(LEXICON.recurrence.phrases[phrase], phrase)
+
+
+def this_phrase(span: Span) -> Value:
+    """ "ce week-end": the document's week."""
+    return _date(lambda doc: period_point(doc, "week"))
+
+
+def set_adverb(span: Span) -> Value:
+    """ "annuellement", "quotidiennement"."""
+    return _set(LEXICON.recurrence.adverbs[lower(span[0].text)])
+
+
+def relative_rules(nlp: Language) -> list[Rule]:
+    """Rules for relative dates, durations and recurrences."""
+    number_or_article = {"LOWER": {"IN": ARTICLES}}
+    half = [IN(["et"]), IN(LEXICON.half.words)]
+    ago_words = [IN([w]) for w in LEXICON.ago.words[0]]
+    ago_glued = [IN([w]) for w in LEXICON.ago.words[1]]
+    after_words = [IN([w]) for w in LEXICON.after_now.words[0]]
+    recur_words = sorted({*UNITS, *WEEKDAYS, *LEXICON.season, *LEXICON.day_part.words, *LEXICON.period,
+                          *LEXICON.named_month})
+    every = [[IN([w]) for w in phrase.split()] for phrase in LEXICON.recurrence.every]
+    rules = [
+        Rule("<relative day> <day part>?", [IN(LEXICON.relative_day), DAY_PART], relative_day),
+        Rule("<anchored day>", [IN(LEXICON.anchored_day.words)], anchored_day),
+        Rule("ce <weekday> <day part>?", [THIS, WEEKDAY, DAY_PART], this_weekday),
+        Rule("<weekday> <day part>?", [WEEKDAY, DAY_PART], this_weekday),
+        Rule("<weekday> <shift>", [WEEKDAY, SHIFT], shifted_weekday),
+        Rule("ce <period>", [THIS, IN([*LEXICON.period, *LEXICON.day_part.words]),
+                             IN(LEXICON.this.suffix, "?")], this_period),
+        Rule("ce <period>-ci", [THIS, PERIOD, IN(["-"]), IN(["ci"])], this_period),
+        Rule("cet <season>", [THIS, IN(LEXICON.season)], this_season),
+        Rule("<period> <shift>", [PERIOD, SHIFT], shifted_period),
+        Rule("<period> en cours", [PERIOD, IN(["en"]), IN(["cours"])], current_period),
+        Rule("<number> <unit>", [NUMBER, UNIT], duration),
+        Rule("<number> <unit> et demi", [NUMBER, UNIT, *half], duration),
+        Rule("un <unit>", [number_or_article, UNIT], duration),
+        Rule("un <unit> et demi", [number_or_article, UNIT, *half], duration),
+        Rule("<number>h", [{"LOWER": {"REGEX": r"^\d{1,3}h$"}}], glued_hours),
+        Rule("quelques <unit>", [IN(LEXICON.vague_count.words), UNIT], vague_duration),
+        Rule("il y a <duration>", [*ago_words, {"OP": "?", "LOWER": {"IN": ["à"]}},
+                                   {"OP": "*", "IS_ALPHA": True, "LOWER": {"IN": ["peu", "près", "environ"]}},
+                                   {"LOWER": {"IN": [*ARTICLES, *LEXICON.vague_count.words]}, "OP": "?"},
+                                   {**NUMBER, "OP": "*"}, UNIT], ago),
+        Rule("il ya <duration>", [*ago_glued, {"LOWER": {"IN": [*ARTICLES, *LEXICON.vague_count.words]}, "OP": "?"},
+                                  {**NUMBER, "OP": "*"}, UNIT], ago),
+        Rule("dans <duration>", [*after_words, {"LOWER": {"IN": ARTICLES}, "OP": "?"}, {**NUMBER, "OP": "*"}, UNIT], ago),
+        Rule("<number> derniers <unit>", [{**NUMBER}, SHIFT, UNIT], last_n),
+        Rule("chaque <period>", [IN(LEXICON.recurrence.each), IN(recur_words)], recurrence),
+        Rule("par <unit>", [IN(LEXICON.recurrence.per), IN([*UNITS, *LEXICON.period])], recurrence),
+        Rule("<adverb>", [IN(LEXICON.recurrence.adverbs)], set_adverb),
+    ]
+    for phrase in LEXICON.recurrence.phrases:
+        tokens = phrase_pattern(nlp, phrase)
+        rules.append(Rule(f"chaque {phrase}", [IN(LEXICON.recurrence.each), *tokens], recurrence_phrase))
+        rules.append(Rule(f"ce {phrase}", [THIS, *tokens], this_phrase))
+    for words in every:
+        rules.append(Rule(f"{' '.join(w['LOWER']['IN'][0] for w in words)} <number>? <period>",
+                          [*words, {**NUMBER, "OP": "*"}, IN(recur_words)], recurrence))
+    return rules

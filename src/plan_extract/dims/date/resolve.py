@@ -1,0 +1,223 @@
+"""What a time expression means, and its ISO 8601 value once the document date is known.
+
+Rules produce a `Time` (a date, an interval, a duration or a set) whose points may still depend
+on the document date: a missing year ("le 1er mars") or a shift ("l'an dernier"). `resolve`
+turns it into the span value, at the text's own grain:
+
+>>> resolve(Time("date", start=Point("day", None, 3, 1)), dt.date(2023, 1, 12))["value"]
+'2023-03-01'
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TypedDict
+
+
+class DateValue(TypedDict):
+    type: str
+    value: str | None
+    grain: str | None
+    relative: bool
+    anchor: str | None
+
+
+# Months covered by a season (meteorological reading, enough to place it before or after a day).
+SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
+
+
+@dataclass(frozen=True)
+class Point:
+    """A calendar point at a grain. A missing `year` is taken from the document date.
+
+    `code` carries what is not a month or a day: a season ("SU"), a quarter ("Q2"), a half-year
+    ("H1"), an ISO week ("W03") or a decade ("199" for the 1990s).
+    """
+
+    grain: str
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    code: str | None = None
+
+    def iso(self) -> str:
+        """ISO 8601 text: "2023-01-12", "2023-01", "2023", "2023-Q2", "2024-SU", "2023-W03", "199"."""
+        if self.grain == "decade":
+            return f"{self.year // 10:03d}"
+        if self.grain == "week":
+            return f"{self.year:04d}-{self.code}"
+        if self.code:
+            return f"{self.year:04d}-{self.code}"
+        if self.grain == "day":
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.grain == "month":
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    def bounds(self, year: int) -> tuple[dt.date, dt.date]:
+        """First and last day of the point placed in `year` (used to choose a missing year)."""
+        if self.grain == "day":
+            day = min(self.day or 1, calendar.monthrange(year, self.month or 1)[1])
+            d = dt.date(year, self.month or 1, day)
+            return d, d
+        if self.grain == "month":
+            return dt.date(year, self.month, 1), dt.date(year, self.month, calendar.monthrange(year, self.month)[1])
+        if self.grain == "season" and self.code in SEASON_MONTHS:
+            first, last = SEASON_MONTHS[self.code]
+            end_year, last = (year + 1, last - 12) if last > 12 else (year, last)
+            return dt.date(year, first, 1), dt.date(end_year, last, calendar.monthrange(end_year, last)[1])
+        if self.grain in ("quarter", "half") and self.code:
+            n = int(self.code[1])
+            size = 3 if self.grain == "quarter" else 6
+            first = (n - 1) * size + 1
+            last = first + size - 1
+            return dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+# A relative point: computed from the document date ("hier", "l'an dernier").
+Relative = Callable[[dt.date], Point]
+PointLike = Point | Relative
+
+
+@dataclass(frozen=True)
+class Time:
+    """A parsed time expression before resolution.
+
+    `start` is the point of a date; an interval has `start` and/or `end` (None = open end), or
+    ends at the document date (`end_now`, "depuis 2021") or starts there (`start_now`, "d'ici
+    2025"). `vague` and `anchored` expressions are typed but never given a value.
+    """
+
+    type: str
+    start: PointLike | None = None
+    end: PointLike | None = None
+    end_now: bool = False
+    start_now: bool = False
+    duration: str | None = None
+    anchor: str | None = None
+    vague: bool = False
+    grain: str | None = None
+
+    def with_(self, **changes: object) -> Time:
+        return replace(self, **changes)
+
+
+def day_point(d: dt.date) -> Point:
+    return Point("day", d.year, d.month, d.day)
+
+
+def add_months(d: dt.date, months: int) -> dt.date:
+    """`d` moved by whole months, the day clipped to the month's length."""
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return dt.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def shift_date(d: dt.date, amount: float, grain: str) -> dt.date:
+    """`d` moved by `amount` units of `grain` (negative: into the past)."""
+    if grain in ("year", "decade", "century", "month", "quarter", "half"):
+        months = {"year": 12, "decade": 120, "century": 1200, "month": 1, "quarter": 3, "half": 6}[grain]
+        return add_months(d, round(amount * months))
+    days = {"week": 7, "day": 1, "hour": 1 / 24, "minute": 1 / 1440}.get(grain, 1)
+    return d + dt.timedelta(days=round(amount * days))
+
+
+def period_point(d: dt.date, grain: str) -> Point:
+    """The period of `grain` that holds `d`: the year, month, ISO week, quarter or half of it."""
+    if grain == "year":
+        return Point("year", d.year)
+    if grain == "month":
+        return Point("month", d.year, d.month)
+    if grain in ("week", "weekend"):
+        iso = d.isocalendar()
+        return Point("week", iso.year, code=f"W{iso.week:02d}")
+    if grain == "quarter":
+        return Point("quarter", d.year, code=f"Q{(d.month - 1) // 3 + 1}")
+    if grain == "half":
+        return Point("half", d.year, code=f"H{(d.month - 1) // 6 + 1}")
+    return day_point(d)
+
+
+def place_year(point: Point, doc: dt.date, direction: int) -> Point:
+    """Give a year-less point the year that fits the document date and the tense.
+
+    `direction` is -1 (past: the latest occurrence not after the document date), +1 (future: the
+    first one not before it) or 0 (the nearest one).
+    """
+    candidates = []
+    for year in (doc.year - 1, doc.year, doc.year + 1):
+        first, last = point.bounds(year)
+        candidates.append((year, first, last))
+    if direction < 0:
+        past = [c for c in candidates if c[1] <= doc]
+        year = past[-1][0] if past else doc.year
+    elif direction > 0:
+        future = [c for c in candidates if c[2] >= doc]
+        year = future[0][0] if future else doc.year
+    else:
+        def distance(c: tuple[int, dt.date, dt.date]) -> int:
+            _, first, last = c
+            return 0 if first <= doc <= last else min(abs((first - doc).days), abs((last - doc).days))
+        year = min(candidates, key=distance)[0]
+    return replace(point, year=year)
+
+
+def _point(p: PointLike | None, doc: dt.date | None, direction: int) -> tuple[Point | None, bool]:
+    """The resolved point and whether the document date was needed."""
+    if p is None:
+        return None, False
+    if callable(p):
+        return (p(doc), True) if doc else (None, True)
+    if p.year is None:
+        return (place_year(p, doc, direction), True) if doc else (None, True)
+    return p, False
+
+
+def resolve(time: Time, doc: dt.date | None, direction: int = 0) -> DateValue:
+    """The span value of `time`, resolved against the document date `doc` (or None).
+
+    >>> resolve(Time("interval", start=Point("year", 2021), end_now=True), dt.date(2023, 1, 12))["value"]
+    '2021/2023-01-12'
+    """
+    if time.type == "duration" or time.type == "set":
+        return DateValue(type=time.type, value=None if time.vague else time.duration, grain=time.grain,
+                         relative=False, anchor=time.anchor)
+    if time.vague:
+        return DateValue(type=time.type, value=None, grain=time.grain, relative=False, anchor=time.anchor)
+    if time.type == "date":
+        point, relative = _point(time.start, doc, direction)
+        return DateValue(type="date", value=point.iso() if point else None,
+                         grain=point.grain if point else time.grain, relative=relative, anchor=time.anchor)
+    # Intervals: the end is placed first, the start takes its year when it has none
+    # ("du 3 au 5 mars 2023", "de janvier à mars").
+    end, end_rel = _point(time.end, doc, direction)
+    if isinstance(time.start, Point) and time.start.year is None and end is not None:
+        start = replace(time.start, year=end.year)
+        if start.bounds(end.year)[0] > end.bounds(end.year)[1]:
+            start = replace(start, year=end.year - 1)
+        start_rel = end_rel
+    else:
+        start, start_rel = _point(time.start, doc, direction)
+        if isinstance(time.end, Point) and time.end.year is None and start is not None:
+            end = replace(time.end, year=start.year)
+            if end.bounds(start.year)[1] < start.bounds(start.year)[0]:
+                end = replace(end, year=start.year + 1)
+    relative = start_rel or end_rel or time.end_now or time.start_now
+    if time.end_now:
+        end = day_point(doc) if doc else None
+    if time.start_now:
+        start = day_point(doc) if doc else None
+    if (time.start is not None and start is None and not time.start_now) or \
+            (time.end is not None and end is None and not time.end_now):
+        value = None
+    elif start is None and end is None:
+        value = None
+    else:
+        value = f"{start.iso() if start else '..'}/{end.iso() if end else '..'}"
+    named = end if time.start_now else (start or end)
+    grain = named.grain if named else time.grain
+    return DateValue(type="interval", value=value, grain=grain, relative=relative, anchor=time.anchor)

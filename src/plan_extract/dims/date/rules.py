@@ -1,0 +1,343 @@
+"""Calendar rules: days, months, years, seasons, quarters, parts of periods, holidays, decades.
+
+Each rule's `produce(span)` returns `{"time": Time}` or None ("matched, but not a date"); the
+value is resolved against the document date later, once that date is known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+from dateutil.easter import easter
+from spacy.language import Language
+from spacy.tokens import Span
+
+from plan_extract.dims.date.context import in_street_name, is_year_here, next_token, prev_token
+from plan_extract.dims.date.lexicon import (
+    ANY_MONTH, ANY_MONTH_TOKEN, COMMA, DAY, DOT, FIRST_DAY, IN, LEXICON, MONTH, MONTHS, ORDINAL, PART,
+    SEASON, SHIFT, WEEKDAY, WEEKDAY_ABBR, YEAR, lower, phrase_pattern,
+)
+from plan_extract.dims.date.resolve import Point, Time, day_point, period_point, place_year
+from plan_extract.rules import Rule, Value
+
+# Digit-only dates are formats, not words: 12/01/2023, 12.01.2023, 12-01-23, 2023-01-12, 03/2023.
+DMY_RE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})$")
+YMD_RE = re.compile(r"^(\d{4})([/.-])(\d{1,2})\2(\d{1,2})$")
+MY_RE = re.compile(r"^(\d{1,2})/(\d{4})$")
+DM_RE = re.compile(r"^(\d{1,2})/(\d{1,2})$")
+QUARTER_RE = re.compile(r"^([TtQqSs])([1-4])$")
+MID_RE = re.compile(r"^mi-(.+)$", re.IGNORECASE)
+DECADE_RE = re.compile(r"^([1-9]0|1[89][0-9]0|20[0-9]0)$")
+
+SEASONS = LEXICON.season
+PARTS = LEXICON.part
+# Determiners before a day given as a bare "dd/mm": "le 22/04", "du 3/05 au 7/05".
+DAY_DETERMINERS = {"le", "du", "au", "dès", "depuis", "avant", "après", "jusqu'au"}
+HALVES = {"semestre": "H", "semestres": "H"}
+QUARTERS = {"trimestre": "Q", "trimestres": "Q"}
+QUARTER_LETTERS = {"t": "Q", "q": "Q", "s": "H"}
+
+
+def _date(point: Point | None, **extra: object) -> Value | None:
+    return {"time": Time("date", start=point, **extra)} if point is not None else None
+
+
+def _valid(year: int | None, month: int, day: int) -> bool:
+    try:
+        dt.date(year or 2000, month, day)  # 2000 is a leap year: "29 février" stays valid without a year
+    except ValueError:
+        return False
+    return True
+
+
+def _year_of(text: str) -> int | None:
+    """Four-digit years, or two-digit ones read in the 1900s/2000s around today ("12/05/89")."""
+    if len(text) == 4:
+        return int(text)
+    if len(text) == 2:
+        n = int(text)
+        return 2000 + n if n <= 50 else 1900 + n
+    return None
+
+
+def read_calendar(span: Span) -> Point | None:
+    """Read weekday, day, month and year tokens of a span into a point.
+
+    >>> # "jeudi 12 janvier 2023" -> Point("day", 2023, 1, 12); "janvier 2022" -> Point("month", 2022, 1)
+    """
+    year = month = day = None
+    for token in span:
+        word = lower(token.text)
+        if month is None and word in ANY_MONTH and (day is not None or word in MONTHS):
+            month = ANY_MONTH[word]
+        elif month is None and day is None and (word in LEXICON.first_day.words):
+            day = 1
+        elif month is None and day is None and token.text.isdigit() and len(token.text) <= 2:
+            day = int(token.text)
+        elif month is not None and token.text.isdigit() and len(token.text) == 4:
+            year = int(token.text)
+    if month is None:
+        return None
+    if day is not None:
+        return Point("day", year, month, day) if _valid(year, month, day) else None
+    return Point("month", year, month)
+
+
+def day_month_year(span: Span) -> Value | None:
+    """ "jeudi 12 janvier 2023", "1er mars", "3 janv. 2024" (not "rue du 8 Mai 1945")."""
+    if in_street_name(span):
+        return None
+    return _date(read_calendar(span))
+
+
+def month_year(span: Span) -> Value | None:
+    """ "janvier 2022", "Septembre 2016"."""
+    if in_street_name(span):
+        return None
+    return _date(read_calendar(span))
+
+
+def month_alone(span: Span) -> Value | None:
+    """A lower-case month name: "en novembre", "début mars"; "Mars" with a capital is a name."""
+    token = span[0]
+    if not token.text.islower() or in_street_name(span):
+        return None
+    point = Point("month", None, MONTHS[lower(token.text)])
+    if len(span) == 2:  # "mars prochain", "juin dernier": the next or last such month
+        step = LEXICON.shift[lower(span[1].text)]
+        return _date(_shifted_month(point.month, step))
+    return _date(point)
+
+
+def _shifted_month(month: int, step: int):
+    def relative(doc: dt.date) -> Point:
+        year = doc.year
+        if step > 0 and month <= doc.month:
+            year += 1
+        if step < 0 and month >= doc.month:
+            year -= 1
+        return Point("month", year, month)
+    return relative
+
+
+def year_alone(span: Span) -> Value | None:
+    """ "2023" in "en 2023", "depuis 2020", "budget 2024"; never "2000 logements"."""
+    token = span[0]
+    if not is_year_here(token):
+        return None
+    return _date(Point("year", int(token.text)))
+
+
+def numeric_date(span: Span) -> Value | None:
+    """Digit-only dates, day first as in French: "12/01/2023", "2023-01-12", "03/2023", "le 22/04"."""
+    text = span.text
+    if m := YMD_RE.match(text):
+        year, month, day = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    elif m := DMY_RE.match(text):
+        day, month, year = int(m.group(1)), int(m.group(3)), _year_of(m.group(4))
+        if month > 12 and day <= 12:
+            # Month first ("02/22/2016"): let dateparser settle the order of an unusual form.
+            return _date(normalise_with_dateparser(text))
+    elif m := MY_RE.match(text):
+        month, year = int(m.group(1)), int(m.group(2))
+        return _date(Point("month", year, month)) if 1 <= month <= 12 else None
+    elif m := DM_RE.match(text):
+        before = prev_token(span)
+        if before is None or lower(before.text) not in DAY_DETERMINERS:
+            return None  # "3/4" is a fraction, "24/7" a rhythm
+        day, month, year = int(m.group(1)), int(m.group(2)), None
+    else:
+        return None
+    if not 1 <= month <= 12 or not _valid(year, month, day):
+        return None
+    return _date(Point("day", year, month, day))
+
+
+@lru_cache(maxsize=512)
+def normalise_with_dateparser(text: str) -> Point | None:
+    """Normalise a date string that the rules found but cannot order (cached; dateparser is slow).
+
+    >>> normalise_with_dateparser("02/22/2016")
+    Point(grain='day', year=2016, month=2, day=22, code=None)
+    """
+    import dateparser  # imported on first use: it takes a second to load
+
+    parsed = dateparser.parse(text, languages=["fr"], settings={
+        "PREFER_DAY_OF_MONTH": "first", "RELATIVE_BASE": dt.datetime(2000, 1, 1),
+        "REQUIRE_PARTS": ["day", "month", "year"],
+    })
+    return day_point(parsed.date()) if parsed else None
+
+
+def season(span: Span) -> Value | None:
+    """ "l'été 2024", "en hiver", "l'automne dernier"; never "a été"."""
+    value = _season(span)
+    return {**value, "article": True} if value else None
+
+
+def _season(span: Span) -> Value | None:
+    word = lower(span[0].text)
+    code = SEASONS[word]
+    before = prev_token(span)
+    has_year = len(span) > 1 and span[-1].text.isdigit()
+    if not has_year and (before is None or lower(before.text) not in LEXICON.season_determiners.words):
+        return None
+    if has_year:
+        return _date(Point("season", int(span[-1].text), code=code))
+    if len(span) > 1:  # "l'hiver prochain", "l'été dernier"
+        step = LEXICON.shift[lower(span[-1].text)]
+        return _date(_shifted_season(code, step))
+    return _date(Point("season", None, code=code))
+
+
+def _shifted_season(code: str, step: int):
+    def relative(doc: dt.date) -> Point:
+        point = Point("season", None, code=code)
+        for year in (range(doc.year + 1, doc.year - 3, -1) if step < 0 else range(doc.year - 1, doc.year + 3)):
+            first, last = point.bounds(year)
+            if (step < 0 and last < doc) or (step > 0 and first > doc):
+                return Point("season", year, code=code)
+        return Point("season", doc.year + step, code=code)
+    return relative
+
+
+def named_month(span: Span) -> Value | None:
+    """ "la rentrée 2024" (September), "la rentrée prochaine", "à la rentrée"."""
+    value = _named_month(span)
+    return {**value, "article": True} if value else None
+
+
+def _named_month(span: Span) -> Value | None:
+    month = LEXICON.named_month[lower(span[0].text)]
+    last = lower(span[-1].text)
+    if span[-1].text.isdigit():
+        return _date(Point("month", int(span[-1].text), month))
+    if last in LEXICON.shift:
+        return _date(_shifted_month(month, LEXICON.shift[last]))
+    return _date(Point("month", None, month))
+
+
+def quarter(span: Span) -> Value | None:
+    """ "premier semestre 2023" -> 2023-H1, "2e trimestre" -> Q2 of the document year, "T3 2024"."""
+    code = None
+    for token in span:
+        word = lower(token.text)
+        if m := QUARTER_RE.match(token.text):
+            code = f"{QUARTER_LETTERS[m.group(1).lower()]}{m.group(2)}"
+        elif word in QUARTERS or word in HALVES:
+            number = LEXICON.ordinal[lower(span[0].text)]
+            letter = "Q" if word in QUARTERS else "H"
+            if letter == "H" and number > 2:
+                return None
+            code = f"{letter}{number}"
+    if code is None:
+        return None
+    grain = "quarter" if code[0] == "Q" else "half"
+    year = int(span[-1].text) if span[-1].text.isdigit() and len(span[-1].text) == 4 else None
+    return _date(Point(grain, year, code=code))
+
+
+def part_of_period(span: Span) -> Value | None:
+    """ "début 2021" -> "2021-01", "fin 2025" -> "2025-12", "fin mars" -> the month, "la fin de l'été".
+
+    The start, middle or end of a year names its first, sixth or last month; of a month or a
+    season, the month or season itself (no finer grain is written).
+    """
+    words = [lower(t.text) for t in span]
+    part = PARTS.get(words[0])
+    if part is None and (m := MID_RE.match(span[0].text)):
+        part, rest = "mid", lower(m.group(1))
+        words = ["mi", rest, *words[1:]]
+    year = int(words[-1]) if words[-1].isdigit() and len(words[-1]) == 4 else None
+    months = [MONTHS[w] for w in words[1:] if w in MONTHS]
+    seasons = [SEASONS[w] for w in words[1:] if w in SEASONS]
+    if months:
+        return _date(Point("month", year, months[0]))
+    if seasons:
+        return _date(Point("season", year, code=seasons[0]))
+    if "mois" in words:
+        return _date(_this_period("month"))
+    month = {"start": 1, "mid": 6, "end": 12, "during": None}[part]
+    if month is None:
+        return _date(Point("year", year) if year else _this_period("year"))
+    if year:
+        return _date(Point("month", year, month))
+    if "année" in words or "an" in words:
+        return _date(lambda doc, m=month: Point("month", doc.year, m))
+    return None
+
+
+def _this_period(grain: str):
+    return lambda doc: period_point(doc, grain)
+
+
+def holiday(span: Span) -> Value | None:
+    """ "Noël 2023", "la Toussaint", "lundi de Pâques 2024"."""
+    year = int(span[-1].text) if span[-1].text.isdigit() else None
+    name = " ".join(lower(t.text) for t in (span[:-1] if year else span)).replace("' ", "'")
+    if name in LEXICON.holiday:
+        month, day = LEXICON.holiday[name]
+        return _date(Point("day", year, month, day))
+    if name in LEXICON.easter:
+        offset = LEXICON.easter[name]
+        if year:
+            return _date(day_point(easter(year) + dt.timedelta(days=offset)))
+        return _date(lambda doc, o=offset: day_point(easter(doc.year) + dt.timedelta(days=o)))
+    return None
+
+
+def decade(span: Span) -> Value | None:
+    """ "les années 2000" -> "années 2000" -> decade "200"; "années 90" -> "199"."""
+    text = span[-1].text
+    if not DECADE_RE.match(text):
+        return None
+    year = int(text) if len(text) == 4 else 1900 + int(text)
+    if year % 10:
+        return None
+    return _date(Point("decade", year))
+
+
+def calendar_rules(nlp: Language) -> list[Rule]:
+    """The calendar rules; multi-word holiday names are tokenised with the pipeline's tokenizer."""
+    opt_year = {**YEAR, "OP": "?"}
+    rules = [
+        Rule("<weekday>? <day> <month> <year>?",
+             [IN(LEXICON.weekday, "?"), DAY, ANY_MONTH_TOKEN, DOT, COMMA, opt_year], day_month_year),
+        Rule("<weekday>? 1er <month> <year>?",
+             [IN(LEXICON.weekday, "?"), FIRST_DAY, ANY_MONTH_TOKEN, DOT, COMMA, opt_year], day_month_year),
+        Rule("<weekday abbr>. <day> <month> <year>?",
+             [WEEKDAY_ABBR, DOT, COMMA, DAY, ANY_MONTH_TOKEN, DOT, COMMA, opt_year], day_month_year),
+        Rule("<day> <month> de <year>",
+             [DAY, MONTH, {"LOWER": "de"}, YEAR], day_month_year),
+        Rule("<month> <year>", [MONTH, YEAR], month_year),
+        Rule("<month> <shift>?", [MONTH, {**SHIFT, "OP": "?"}], month_alone),
+        Rule("<year>", [YEAR], year_alone),
+        Rule("<dd/mm/yyyy>", [{"TEXT": {"REGEX": r"^\d{1,4}[/.-]\d{1,4}([/.-]\d{2,4})?$"}}], numeric_date),
+        Rule("<dd>-<mm>-<yyyy>", [DAY, {"ORTH": {"IN": ["-", "/", "."]}}, {"TEXT": {"REGEX": r"^\d{1,2}$"}},
+                                  {"ORTH": {"IN": ["-", "/", "."]}}, YEAR], numeric_date),
+        Rule("<yyyy>-<mm>-<dd>", [YEAR, {"ORTH": "-"}, {"TEXT": {"REGEX": r"^\d{2}$"}}, {"ORTH": "-"},
+                                  {"TEXT": {"REGEX": r"^\d{2}$"}}], numeric_date),
+        Rule("<season> <shift>?", [SEASON, {**SHIFT, "OP": "?"}], season),
+        Rule("<season> <year>", [SEASON, YEAR], season),
+        Rule("rentrée <year>|<shift>?", [IN(LEXICON.named_month), IN(["scolaire", "universitaire"], "?"),
+                                          {"TEXT": {"REGEX": r"^(1[89]\d\d|20\d\d)$"}, "OP": "?"}], named_month),
+        Rule("rentrée <shift>", [IN(LEXICON.named_month), IN(["scolaire", "universitaire"], "?"), SHIFT], named_month),
+        Rule("<ordinal> trimestre|semestre <year>?",
+             [ORDINAL, IN([*QUARTERS, *HALVES]), IN(["de"], "?"), IN(["l'"], "?"), IN(["année"], "?"), opt_year],
+             quarter),
+        Rule("T1 <year>", [{"TEXT": {"REGEX": QUARTER_RE.pattern}}, YEAR], quarter),
+        Rule("<part> <year>", [PART, YEAR], part_of_period),
+        Rule("<part> <month> <year>?", [PART, MONTH, opt_year], part_of_period),
+        Rule("<part> de l'année <year>?",
+             [PART, IN(["de", "d'", "du"]), IN(["l'", "la"], "?"), IN(["année", "an", "mois"]), opt_year], part_of_period),
+        Rule("<part> de l'<season> <year>?",
+             [PART, IN(["de", "d'", "du"]), IN(["l'", "la"], "?"), SEASON, opt_year], part_of_period),
+        Rule("mi-<year|month> <year>?", [{"LOWER": {"REGEX": r"^mi-(1[89]\d\d|20\d\d|[a-zéû]+)$"}}, opt_year],
+             part_of_period),
+        Rule("années <decade>", [IN(LEXICON.decade.words), {"TEXT": {"REGEX": DECADE_RE.pattern}}], decade),
+    ]
+    for name in [*LEXICON.holiday, *LEXICON.easter]:
+        rules.append(Rule(f"<holiday:{name}> <year>?", [*phrase_pattern(nlp, name), opt_year], holiday))
+    return rules
