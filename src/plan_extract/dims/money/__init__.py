@@ -8,15 +8,18 @@ says so) and the rule name in `span.id_`.
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from plan_extract.component import RuleComponent
 from plan_extract.dims.money.rules import LEXICON, PER_WORDS, RULES
+from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
 from plan_extract.dims.numeral.parse import qualifier_before
 from plan_extract.rules import Value
 
 # Prepositions that spread an amount over a duration: "258 000 euros sur 3 ans".
 OVER_WORDS = {"sur", "pendant", "en"}
+ELLIPTICAL_RULE = "<number> <scale> (currency of the sentence)"
+SCALE_WORDS = set(NUMERAL_LEXICON.scale)
 
 
 @Language.factory("plan_money", assigns=["doc.spans"],
@@ -33,6 +36,41 @@ class MoneyExtractor(RuleComponent):
     def __init__(self, nlp: Language, spans_key: str = "money", date_key: str = "date") -> None:
         super().__init__(nlp, RULES, spans_key)
         self.date_key = date_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        super().__call__(doc)
+        found = list(doc.spans[self.spans_key])
+        elliptical = [self._refined(span) for span in self._elliptical(doc, found)]
+        if elliptical:
+            doc.spans[self.spans_key] = sorted(found + elliptical, key=lambda s: s.start)
+        return doc
+
+    def _refined(self, span: Span) -> Span:
+        refined = self.refine(span, span._.money)
+        span._.money = refined[1]
+        return span
+
+    @staticmethod
+    def _elliptical(doc: Doc, found: list[Span]) -> list[Span]:
+        """ "4,8 millions d'euros, dont 2,9 millions de l'État": an amount with a scale word but no
+        currency takes the currency of an amount before it in the same sentence."""
+        taken = {i for key in ("money", "date") for s in doc.spans.get(key, []) for i in range(s.start, s.end)}
+        spans = []
+        for numeral in doc.spans.get("numeral", []):
+            words = numeral.text.lower().split()
+            if len(words) < 2 or words[-1] not in SCALE_WORDS or any(i in taken for i in range(numeral.start, numeral.end)):
+                continue
+            nxt = doc[numeral.end: numeral.end + 2]
+            if len(nxt) == 2 and nxt[0].lower_ in ("de", "d'", "d’") and nxt[1].pos_ == "NOUN":
+                continue  # "2 millions de tonnes": a quantity
+            sentence_start = numeral.sent.start if doc.has_annotation("SENT_START") else 0
+            before = [m for m in found if sentence_start <= m.start and m.end <= numeral.start]
+            if not before:
+                continue
+            span = Span(doc, numeral.start, numeral.end, span_id=ELLIPTICAL_RULE)
+            span._.money = {"value": numeral._.numeral["value"], "currency": before[-1]._.money["currency"]}
+            spans.append(span)
+        return spans
 
     def refine(self, span: Span, value: Value) -> tuple[Span, Value]:
         doc = span.doc

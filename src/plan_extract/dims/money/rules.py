@@ -7,7 +7,7 @@ from decimal import Decimal
 from pydantic import BaseModel
 from spacy.tokens import Span
 
-from plan_extract.dims.numeral import NUMBER, numeral_in
+from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
 from plan_extract.dims.numeral.parse import normalise
 from plan_extract.resources import load_toml
 from plan_extract.rules import Rule, Value
@@ -73,7 +73,8 @@ def number_scale_currency(span: Span) -> Value | None:
     amount = _amount(span)
     if amount is None:
         return None
-    return _value(amount * LEXICON.scale[span[-2].lower_], CURRENCY_OF[span[-1].lower_])
+    scale = next(t.lower_ for t in reversed(span[:-1]) if not t.is_space)
+    return _value(amount * LEXICON.scale[scale], CURRENCY_OF[span[-1].lower_])
 
 
 def number_glued(span: Span) -> Value | None:
@@ -90,10 +91,10 @@ def currency_number(span: Span) -> Value | None:
 
 
 RULES = [
-    Rule("<number> <scale> <currency>", [NUMBER, {"LOWER": {"IN": SCALE_WORDS}}, CURRENCY], number_scale_currency),
-    Rule("<number> <scale+currency>", [NUMBER, {"LOWER": {"IN": list(GLUED)}}], number_glued),
+    Rule("<number> <scale> <currency>", [NUMBER, SPACE, {"LOWER": {"IN": SCALE_WORDS}}, SPACE, CURRENCY], number_scale_currency),
+    Rule("<number> <scale+currency>", [NUMBER, SPACE, {"LOWER": {"IN": list(GLUED)}}], number_glued),
     Rule("<number> de <currency>", [NUMBER, DE, CURRENCY], number_currency),
-    Rule("<number> <currency>", [NUMBER, CURRENCY], number_currency),
+    Rule("<number> <currency>", [NUMBER, SPACE, CURRENCY], number_currency),
     *[
         Rule(f"<number> {form}", [NUMBER, *({"LOWER": w} for w in form.split())], number_multiword_currency)
         for form in MULTI_CURRENCIES

@@ -18,6 +18,10 @@ SPANS_KEY = "numeral"
 CARDINAL_FORMS = ["digits", "words", "approx"]
 # One or more tokens of a cardinal number (a no-break space inside "258 000" is a token too).
 NUMBER = {"_": {"numeral_form": {"IN": CARDINAL_FORMS}}, "OP": "+"}
+# A share written as a fraction ("la moitié"), read as a percentage.
+FRACTION = {"_": {"numeral_form": {"IN": ["fraction"]}}, "OP": "+"}
+# A no-break space between a number and its unit ("23 %", "7,4 M€") is a token of its own.
+SPACE = {"IS_SPACE": True, "OP": "?"}
 
 
 class NumeralValue(TypedDict):
@@ -61,6 +65,6 @@ class NumeralFinder:
 def numeral_in(span: Span, key: str = SPANS_KEY) -> Span | None:
     """The first cardinal numeral inside `span`, or None."""
     for numeral in span.doc.spans[key] if key in span.doc.spans else ():
-        if span.start <= numeral.start < span.end and numeral._.numeral["form"] in CARDINAL_FORMS:
+        if span.start <= numeral.start < span.end and numeral._.numeral["form"] != "ordinal":
             return numeral
     return None

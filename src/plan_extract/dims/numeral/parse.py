@@ -59,8 +59,15 @@ _WORD_RUN = (
 )
 _SIGN = r"(?:(?<![\w,.])[+\-−](?=\d))?"
 NUMBER_RE = re.compile(
-    rf"(?<![\w.,])(?P<num>{_SIGN}{_DIGITS}(?:{_SPACE}(?P<scale>{_SCALE}))?)(?![\w])"
+    # "L. 224-1", "2023-123": digits joined by a hyphen are an identifier, not a number.
+    rf"(?<![\w.,])(?<!\d[-‑])(?P<num>{_SIGN}{_DIGITS}(?:{_SPACE}(?P<scale>{_SCALE}))?)(?![\w])(?![-‑]\d)"
     rf"|(?<![\w-])(?P<words>{_WORD_RUN})(?![\w-])",
+    re.IGNORECASE,
+)
+_FRACTION = _alternation(list(LEXICON.fraction))
+# "la moitié", "un tiers", "les deux tiers", "trois quarts": a share, read as a percentage.
+FRACTION_RE = re.compile(
+    rf"(?<![\w-])(?P<det>la|le|les|un|une|(?:les\s+)?(?P<count>{_WORD}))\s+(?P<noun>{_FRACTION})(?![\w-])",
     re.IGNORECASE,
 )
 _APPROX = _alternation(list(LEXICON.approx))
@@ -84,7 +91,7 @@ class Numeral:
     start: int
     end: int
     value: Decimal
-    form: str  # "digits", "words", "approx" or "ordinal"
+    form: str  # "digits", "words", "approx", "fraction" (a share in %) or "ordinal"
 
 
 def normalise(value: Decimal) -> str:
@@ -122,6 +129,11 @@ def find_numerals(text: str) -> list[Numeral]:
     found: list[Numeral] = []
     for m in ORDINAL_RE.finditer(text):
         found.append(Numeral(m.start(), m.end(), Decimal(ordinal_rank(m.group())), "ordinal"))
+    for m in FRACTION_RE.finditer(text):
+        count = parse_words(m.group("count")) if m.group("count") else Decimal(1)
+        if count is not None:
+            share = count * Decimal(str(LEXICON.fraction[m.group("noun").lower()])) * 100
+            found.append(Numeral(m.start(), m.end(), share.quantize(Decimal("0.01")), "fraction"))
     for m in APPROX_RE.finditer(text):
         found.append(Numeral(m.start(), m.end(), Decimal(LEXICON.approx[m.group("noun").lower()]), "approx"))
     for m in NUMBER_RE.finditer(text):

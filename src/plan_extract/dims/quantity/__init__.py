@@ -11,16 +11,18 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from plan_extract.component import RuleComponent
 from plan_extract.dims.numeral import numeral_in
 from plan_extract.dims.numeral.parse import qualifier_before
-from plan_extract.dims.quantity.rules import LEXICON, RULES
+from plan_extract.dims.quantity.rules import LEXICON, RULES, _identifier
 from plan_extract.rules import Value
 
 _INCREASE = set(LEXICON.change.increase)
 _DECREASE = set(LEXICON.change.decrease)
+_ELLIPTICAL = set(LEXICON.elliptical_before.words)
+ELLIPTICAL_RULE = "<contre|dont|soit> <number> (unit of the figure before)"
 
 
 @Language.factory("plan_quantity", assigns=["doc.spans"],
@@ -37,6 +39,38 @@ class QuantityExtractor(RuleComponent):
     def __init__(self, nlp: Language, spans_key: str = "quantity",
                  blocked_keys: list[str] | None = None) -> None:
         super().__init__(nlp, RULES, spans_key, blocked_keys if blocked_keys is not None else ["date", "money"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        super().__call__(doc)
+        found = list(doc.spans[self.spans_key])
+        elliptical = self._elliptical(doc, found)
+        if elliptical:
+            doc.spans[self.spans_key] = sorted(found + elliptical, key=lambda s: s.start)
+        return doc
+
+    def _elliptical(self, doc: Doc, found: list[Span]) -> list[Span]:
+        """ "29 tués, contre 42 en 2022": a bare figure after "contre", "dont" or "soit" takes the
+        unit and the counted noun of the closest figure before it in the same sentence."""
+        taken = {i for key in (self.spans_key, *self.blocked_keys) for s in doc.spans.get(key, []) for i in range(s.start, s.end)}
+        spans = []
+        for numeral in doc.spans.get("numeral", []):
+            if numeral._.numeral["form"] not in ("digits", "words") or numeral.start == 0:
+                continue
+            if doc[numeral.start - 1].lower_ not in _ELLIPTICAL or any(i in taken for i in range(numeral.start, numeral.end)):
+                continue
+            nxt = doc[numeral.end] if numeral.end < len(doc) else None
+            if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") or _identifier(numeral):
+                continue
+            sentence_start = numeral.sent.start if doc.has_annotation("SENT_START") else 0
+            before = [q for q in found if sentence_start <= q.start and q.end <= numeral.start - 1]
+            if not before:
+                continue
+            model = before[-1]._.quantity
+            value = {"value": numeral._.numeral["value"], "unit": model["unit"], "counted": model.get("counted")}
+            span = Span(doc, numeral.start, numeral.end, span_id=ELLIPTICAL_RULE)
+            span._.quantity = value
+            spans.append(span)
+        return spans
 
     def refine(self, span: Span, value: Value) -> tuple[Span, Value]:
         doc = span.doc

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pydantic import BaseModel
 from spacy.tokens import Span, Token
 
-from plan_extract.dims.numeral import NUMBER, numeral_in
+from plan_extract.dims.numeral import FRACTION, NUMBER, SPACE, numeral_in
 from plan_extract.dims.numeral.parse import normalise
 from plan_extract.resources import load_toml
 from plan_extract.rules import Rule, Value
@@ -35,6 +35,9 @@ class _Range(BaseModel):
 class QuantityLexicon(BaseModel):
     unit: dict[str, _Unit]
     not_counted: _Words
+    ambiguous_units: _Words
+    identifier_before: _Words
+    elliptical_before: _Words
     change: _Change
     range: _Range
 
@@ -43,7 +46,10 @@ LEXICON = load_toml(__package__, "lexicon.toml", QuantityLexicon)
 UNIT_OF = {form: code for code, unit in LEXICON.unit.items() for form in unit.words}
 SINGLE_UNITS = [form for form in UNIT_OF if " " not in form]
 MULTI_UNITS = [form for form in UNIT_OF if " " in form]
-NOT_COUNTED = set(LEXICON.not_counted.words) | set(UNIT_OF)
+AMBIGUOUS_UNITS = set(LEXICON.ambiguous_units.words)
+NOT_COUNTED = set(LEXICON.not_counted.words) | (set(UNIT_OF) - AMBIGUOUS_UNITS)
+IDENTIFIER_BEFORE = set(LEXICON.identifier_before.words)
+CHANGE_WORDS = set(LEXICON.change.increase) | set(LEXICON.change.decrease)
 
 DE = {"LOWER": {"IN": ["de", "d'", "d’"]}}
 ADJ = {"POS": "ADJ", "OP": "*"}
@@ -54,9 +60,31 @@ NOUN = {"POS": {"IN": ["NOUN", "PROPN"]}, "LOWER": {"NOT_IN": sorted(NOT_COUNTED
 
 def _number(span: Span) -> tuple[Span, Decimal] | None:
     numeral = numeral_in(span)
-    if numeral is None:
+    if numeral is None or _identifier(numeral) or _quoted_name(numeral, span):
         return None
     return numeral, Decimal(numeral._.numeral["value"])
+
+
+def _identifier(numeral: Span) -> bool:
+    """ "article L. 224", "ligne 2", "niveau 3": the number names something, it counts nothing."""
+    return numeral.start > 0 and numeral.doc[numeral.start - 1].lower_ in IDENTIFIER_BEFORE
+
+
+def _quoted_name(numeral: Span, span: Span) -> bool:
+    """ «200 brigades»: a number opening a quoted name is part of that name."""
+    doc = numeral.doc
+    before = doc[numeral.start - 1] if numeral.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    return bool(before is not None and before.is_quote and after is not None and after.is_quote)
+
+
+def _rate_change(span: Span, numeral: Span) -> bool:
+    """A sign or a change word before the number: "+3 points", "hausse de 2 points"."""
+    doc = span.doc
+    if numeral.text[:1] in "+-−":
+        return True
+    before = {t.lemma_.lower() for t in doc[max(0, numeral.start - 4): numeral.start]}
+    return bool(before & (CHANGE_WORDS | {"gagner", "perdre", "progresser", "reculer", "augmenter", "baisser", "diminuer"}))
 
 
 def _complement(noun: Token) -> str:
@@ -109,9 +137,14 @@ def number_unit(span: Span) -> Value | None:
     if found is None:
         return None
     numeral, value = found
-    surface = " ".join(t.lower_ for t in span[numeral.end - span.start:])
+    words = [t.lower_ for t in span[numeral.end - span.start:] if not t.is_space]
+    if words and words[0] in ("de", "d'", "d’"):
+        words = words[1:]  # "1,2 million de m3"
+    surface = " ".join(words)
     unit = UNIT_OF.get(surface)
     if unit is None:
+        return None
+    if surface in AMBIGUOUS_UNITS and not _rate_change(span, numeral):
         return None
     doc = span.doc
     after = doc[span.end] if span.end < len(doc) else None
@@ -123,10 +156,30 @@ def number_noun(span: Span) -> Value | None:
     if found is None:
         return None
     _, value = found
+    if span[-1].lower_ in AMBIGUOUS_UNITS and _rate_change(span, found[0]):
+        return None  # "+3 points": a change of rate, found by `number_unit`
     counted = counted_noun(span[-1])
     if counted is None:
         return None
     return {"value": normalise(value), "unit": "count", "counted": counted}
+
+
+def number_participle(span: Span) -> Value | None:
+    """ "onze arrêtés": a plural participle tagged as a verb, whose number modifies it."""
+    numeral = numeral_in(span)
+    if numeral is None or not any(t.head.i == span[-1].i for t in numeral):
+        return None
+    return number_noun(span)
+
+
+def fraction_share(span: Span) -> Value | None:
+    """ "la moitié des communes" -> 50 %, of "commune"."""
+    numeral = numeral_in(span)
+    if numeral is None or numeral._.numeral["form"] != "fraction":
+        return None
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    return {"value": numeral._.numeral["value"], "unit": "%", "counted": _measured(after)}
 
 
 def number_les_noun(span: Span) -> Value | None:
@@ -136,13 +189,19 @@ def number_les_noun(span: Span) -> Value | None:
     return number_noun(span)
 
 
+DE_OPT = {"LOWER": {"IN": ["de", "d'", "d’"]}, "OP": "?"}
+
 RULES = [
-    Rule("<number> <unit>", [NUMBER, {"LOWER": {"IN": SINGLE_UNITS}}], number_unit),
+    Rule("<number> (de) <unit>", [NUMBER, SPACE, DE_OPT, {"LOWER": {"IN": SINGLE_UNITS}}], number_unit),
     *[
-        Rule(f"<number> {form}", [NUMBER, *({"LOWER": word} for word in form.split())], number_unit)
+        Rule(f"<number> (de) {form}", [NUMBER, SPACE, DE_OPT, *({"LOWER": word} for word in form.split())], number_unit)
         for form in MULTI_UNITS
     ],
+    Rule("<fraction>", [FRACTION], fraction_share),
     Rule("<number> <adj>* <noun>", [NUMBER, ADJ, NOUN], number_noun),
     Rule("<number> de <adj>* <noun>", [NUMBER, DE, ADJ, NOUN], number_noun),
     Rule("à <number> les <noun>", [NUMBER, {"LOWER": "les"}, ADJ, NOUN], number_les_noun),
+    Rule("<number> <plural participle>",
+         [NUMBER, {"POS": {"IN": ["VERB", "ADJ"]}, "MORPH": {"IS_SUPERSET": ["Number=Plur"]},
+                   "LOWER": {"NOT_IN": sorted(NOT_COUNTED)}}], number_participle),
 ]
