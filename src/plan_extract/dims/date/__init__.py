@@ -23,6 +23,7 @@ from plan_extract.dims.date.combine import combine
 from plan_extract.dims.date.context import direction
 from plan_extract.dims.date.document_date import infer
 from plan_extract.dims.date.gate import GatedMatcher
+from plan_extract.dims.date.lexicon import LEXICON, lower
 from plan_extract.dims.date.relative import relative_rules
 from plan_extract.dims.date.resolve import DateValue, Point, resolve
 from plan_extract.dims.date.rules import calendar_rules
@@ -41,6 +42,13 @@ if not Doc.has_extension("document_date"):
                   default_config={"spans_key": SPANS_KEY, "numeral_key": "numeral"})
 def make_date_extractor(nlp: Language, name: str, spans_key: str, numeral_key: str) -> DateExtractor:
     return DateExtractor(nlp, spans_key=spans_key, numeral_key=numeral_key)
+
+
+def _shift_after(span: Span) -> int | None:
+    """-1 or +1 when "dernier" or "prochain" follows a year-less date, else None."""
+    if span.end < len(span.doc):
+        return LEXICON.shift.get(lower(span.doc[span.end].text))
+    return None
 
 
 class DateExtractor:
@@ -73,7 +81,11 @@ class DateExtractor:
             # The tense decides where a year-less date falls; the preposition when the tense is silent.
             time = value["time"]
             year_less = any(isinstance(p, Point) and p.year is None for p in (time.start, time.end))
-            leaning = (direction(span) or value.get("leaning", 0)) if year_less and reference else 0
+            shift = _shift_after(span) if year_less else None
+            if shift is not None:
+                # "le 15 septembre dernier", "le 3 mars prochain": the word says which side.
+                span = Span(doc, span.start, span.end + 1, span_id=span.id_)
+            leaning = shift or ((direction(span) or value.get("leaning", 0)) if year_less and reference else 0)
             span._.set(self.dim, resolve(value["time"], reference, leaning))
             spans.append(span)
         doc.spans[self.spans_key] = spans
