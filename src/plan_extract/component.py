@@ -35,8 +35,9 @@ class RuleComponent:
     def __call__(self, doc: Doc) -> Doc:
         blocked = [span for key in self.blocked_keys if key in doc.spans for span in doc.spans[key]]
         spans = []
-        for span, value in self.ruleset(doc, blocked):
-            refined = self.refine(span, value)
+        text = doc.text  # Doc.text is rebuilt on every access: read it once
+        for span, value in self.ruleset(doc, blocked, self.windows(doc)):
+            refined = self.refine(span, value, text)
             if refined is None:
                 continue
             span, value = refined
@@ -45,6 +46,18 @@ class RuleComponent:
         doc.spans[self.spans_key] = spans
         return doc
 
-    def refine(self, span: Span, value: Value) -> tuple[Span, Value] | None:
-        """Add context found around the match (qualifiers, rates); None drops the span."""
+    def windows(self, doc: Doc) -> list[tuple[int, int]] | None:
+        """Token ranges where matches may start and end; None searches the whole Doc."""
+        return None
+
+    def refine(self, span: Span, value: Value, text: str) -> tuple[Span, Value] | None:
+        """Add context found around the match (qualifiers, rates); None drops the span.
+
+        `text` is `doc.text`, read once per Doc.
+        """
         return span, value
+
+
+def numeral_windows(doc: Doc, before: int = 1, after: int = 8) -> list[tuple[int, int]]:
+    """Token ranges around each number, for rule sets whose patterns all start at a number."""
+    return [(span.start - before, span.end + after) for span in doc.spans.get("numeral", [])]

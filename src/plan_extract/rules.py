@@ -7,6 +7,7 @@ so a wrong result can always be traced back to the rule that produced it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,63 @@ class Rule:
     produce: Callable[[Span], Value | None]
 
 
+# Lexeme flag bits free for applications (spaCy's own attributes use the lower ones).
+_FLAG_BITS = range(19, 64)
+_LEXICAL_ATTRS = {"LOWER", "ORTH", "TEXT"}
+
+
+@dataclass(frozen=True)
+class _LexicalTest:
+    """A test on a word's form, stored as a lexeme flag so that the Matcher checks it in C.
+
+    A Python predicate such as `{"LOWER": {"IN": [...]}}` is called for every token the Matcher
+    tries; a flag is computed once per word of the vocabulary.
+    """
+
+    attr: str
+    op: str  # "IN" or "REGEX"
+    arg: frozenset[str] | str
+
+    def __call__(self, orth: str) -> bool:
+        text = orth.lower() if self.attr == "LOWER" else orth
+        if self.op == "IN":
+            return text in self.arg  # type: ignore[operator]
+        return re.search(self.arg, text) is not None  # type: ignore[arg-type]
+
+
+def _flag(vocab: Vocab, test: _LexicalTest) -> int | None:
+    """The flag bit holding `test`, shared by every rule that uses it; None when none is free."""
+    for bit, getter in vocab.lex_attr_getters.items():
+        if getter == test:
+            return bit
+    free = [bit for bit in _FLAG_BITS if bit not in vocab.lex_attr_getters]
+    return vocab.add_flag(test, flag_id=free[0]) if free else None
+
+
+def compile_pattern(vocab: Vocab, pattern: list[dict[str, Any]]) -> list[dict[Any, Any]]:
+    """Turn lexical set and regex predicates on LOWER/ORTH/TEXT into lexeme flags.
+
+    The pattern means the same; it is only checked faster.
+    """
+    compiled = []
+    for spec in pattern:
+        token: dict[Any, Any] = {}
+        for key, value in spec.items():
+            if key in _LEXICAL_ATTRS and isinstance(value, dict) and len(value) == 1:
+                op, arg = next(iter(value.items()))
+                if op in ("IN", "NOT_IN", "REGEX"):
+                    attr = "ORTH" if key == "TEXT" else key
+                    test = _LexicalTest(attr, "REGEX" if op == "REGEX" else "IN",
+                                        arg if op == "REGEX" else frozenset(arg))
+                    bit = _flag(vocab, test)
+                    if bit is not None:
+                        token[bit] = op != "NOT_IN"
+                        continue
+            token[key] = value
+        compiled.append(token)
+    return compiled
+
+
 class RuleSet:
     """Run named rules over a Doc and keep the longest non-overlapping spans that produce a value."""
 
@@ -33,18 +91,42 @@ class RuleSet:
         self.rules = {rule.name: rule for rule in rules}
         if len(self.rules) != len(rules):
             raise ValueError("two rules share a name")
-        self.matcher = Matcher(vocab)
+        # Patterns are checked here, before flags replace their lexical predicates.
+        Matcher(vocab, validate=True).add("check", [rule.pattern for rule in rules])
+        self.matcher = Matcher(vocab, validate=False)
         for rule in rules:
-            self.matcher.add(rule.name, [rule.pattern])
+            self.matcher.add(rule.name, [compile_pattern(vocab, rule.pattern)])
 
-    def __call__(self, doc: Doc, blocked: Iterable[Span] = ()) -> list[tuple[Span, Value]]:
+    def matches(self, doc: Doc, windows: Iterable[tuple[int, int]] | None = None) -> list[tuple[int, int, int]]:
+        """Matcher results over the whole Doc, or only inside `windows` (token ranges).
+
+        Rules that all start near a number need not scan the text between numbers: matching
+        inside small windows around them is much cheaper than over the whole Doc.
+        """
+        if windows is None:
+            return self.matcher(doc)
+        found: set[tuple[int, int, int]] = set()
+        merged: list[list[int]] = []
+        for start, end in sorted((max(0, a), min(len(doc), b)) for a, b in windows):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        for start, end in merged:
+            for match_id, s, e in self.matcher(doc[start:end]):
+                found.add((match_id, s + start, e + start))
+        return sorted(found, key=lambda m: (m[1], m[2], m[0]))
+
+    def __call__(self, doc: Doc, blocked: Iterable[Span] = (),
+                 windows: Iterable[tuple[int, int]] | None = None) -> list[tuple[Span, Value]]:
         """Return `(span, value)` pairs, longest first on overlaps, in document order.
 
-        Spans overlapping a `blocked` span (found by an earlier component) are dropped.
+        Spans overlapping a `blocked` span (found by an earlier component) are dropped; with
+        `windows`, only matches inside those token ranges are considered.
         """
         taken = {i for span in blocked for i in range(span.start, span.end)}
         candidates: list[tuple[Span, Value]] = []
-        for match_id, start, end in self.matcher(doc):
+        for match_id, start, end in self.matches(doc, windows):
             if any(i in taken for i in range(start, end)):
                 continue
             name = doc.vocab.strings[match_id]

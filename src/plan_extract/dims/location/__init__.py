@@ -121,7 +121,7 @@ class LocationExtractor:
             return None  # "Élisabeth Borne"
         if blocked_before(doc, span.start, linked_facilities=False):
             return None  # "Élisabeth Borne", "avenue de Grammont"
-        if hit.start > 0 and doc.text[hit.start - 1] == "-":
+        if span.start > 0 and doc[span.start - 1].text == "-" and not doc[span.start - 1].whitespace_:
             return None  # "Météo-France": the end of a compound name
         after_article = prev is not None and prev.lower_ in ARTICLES
         after_prep = prev is not None and prev.lower_ in PREPOSITIONS

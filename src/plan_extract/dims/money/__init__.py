@@ -10,7 +10,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from plan_extract.component import RuleComponent
+from plan_extract.component import RuleComponent, numeral_windows
 from plan_extract.dims.money.rules import LEXICON, PER_WORDS, RULES
 from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
 from plan_extract.dims.numeral.parse import qualifier_before
@@ -46,7 +46,7 @@ class MoneyExtractor(RuleComponent):
         return doc
 
     def _refined(self, span: Span) -> Span:
-        refined = self.refine(span, span._.money)
+        refined = self.refine(span, span._.money, span.doc.text)
         span._.money = refined[1]
         return span
 
@@ -72,9 +72,12 @@ class MoneyExtractor(RuleComponent):
             spans.append(span)
         return spans
 
-    def refine(self, span: Span, value: Value) -> tuple[Span, Value]:
+    def windows(self, doc: Doc) -> list[tuple[int, int]]:
+        return numeral_windows(doc)
+
+    def refine(self, span: Span, value: Value, text: str) -> tuple[Span, Value]:
         doc = span.doc
-        qualifier = qualifier_before(doc.text, span.start_char)
+        qualifier = qualifier_before(text, span.start_char)
         if qualifier:
             value["approx"] = qualifier[0]
         after = doc[span.end: span.end + 3]

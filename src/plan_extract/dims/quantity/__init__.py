@@ -13,7 +13,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from plan_extract.component import RuleComponent
+from plan_extract.component import RuleComponent, numeral_windows
 from plan_extract.dims.numeral import numeral_in
 from plan_extract.dims.numeral.parse import qualifier_before
 from plan_extract.dims.quantity.rules import LEXICON, RULES, _identifier
@@ -72,12 +72,15 @@ class QuantityExtractor(RuleComponent):
             spans.append(span)
         return spans
 
-    def refine(self, span: Span, value: Value) -> tuple[Span, Value]:
+    def windows(self, doc: Doc) -> list[tuple[int, int]]:
+        return numeral_windows(doc)
+
+    def refine(self, span: Span, value: Value, text: str) -> tuple[Span, Value]:
         doc = span.doc
         numeral = numeral_in(span)
         if numeral is not None and numeral._.numeral["form"] == "approx":
             value["approx"] = "approx"
-        qualifier = qualifier_before(doc.text, span.start_char)
+        qualifier = qualifier_before(text, span.start_char)
         if qualifier:
             value["approx"] = qualifier[0]
         span = self._range(span, value)
