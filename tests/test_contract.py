@@ -50,3 +50,30 @@ def test_seed_restatement_facts(nlp) -> None:
     assert data.document_date.value == "2023-01-12"
     assert any(a.acronym == "ARS" for a in data.actors)
     assert any(a.type == "person" and a.role and "préfet" in a.role.lower() for a in data.actors)
+
+
+def test_long_text_in_chunks_keeps_offsets(nlp) -> None:
+    """A text cut into chunks on paragraph boundaries gives the items of the whole text."""
+    from plan_extract.api import chunk_starts, extract_documents
+    from plan_extract.reading import Document
+
+    text = "\n\n".join(p.read_text(encoding="utf-8") for p in CORPUS[:3])
+    assert len(chunk_starts(text, 800)) > 3
+    whole = extract(text).model_dump(mode="json")
+    chunked = next(extract_documents([Document(None, text, None)], chunk_chars=800)).model_dump(mode="json")
+    for key in ("quantities", "money", "dates"):
+        assert [(i["text"], i["start"], i["value"]) for i in chunked[key]] == \
+            [(i["text"], i["start"], i["value"]) for i in whole[key]]
+    for item in _items(chunked):
+        assert text[item["start"]:item["end"]] == item["text"]
+    assert chunked["document_date"] == whole["document_date"]
+
+
+def test_chunk_starts_prefer_paragraphs() -> None:
+    from plan_extract.api import chunk_starts
+
+    text = "Un.\n\nDeux phrases. Encore.\nTrois."
+    assert chunk_starts(text, 1000) == [0]
+    assert chunk_starts(text, 16) == [0, 5, 19]
+    assert chunk_starts(text, 12) == [0, 5, 10, 19, 27]
+    assert chunk_starts("x" * 25, 10) == [0, 10, 20]

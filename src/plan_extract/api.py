@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import warnings
+from collections import deque
 from collections.abc import Iterable, Iterator
+from typing import Any
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from plan_extract.export import doc_to_extraction
 from plan_extract.models import Extraction
@@ -13,6 +17,10 @@ from plan_extract.pipeline import get_nlp
 from plan_extract.reading import Document
 
 DateLike = dt.date | str | None
+# Texts longer than this are cut on paragraph boundaries and processed chunk by chunk; the chunks
+# are joined back into one Doc whose offsets index the original text. Well below spaCy's
+# `max_length` (1,000,000), since the parser's memory grows with the length of a Doc.
+CHUNK_CHARS = 100_000
 
 if not Doc.has_extension("document_date"):
     # {"value": "2023-01-12", "source": "given" | "text" | "none", "start": int | None, "end": int | None}
@@ -64,16 +72,103 @@ def extract_many(texts: Iterable[str], document_date: DateLike = None, batch_siz
 
 
 def extract_documents(documents: Iterable[Document], document_date: DateLike = None,
-                      batch_size: int = 32) -> Iterator[Extraction]:
-    """Like `extract_many`, for documents read from files (their path and encoding are reported)."""
+                      batch_size: int = 32, chunk_chars: int = CHUNK_CHARS) -> Iterator[Extraction]:
+    """Like `extract_many`, for documents read from files (their path and encoding are reported).
+
+    A text longer than `chunk_chars` is processed in chunks cut on paragraph boundaries.
+    """
     nlp = get_nlp()
-    pending: list[Document] = []
+    pending: deque[tuple[Document, list[int], Doc | None]] = deque()
 
     def docs() -> Iterator[Doc]:
         for document in documents:
-            pending.append(document)
-            yield make_doc(document.text, document_date)
+            starts = chunk_starts(document.text, chunk_chars)
+            ends = [*starts[1:], len(document.text)]
+            if len(starts) == 1:
+                pending.append((document, starts, None))
+                yield make_doc(document.text, document_date)
+                continue
+            # The first chunk goes first, alone: the date it holds anchors the other chunks.
+            first = nlp(make_doc(document.text[:ends[0]], document_date))
+            found = (first._.document_date or {}).get("value")
+            pending.append((document, starts, first))
+            for start, end in zip(starts[1:], ends[1:]):
+                yield make_doc(document.text[start:end], found)
 
+    chunks: list[Doc] = []
     for doc in nlp.pipe(docs(), batch_size=batch_size):
-        document = pending.pop(0)
-        yield doc_to_extraction(doc, path=document.path, encoding=document.encoding)
+        document, starts, first = pending[0]
+        chunks.append(doc)
+        if first is None:
+            pending.popleft()
+            chunks = []
+            yield doc_to_extraction(doc, path=document.path, encoding=document.encoding)
+        elif len(chunks) == len(starts) - 1:
+            pending.popleft()
+            whole = join_chunks([first, *chunks], starts)
+            chunks = []
+            yield doc_to_extraction(whole, path=document.path, encoding=document.encoding)
+
+
+def chunk_starts(text: str, limit: int) -> list[int]:
+    """Start offsets of chunks of at most `limit` characters, cut after a blank line if possible,
+    else after a line break, else after a sentence end, else at a space.
+
+    >>> chunk_starts("un.\n\ndeux.\n\ntrois.", 10)
+    [0, 6, 13]
+    """
+    starts = [0]
+    while len(text) - starts[-1] > limit:
+        start = starts[-1]
+        window = text[start:start + limit]
+        for pattern in (r"\n\s*\n", r"\n", r"[.!?»]\s", r"\s"):
+            cuts = [m.end() for m in re.finditer(pattern, window)]
+            if cuts and cuts[-1] > 0:
+                starts.append(start + cuts[-1])
+                break
+        else:
+            starts.append(start + limit)
+    return starts
+
+
+# Keys of span and Doc values that hold character offsets: they move with their chunk.
+_OFFSET_KEYS = {"over_start", "start", "end", "location", "links", "evidence", "measures"}
+
+
+def _shift(value: Any, offset: int) -> Any:
+    """A copy of a span or Doc value whose character offsets are moved by `offset`."""
+    if not isinstance(value, dict):
+        return value
+    return {k: (_moved(v, offset) if k in _OFFSET_KEYS else v) for k, v in value.items()}
+
+
+def _moved(value: Any, offset: int) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return value + offset
+    if isinstance(value, list):
+        return [_moved(v, offset) for v in value]
+    if isinstance(value, dict):
+        return {k: _moved(v, offset) for k, v in value.items()}
+    return value
+
+
+def join_chunks(chunks: list[Doc], starts: list[int]) -> Doc:
+    """One Doc from processed chunks: spans, their values and links keep pointing at the right
+    characters of the whole text."""
+    for chunk, offset in zip(chunks, starts):
+        if offset:
+            for key, group in chunk.spans.items():
+                for span in group:
+                    value = span._.get(key) if Span.has_extension(key) else None
+                    if value:
+                        span._.set(key, _shift(value, offset))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Doc-level extensions are not carried over: set below
+        whole = Doc.from_docs(chunks, ensure_whitespace=False)
+    dated = [(c._.document_date, off) for c, off in zip(chunks, starts) if (c._.document_date or {}).get("value")]
+    whole._.document_date = _shift(*dated[0]) if dated else chunks[0]._.document_date
+    plans = [(c._.plan, off) for c, off in zip(chunks, starts) if c._.plan]
+    whole._.plan = _shift(*plans[0]) if plans else None
+    return whole
