@@ -118,6 +118,34 @@ def test_restated_action_is_merged_with_both_evidence_spans(nlp: Language) -> No
     assert evidence == ["Les élus ont salué la création de cette brigade canine"]
 
 
+def test_coordinated_main_clauses_split_their_links(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "Un exercice d'évacuation est programmé en juin à Figeac, et la sirène sera testée chaque mois.")
+    assert [s.text for s in spans] == ["Un exercice d'évacuation est programmé en juin à Figeac",
+                                       "la sirène sera testée chaque mois"]
+    assert _linked(doc, spans[0], "dates") == ["juin"]
+    assert _linked(doc, spans[0], "locations") == ["Figeac"]
+    assert _linked(doc, spans[1], "dates") == ["chaque mois"]
+    assert _linked(doc, spans[1], "locations") == []
+
+
+def test_listed_amounts_are_funding_measures(nlp: Language) -> None:
+    text = "Le budget s'élève à 3 millions d'euros, dont 800 000 euros pour la piscine et 250 000 euros pour l'éclairage public."
+    doc, spans = _measures(nlp, text)
+    assert [_linked(doc, s, "money") for s in spans] == [["3 millions d'euros"], ["800 000 euros"], ["250 000 euros"]]
+    assert [s._.measure["label"] for s in spans][1:] == ["financement de la piscine", "financement de l'éclairage public"]
+
+
+def test_listed_actions_share_the_sentence_actor(nlp: Language) -> None:
+    text = ("L'ARS consacre 90 000 euros à la prévention : campagne d'information, "
+            "formation de 50 bénévoles et ouverture d'une ligne d'écoute.")
+    doc, spans = _measures(nlp, text)
+    assert [s._.measure["action"] for s in spans] == ["consacrer", "campagne", "formation", "ouverture"]
+    assert _linked(doc, spans[0], "money") == ["90 000 euros"]
+    assert _linked(doc, spans[2], "quantities") == ["50 bénévoles"]
+    for measure in spans:
+        assert _linked(doc, measure, "actors") == ["ARS"]
+
+
 def test_negated_action_is_no_measure(nlp: Language) -> None:
     _, spans = _measures(nlp, "L'association ne sera pas financée cette année.")
     assert spans == []

@@ -24,7 +24,7 @@ def _decimal_to_json(value: Decimal) -> int | float:
 
 Amount = Annotated[
     Decimal,
-    PlainSerializer(_decimal_to_json, return_type=float, when_used="json"),
+    PlainSerializer(_decimal_to_json, return_type=int | float, when_used="json"),
     Field(description="A decimal number, written as a JSON number."),
 ]
 

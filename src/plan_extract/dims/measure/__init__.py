@@ -1,0 +1,129 @@
+"""Measures of a public plan: the spaCy component `plan_measure`, last of the pipeline.
+
+Stores one span per measure in `doc.spans["measure"]`, covering its evidence clause, with the
+rule name in `span.id_` and `span._.measure`:
+
+    {"action": "création", "label": "création d'un second équipage anti-criminalité",
+     "object": "un second équipage anti-criminalité", "status": "planned", "category": "enforcement",
+     "targets": [], "links": {"actors": [[0, 6]], "quantities": [], "money": [], "dates": [],
+     "locations": []}, "evidence": []}
+
+Links are character offsets of mentions found by the earlier components (`doc.spans["actor"]`,
+`["quantity"]`, `["money"]`, `["date"]`, `["location"]`); any of them may be missing. When the
+text announces a plan, `doc._.plan` receives its name, presenters, date, place and measures.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from plan_extract.dims.measure.clause import Clause, find_clauses, find_triggers, is_support_only, money_items
+from plan_extract.dims.measure.describe import category, label, phrase, roles, status, targets
+from plan_extract.dims.measure.linking import LINK_KINDS, Draft, link, merge_restated
+from plan_extract.dims.measure.plan import find_plan
+
+SPANS_KEY = "measure"
+
+
+class MeasureLinks(TypedDict):
+    actors: list[list[int]]
+    quantities: list[list[int]]
+    money: list[list[int]]
+    dates: list[list[int]]
+    locations: list[list[int]]
+
+
+class MeasureValue(TypedDict):
+    action: str
+    label: str
+    object: str | None
+    status: str
+    category: str
+    targets: list[str]
+    links: MeasureLinks
+    evidence: list[list[int]]
+
+
+if not Span.has_extension(SPANS_KEY):
+    Span.set_extension(SPANS_KEY, default=None)
+if not Doc.has_extension("plan"):
+    # Also registered by `plan_extract.api`; the component must work without it.
+    Doc.set_extension("plan", default=None)
+
+
+@Language.factory("plan_measure", assigns=["doc.spans", "doc._.plan"], default_config={"spans_key": SPANS_KEY})
+def make_measure_extractor(nlp: Language, name: str, spans_key: str) -> MeasureExtractor:
+    return MeasureExtractor(spans_key=spans_key)
+
+
+def rule_name(clause: Clause) -> str:
+    """The rule that found a measure, from the trigger's form and the head's construction:
+    "verb <créer> / passive", "noun <programme> / subject of <mener>", "noun <création> / verbless"."""
+    trigger, head = clause.trigger, clause.head
+    kind = "verb" if trigger.verbal else "noun"
+    if head.pos_ == "ADJ":
+        construction = "predicate"
+    elif head == trigger.token or (head.pos_ not in ("VERB", "AUX") and not trigger.verbal):
+        construction = "verbless" if head.pos_ not in ("VERB", "AUX") else "clause"
+    elif not trigger.verbal:
+        construction = f"{trigger.token.dep_} of <{head.lemma_.lower()}>"
+    else:
+        construction = f"under <{head.lemma_.lower()}>"
+    if head.dep_ == "acl:relcl":
+        construction += " / relative"
+    elif head.dep_ == "conj":
+        construction += " / coordinated"
+    return f"{kind} <{trigger.action}> / {construction}"
+
+
+def describe(clause: Clause, doc: Doc) -> Draft:
+    """Build the value of one clause (links are filled later)."""
+    span = Span(doc, clause.start, clause.end, span_id=rule_name(clause))
+    found = roles(clause)
+    obj = phrase(found.patient, clause.trigger.token, clause.end).text if found.patient is not None else None
+    value = {
+        "action": clause.trigger.action if not clause.trigger.verbal else clause.trigger.lemma,
+        "label": label(clause, found.patient),
+        "object": obj,
+        "status": status(clause, span),
+        "category": category(clause, span, found.patient),
+        "targets": targets(span),
+        "links": {},
+        "evidence": [],
+    }
+    return Draft(clause, span, value, found.agents, found.patient)
+
+
+class MeasureExtractor:
+    """Find the measures of a plan and link them to actors, quantities, money, dates and places.
+
+    >>> doc = nlp("L'ARS va consacrer 258 000 euros à un programme de prévention.")
+    >>> doc.spans["measure"][0]._.measure["label"]
+    "financement d'un programme de prévention"
+    """
+
+    def __init__(self, spans_key: str = SPANS_KEY) -> None:
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not doc.has_annotation("DEP"):
+            doc.spans[self.spans_key] = []
+            return doc
+        money = list(doc.spans["money"]) if "money" in doc.spans else []
+        clauses = [c for c in find_clauses(doc, find_triggers(doc, money)) if not is_support_only(c)]
+        clauses = sorted(clauses + money_items(doc, money, clauses), key=lambda c: c.start)
+        drafts = [describe(c, doc) for c in clauses]
+        text = doc.text  # Doc.text is rebuilt on each access: read it once
+        link(drafts, doc, text)
+        drafts = merge_restated(drafts, text)
+        spans = []
+        for draft in sorted(drafts, key=lambda d: d.span.start):
+            draft.value["links"] = {kind: draft.links.get(kind, []) for kind in LINK_KINDS.values()}
+            draft.span._.set(SPANS_KEY, draft.value)
+            spans.append(draft.span)
+        doc.spans[self.spans_key] = spans
+        doc._.plan = find_plan(doc, spans)
+        return doc

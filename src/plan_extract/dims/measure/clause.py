@@ -1,0 +1,469 @@
+"""Action words and the clause each one heads.
+
+A trigger is a word of the lexicon (a verb such as "créer", "mettre en place", or an action noun
+such as "création", "programme"). Its clause is found in the dependency tree: a verb's clause
+climbs from an infinitive to the verb that governs it ("va consacrer", "s'est engagée à
+maintenir"); a noun's clause is the verb it is subject or object of ("des opérations ont été
+conduites"), or its own noun phrase when the sentence has no verb ("Création d'un poste").
+Triggers inside the clause of another one are the same measure; coordinated and relative
+clauses are measures of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from plan_extract.dims.measure.lexicon import (
+    LEXICON, MONEY_VERBS, NOUN_PHRASES, PREDICATES, VERB_PHRASES, Phrases,
+)
+
+# Dependencies that start a clause of its own inside another one.
+SEPARATE_DEPS = {"conj", "acl:relcl", "parataxis"}
+# Dependencies of a noun that make its governing verb the head of its clause.
+ARGUMENT_DEPS = {"nsubj", "nsubj:pass", "obj"}
+# Children of a head that may open the sentence before a comma and are not part of the action
+# ("Depuis les incidents, une brigade a été créée").
+LEADING_DEPS = {"obl", "obl:mod", "obl:arg", "advmod", "advcl", "nmod", "dep", "case", "mark", "cc"}
+# A purpose clause ("pour identifier les lieux") says why, it is not an action of its own.
+PURPOSE_MARKS = {"pour", "afin", "visant"}
+NEGATIONS = {"pas", "jamais", "aucun", "aucune"}
+DEMONSTRATIVES = {"ce", "cet", "cette", "ces"}
+EDGE_POS = {"PUNCT", "SPACE", "CCONJ"}
+VERB_POS = {"VERB", "AUX"}
+NOUN_POS = {"NOUN", "PROPN"}
+# French past participles tagged ADJ keep their adjective lemma ("renforcée" -> "renforcé").
+PARTICIPLE_ENDINGS = ("ées", "és", "ée", "é")
+
+
+@dataclass
+class Trigger:
+    """An action word: its first token, the token after its phrase, and its lexicon key."""
+
+    token: Token
+    end: int
+    action: str
+    verbal: bool
+
+    @property
+    def lemma(self) -> str:
+        """The lemma of the trigger with the words of its phrase: "mettre en place", "créer"."""
+        rest = [t.lower_ for t in self.token.doc[self.token.i + 1: self.end] if t.pos_ != "ADV"]
+        return " ".join([self.token.lemma_.lower(), *rest])
+
+
+@dataclass
+class Clause:
+    """A candidate measure: the head of its clause, its triggers, and its tokens."""
+
+    head: Token
+    triggers: list[Trigger]
+    start: int = 0
+    end: int = 0
+    # A listed or coordinated noun is a measure of its own whatever the parser hangs it on.
+    forced: bool = False
+
+    @property
+    def trigger(self) -> Trigger:
+        return self.triggers[0]
+
+    def span(self, doc: Doc) -> Span:
+        return doc[self.start:self.end]
+
+
+def _norm(word: str) -> str:
+    return word.lower().replace("’", "'")
+
+
+def _follows(token: Token, rest: tuple[str, ...]) -> int | None:
+    """Index after `rest` written right after `token` (one adverb may come between:
+    "mis rapidement en place"), or None."""
+    doc, i = token.doc, token.i + 1
+    if rest and i < len(doc) and doc[i].pos_ == "ADV" and _norm(doc[i].text) != rest[0]:
+        i += 1
+    for word in rest:
+        if i >= len(doc) or _norm(doc[i].text) != word:
+            return None
+        i += 1
+    return i
+
+
+def _lookup(token: Token, keys: list[str], phrases: Phrases) -> tuple[str, int] | None:
+    for key in keys:
+        for rest, action in phrases.get(key, ()):
+            end = _follows(token, rest)
+            if end is not None:
+                return action, end
+    return None
+
+
+def match_trigger(token: Token) -> Trigger | None:
+    """The trigger that starts at `token`, or None.
+
+    >>> match_trigger(nlp("Une brigade a été créée.")[4]).action
+    'création'
+    """
+    lemma, lower = token.lemma_.lower(), _norm(token.text)
+    if token.pos_ in VERB_POS or token.pos_ == "ADJ":
+        keys = [lemma]
+        if lower.endswith(PARTICIPLE_ENDINGS):
+            keys.append(lower.rstrip("s").rstrip("e").rstrip("é") + "er")
+        found = _lookup(token, keys, VERB_PHRASES)
+        if found:
+            return Trigger(token, found[1], found[0], verbal=True)
+    if token.pos_ in ("ADJ", "VERB") and any(c.dep_ == "cop" for c in token.children):
+        # "le port du casque est obligatoire", "les transports seront gratuits".
+        for key in (lemma, lower, lower.rstrip("s"), lower.rstrip("s").removesuffix("e")):
+            if key in PREDICATES:
+                return Trigger(token, token.i + 1, PREDICATES[key], verbal=True)
+    if token.pos_ in NOUN_POS or (token.pos_ == "VERB" and lower == "mise"):
+        found = _lookup(token, [lemma, lower, lower.rstrip("s")], NOUN_PHRASES)
+        if found:
+            return Trigger(token, found[1], found[0], verbal=False)
+    return None
+
+
+def find_triggers(doc: Doc, money: list[Span] = ()) -> list[Trigger]:
+    """Every trigger of the Doc, in order, multi-word phrases taken once, plus the verbs of
+    the lexicon's [money] list that govern an amount ("l'Ademe apporte 1,5 million d'euros")."""
+    triggers, after = [], 0
+    for token in doc:
+        if token.i < after:
+            continue
+        trigger = match_trigger(token)
+        if trigger is not None:
+            triggers.append(trigger)
+            after = trigger.end
+    taken = {t.token.i for t in triggers}
+    for amount in money:
+        verb = _governing_verb(amount.root)
+        if verb is not None and verb.i not in taken and verb.lemma_.lower() in MONEY_VERBS:
+            triggers.append(Trigger(verb, verb.i + 1, "financement", verbal=True))
+            taken.add(verb.i)
+    return sorted(triggers, key=lambda t: t.token.i)
+
+
+def _governing_verb(token: Token) -> Token | None:
+    """The verb an amount depends on, through at most three nouns ("la somme de 258 000 euros")."""
+    for _ in range(4):
+        if token.head == token:
+            return token if token.pos_ in VERB_POS else None
+        if token.dep_ in ("conj", "acl:relcl", "advcl", "parataxis"):
+            return None
+        token = token.head
+        if token.pos_ in VERB_POS:
+            return token
+    return None
+
+
+def _case_of(token: Token) -> str:
+    return next((c.lower_ for c in token.children if c.dep_ == "case"), "")
+
+
+def _is_infinitive(token: Token) -> bool:
+    return "Inf" in token.morph.get("VerbForm")
+
+
+def _is_negated(token: Token) -> bool:
+    return any(child.lower_ in NEGATIONS for child in token.children)
+
+
+def _is_purpose(token: Token) -> bool:
+    if token.dep_ not in ("advcl", "acl", "xcomp"):
+        return False
+    if token.dep_ == "acl" and token.lemma_ in PURPOSE_MARKS:
+        return True
+    return any(child.dep_ == "mark" and child.lower_ in PURPOSE_MARKS for child in token.children)
+
+
+def climb(token: Token) -> Token:
+    """From an infinitive to the verb that governs it: "va consacrer" -> "va",
+    "s'engage à maintenir" -> "engage", "permettra de renforcer" -> "permettra"."""
+    while token.dep_ == "xcomp" and token.head.pos_ in VERB_POS and token.head != token and _is_infinitive(token):
+        token = token.head
+    return token
+
+
+def clause_head(trigger: Trigger) -> Token | None:
+    """The head of the trigger's clause, or None when the trigger is not an action of its own
+    (a noun deep inside a complement, a purpose clause, a negated verb)."""
+    token = trigger.token
+    if token.pos_ == "AUX" and token.dep_ == "cop":
+        # "est en service": the predicate noun heads the clause.
+        head = token.head
+    elif trigger.verbal and token.pos_ not in NOUN_POS:
+        if token.dep_ in ("acl", "amod") and token.head.pos_ in NOUN_POS and not _is_infinitive(token):
+            # A participle on a noun: "verront leur bail résilié" is the clause of "verront";
+            # "des conseillers recrutés en juin" is a measure of its own, "en alerte renforcée" not.
+            noun = token.head
+            if noun.dep_ in ARGUMENT_DEPS and noun.head.pos_ in VERB_POS:
+                token = noun.head
+            elif not noun.dep_.startswith("obl") and any(c.dep_ not in ("punct", "advmod")
+                                                                    for c in token.children):
+                token = noun
+            else:
+                return None
+        head = climb(token)
+    elif (token.dep_ == "conj" or is_list_item(token)) and _case_of(token) in ("", "de", "d'"):
+        # Coordinated or listed actions are measures of their own: "prévoient l'ouverture de
+        # 63 classes et la fermeture de 118 classes", "420 000 euros : campagne d'affichage,
+        # formation de 600 aides à domicile et installation de brumisateurs".
+        head = token
+    elif (token.dep_ in ARGUMENT_DEPS or token.dep_ == "obl:arg" and _case_of(token) in ("à", "au", "aux"))\
+            and token.head.pos_ in VERB_POS:
+        # "des opérations ont été conduites", "ont abouti à la saisie de 27 kg".
+        head = climb(token.head)
+    elif token.dep_ == "ROOT":
+        head = token  # a verbless sentence: "Création d'un second équipage."
+    else:
+        return None
+    if _is_purpose(head) or _is_negated(head) or _is_negated(trigger.token):
+        return None
+    if trigger.verbal and _needs_object(trigger) and not _has_object(trigger.token, head):
+        return None
+    if head.dep_ == "acl:relcl" and any(c.lower_ == "où" for c in head.children):
+        # "le quartier où la police mène des opérations" describes a place, it reports no measure.
+        return None
+    return head
+
+
+LIST_MARKS = {":", ",", ";", "-", "–", "•"}
+
+
+def is_list_item(token: Token) -> bool:
+    """A noun that opens an item of a list announced by a colon: "X : campagne d'affichage,
+    formation de 600 aides et installation de brumisateurs"."""
+    i = token.left_edge.i if token.left_edge.i < token.i else token.i
+    if i == 0 or token.doc[i - 1].text not in LIST_MARKS:
+        return False
+    start, _ = _segment(token)
+    return any(t.text == ":" for t in token.doc[start:i])
+
+
+def _needs_object(trigger: Trigger) -> bool:
+    action = LEXICON.action.get(trigger.action)
+    return action is not None and action.transitive
+
+
+def _has_object(verb: Token, head: Token) -> bool:
+    """"réduire la vitesse", "la vitesse est abaissée", "doivent baisser de 50 %" report a
+    measure; "ont augmenté de 27 %" reports a figure."""
+    if any(c.dep_ in ("obj", "nsubj:pass", "aux:pass") for c in verb.children):
+        return True
+    token = verb
+    while token != head and token.head != token:
+        token = token.head
+        if token.lemma_.lower() == "devoir":
+            return True
+    return False
+
+
+def _segment(token: Token) -> tuple[int, int]:
+    """Token bounds of the sentence part holding `token`, cut at line breaks (a title line and
+    the paragraph after it are often parsed as one sentence)."""
+    sent = token.sent
+    start, end = sent.start, sent.end
+    for t in sent:
+        if "\n" in t.text:
+            if t.i < token.i:
+                start = t.i + 1
+            elif t.i > token.i:
+                end = t.i
+                break
+    return start, end
+
+
+def _path_separates(child: Token, ancestor: Token) -> bool:
+    token = child
+    while token != ancestor and token.head != token:
+        if token.dep_ in SEPARATE_DEPS or _is_coordinated_clause(token):
+            return True
+        token = token.head
+    return False
+
+
+def _same_coordinated(clause: Clause, first: Clause) -> bool:
+    """"sera animé et suivi": two verbs of one action on one object are one measure."""
+    bare = not any(c.dep_ in ("nsubj", "nsubj:pass", "obj") for c in clause.head.children)
+    return bare and clause.head.dep_ == "conj" and clause.head.head == first.head \
+        and any(t.action == c.action for t in first.triggers for c in clause.triggers)
+
+
+def _is_coordinated_clause(token: Token) -> bool:
+    """The parser often labels a second main clause "advcl": "X est programmé, et Y sera
+    testé". A finite "advcl" with no subordinating word is a coordinated clause."""
+    if token.dep_ != "advcl":
+        return False
+    finite = "Fin" in token.morph.get("VerbForm") or any(
+        c.dep_.startswith("aux") and "Fin" in c.morph.get("VerbForm") for c in token.children)
+    return finite and not any(c.dep_ == "mark" for c in token.children)
+
+
+def _trim(doc: Doc, head: Token, start: int, end: int) -> tuple[int, int]:
+    """Drop edge punctuation and a leading adverbial closed by a comma."""
+    for child in head.lefts:
+        right = child.right_edge.i
+        if child.dep_ in LEADING_DEPS and start <= child.left_edge.i and right + 1 < head.i \
+                and doc[right + 1].text == "," and right + 2 <= end:
+            start = max(start, right + 2)
+    while start < end and doc[start].pos_ in EDGE_POS | {"ADP"} and doc[start].dep_ in ("punct", "cc", "dep", ""):
+        start += 1
+    while end > start and (doc[end - 1].pos_ in EDGE_POS or doc[end - 1].is_space
+                           or doc[end - 1].pos_ == "PRON" and end - 2 > start and doc[end - 2].text == ","):
+        # ", ce qui a permis ...": the pronoun opens the next clause.
+        end -= 1
+    return start, end
+
+
+def find_clauses(doc: Doc, triggers: list[Trigger]) -> list[Clause]:
+    """Group triggers by clause and give each clause its token bounds.
+
+    A trigger whose head lies inside another clause joins it, unless a coordination, a relative
+    clause or a parenthetical clause stands between them: "a créé une brigade et renforcé les
+    patrouilles" gives two clauses.
+    """
+    by_head: dict[int, Clause] = {}
+    for trigger in triggers:
+        head = clause_head(trigger)
+        if head is None:
+            continue
+        clause = by_head.setdefault(head.i, Clause(head, []))
+        clause.triggers.append(trigger)
+        clause.forced = clause.forced or (head == trigger.token and not trigger.verbal and head.dep_ != "ROOT")
+    trigger_tokens = {t.token.i for t in triggers}
+    for index, clause in list(by_head.items()):
+        first = clause.head.head
+        if clause.head.dep_ == "conj" and first.pos_ in VERB_POS and first.i not in by_head \
+                and first.i not in trigger_tokens:
+            # "Ce plan sera animé et suivi": the first conjunct carries the subject and the tense.
+            del by_head[index]
+            clause.head = first
+            by_head[first.i] = clause
+    heads = sorted(by_head.values(), key=lambda c: _depth(c.head))
+    kept: list[Clause] = []
+    for clause in heads:
+        owner = next((k for k in kept if not clause.forced and k.head.is_ancestor(clause.head)
+                      and (not _path_separates(clause.head, k.head) or _same_coordinated(clause, k))), None)
+        if owner is not None:
+            owner.triggers.extend(clause.triggers)
+            continue
+        kept.append(clause)
+    # Orphan triggers (no clause of their own) inside a kept clause join it, so they can name it.
+    for clause in kept:
+        seg_start, seg_end = _segment(clause.head)
+        tokens = {t.i for t in clause.head.subtree if seg_start <= t.i < seg_end}
+        for other in kept:
+            if other is not clause and clause.head.is_ancestor(other.head):
+                tokens -= {t.i for t in other.head.subtree}
+                # The coordinating word belongs to the coordinated clause.
+                tokens -= {c.i for c in other.head.children if c.dep_ in ("cc", "punct")}
+        start, end = _run(tokens, clause.head.i)
+        clause.start, clause.end = _trim(doc, clause.head, start, end)
+        if clause.end <= clause.start:
+            clause.start, clause.end = clause.head.i, clause.head.i + 1
+    named = {id(t) for clause in kept for t in clause.triggers}
+    for trigger in triggers:
+        if id(trigger) in named:
+            continue
+        home = next((c for c in kept if c.start <= trigger.token.i < c.end), None)
+        if home is not None:
+            home.triggers.append(trigger)
+    for clause in kept:
+        clause.triggers.sort(key=lambda t: _rank(t, clause.head))
+    return sorted(kept, key=lambda c: c.start)
+
+
+# Words that attach an amount to what it pays for: "650 000 euros pour la voirie",
+# "dont 96 millions d'euros apportés par l'État".
+ITEM_OPENERS = {"dont", "soit"}
+ITEM_LINKS = {"pour", "consacré", "consacrés", "consacrée", "consacrées", "destiné", "destinés", "destinée",
+              "destinées", "apporté", "apportés", "apportée", "apportées", "dédié", "dédiés", "dédiée", "dédiées"}
+
+
+def money_items(doc: Doc, money: list[Span], clauses: list[Clause]) -> list[Clause]:
+    """Amounts listed outside any clause with what they pay for: each is a funding measure.
+
+    >>> [c.span(doc).text for c in money_items(doc, money, [])]   # "..., dont 1,2 M€ pour l'école."
+    ["dont 1,2 M€ pour l'école"]
+    """
+    items = []
+    starts = {amount.start for amount in money}
+    for amount in money:
+        before = doc[amount.start - 1].lower_ if amount.start > 0 else ""
+        after = doc[amount.end].lower_ if amount.end < len(doc) else ""
+        if after not in ITEM_LINKS:
+            continue  # "dont 2 millions" alone says how much, not for what
+        home = next((c for c in clauses if c.start <= amount.start < c.end), None)
+        if home is not None:
+            # An amount listed after the clause's own ("s'élève à 4,8 M€, dont 1,2 M€ pour l'école,
+            # 650 000 euros pour la voirie") is an item of its own; the clause stops before it.
+            if before not in ITEM_OPENERS | {",", "et"} or amount.root.i < home.head.i:
+                continue
+            cut = amount.start - 1 if before in ITEM_OPENERS else amount.start
+            while cut > home.start and doc[cut - 1].pos_ in ("PUNCT", "CCONJ"):
+                cut -= 1
+            home.end = min(home.end, cut)
+        start = amount.start - 1 if before in ITEM_OPENERS else amount.start
+        end = amount.end
+        seg_start, seg_end = _segment(amount.root)
+        while end < seg_end and doc[end].text not in (",", ";", "(", ".", ":") and not doc[end].is_space \
+                and end - amount.end < 16 and end not in starts \
+                and not (doc[end].lower_ in ("et", "dont") and end + 1 in starts):
+            end += 1  # up to the next listed amount: "800 000 euros pour X et 250 000 euros pour Y"
+        trigger = Trigger(amount.root, amount.root.i + 1, "financement", verbal=False)
+        items.append(Clause(amount.root, [trigger], max(start, seg_start), end, forced=True))
+    return items
+
+
+def _depth(token: Token) -> int:
+    depth = 0
+    while token.head != token:
+        token, depth = token.head, depth + 1
+    return depth
+
+
+def _run(tokens: set[int], anchor: int) -> tuple[int, int]:
+    """The contiguous run of `tokens` around `anchor`."""
+    start = end = anchor
+    while start - 1 in tokens:
+        start -= 1
+    while end + 1 in tokens:
+        end += 1
+    return start, end + 1
+
+
+def _rank(trigger: Trigger, head: Token) -> tuple[int, int, int]:
+    """Which trigger names the clause: a verb on the head's chain first ("va permettre de
+    renforcer" is named by "renforcer"), then a noun the head's argument, then text order."""
+    token, distance = trigger.token, 0
+    on_chain = False
+    while True:
+        if token == head:
+            on_chain = True
+            break
+        if token.head == token or distance > 6:
+            break
+        if token.dep_ not in ("xcomp", "obj", "nsubj", "nsubj:pass", "acl", "amod", "cop", "ROOT"):
+            break
+        token, distance = token.head, distance + 1
+    support = trigger.action in LEXICON.action and LEXICON.action[trigger.action].support
+    # "Ces opérations ont permis des saisies": a demonstrative points back to a measure already
+    # named; the new noun names this one.
+    anaphoric = _is_anaphoric(trigger.token)
+    rank = (0 if on_chain and trigger.verbal else 1 if on_chain else 2) + (3 if support or anaphoric else 0)
+    return rank, distance, trigger.token.i
+
+
+def is_support_only(clause: Clause) -> bool:
+    """A clause named only by a support verb ("mener", "conduire") is no measure: it needs a
+    measure noun ("mener des contrôles"). Nor is one named only by a noun pointing back
+    ("ce programme couvre 95 communes")."""
+    if all(t.action in LEXICON.action and LEXICON.action[t.action].support for t in clause.triggers):
+        return True
+    first = clause.trigger
+    return not first.verbal and _is_anaphoric(first.token) and all(not t.verbal for t in clause.triggers)
+
+
+def _is_anaphoric(token: Token) -> bool:
+    return any(c.dep_ == "det" and c.lower_ in DEMONSTRATIVES for c in token.children)

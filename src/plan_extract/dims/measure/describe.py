@@ -1,0 +1,267 @@
+"""What a clause says about its measure: who acts, on what, the label, status, category, targets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from plan_extract.dims.measure.clause import NOUN_POS, VERB_POS, Clause, Trigger
+from plan_extract.dims.measure.lexicon import CATEGORY_OF, LEXICON, TARGET_NOUNS
+
+STATUS = LEXICON.status
+# Children of a noun that are not part of its short phrase.
+CLAUSAL_DEPS = {"acl:relcl", "appos", "parataxis", "advcl", "dep"}
+# Nouns that name an amount: "consacrer la somme de 258 000 euros à un programme" funds the programme.
+AMOUNT_NOUNS = {"somme", "enveloppe", "montant", "budget", "crédit", "euro", "million", "milliard"}
+# Motion verbs take "être" in the passé composé: "une brigade est arrivée" is done, not present.
+ETRE_VERBS = {"arriver", "entrer", "venir", "partir", "devenir", "rester", "naître"}
+MAX_PHRASE = 14
+VOWELS = tuple("aàâeéèêëiîïoôuùûyœh")
+
+
+@dataclass
+class Roles:
+    """The agent phrases (active subject, "par X") and the object of the action."""
+
+    agents: list[Token]
+    patient: Token | None
+
+
+def chain(clause: Clause) -> list[Token]:
+    """Tokens from the naming trigger up to the clause head ("renforcer" -> "permettre" -> "va")."""
+    token, tokens = clause.trigger.token, []
+    while len(tokens) < 8:
+        tokens.append(token)
+        if token == clause.head or token.head == token:
+            break
+        token = token.head
+    if clause.head not in tokens:
+        tokens.append(clause.head)
+    return tokens
+
+
+def _is_passive(verb: Token) -> bool:
+    return "Pass" in verb.morph.get("Voice") or any(c.dep_ in ("aux:pass", "nsubj:pass") for c in verb.children)
+
+
+def _antecedent(verb: Token, pronoun: Token) -> Token:
+    # "la brigade, qui sera renforcée": the relative pronoun stands for the noun the clause modifies.
+    if pronoun.pos_ == "PRON" and verb.dep_ == "acl:relcl":
+        return verb.head
+    return pronoun
+
+
+def roles(clause: Clause) -> Roles:
+    """Agent and object of the clause's naming trigger.
+
+    >>> roles(clause_of("La ville a créé un poste.")).patient.text
+    'poste'
+    """
+    verbs = [t for t in chain(clause) if t.pos_ in VERB_POS or t == clause.head]
+    agents: list[Token] = []
+    patient: Token | None = None
+    for verb in verbs:
+        for child in verb.children:
+            if child.dep_ == "nsubj" and _is_passive(verb) and patient is None:
+                # "Ce plan sera animé et suivi": the parser may call a passive subject nsubj.
+                patient = _antecedent(verb, child)
+            elif child.dep_ == "nsubj":
+                agents.append(_antecedent(verb, child))
+            elif child.dep_ == "obl:agent":
+                agents.append(child)
+            elif child.dep_ == "nsubj:pass" and patient is None:
+                patient = _antecedent(verb, child)
+    head = clause.head
+    if not agents and head.dep_ == "conj":
+        # "La police a créé une brigade et renforcé les patrouilles": the subject is shared.
+        agents = [c for c in head.head.children if c.dep_ in ("nsubj", "obl:agent")]
+    trigger = clause.trigger
+    token = trigger.token
+    if trigger.verbal and token.pos_ not in NOUN_POS:
+        if token.dep_ in ("acl", "amod") and token.head.pos_ in NOUN_POS:
+            patient = token.head
+        elif not _is_passive(token) or patient is None:
+            patient = _object(token) or patient
+        if patient is None and agents and (_is_intransitive(token) or token.dep_ == "cop"):
+            # "les contrôles vont s'intensifier": an intransitive verb acts on its subject.
+            patient, agents = agents[0], agents[1:]
+        if patient is None:
+            # A misparsed object ("maintenir à un haut niveau [...] son parc"): the first noun
+            # after the verb that the parser calls an object.
+            patient = next((t for t in token.doc[token.i + 1: clause.end] if t.dep_ == "obj" and t.pos_ in NOUN_POS),
+                           None)
+    elif not trigger.verbal and trigger.action == "financement" and token.pos_ not in ("VERB",):
+        # A listed amount: "650 000 euros pour la voirie" funds the voirie.
+        patient = next((t for t in token.doc[token.i + 1: clause.end] if t.pos_ in NOUN_POS
+                        and _case(t) in ("pour", "à", "au", "aux")), None)
+    elif not trigger.verbal:
+        patient = next((c for c in token.children if c.dep_ == "nmod" and _case(c) in ("de", "d'", "du", "des")), None)
+    return Roles(agents, patient)
+
+
+def _is_intransitive(verb: Token) -> bool:
+    """Pronominal or motion verbs act on their subject: "se poursuivre", "est arrivée"."""
+    return verb.pos_ in ("AUX", "ADJ") or verb.lemma_.lower() in ETRE_VERBS or \
+        any(c.dep_ in ("expl:comp", "expl:pass") and c.lower_ in ("se", "s'", "s’") for c in verb.children)
+
+
+def _case(token: Token) -> str:
+    return next((c.lower_ for c in token.children if c.dep_ == "case"), "")
+
+
+def _object(verb: Token) -> Token | None:
+    obj = next((c for c in verb.children if c.dep_ == "obj"), None)
+    if obj is not None and obj.lemma_.lower() in AMOUNT_NOUNS:
+        # The money goes to what it funds: "à un programme", "pour la rénovation".
+        target = next((c for c in [*verb.children, *obj.subtree] if c.dep_.startswith(("obl", "nmod"))
+                       and _case(c) in ("à", "au", "aux", "pour")), None)
+        return target or obj
+    return obj
+
+
+def phrase(token: Token, stop: Token | None = None, limit: int | None = None) -> Span:
+    """The short phrase of a noun: its subtree without relative clauses, appositions and what
+    follows a comma or a parenthesis, at most MAX_PHRASE tokens.
+
+    >>> phrase(doc[1]).text   # "un programme de prévention, qui ..."
+    'un programme de prévention'
+    """
+    doc = token.doc
+    left = token.left_edge.i
+    excluded = {t.i for child in token.children if child.dep_ in CLAUSAL_DEPS for t in child.subtree}
+    if stop is not None and stop.i > token.i:
+        # "leur bail résilié": the phrase of the object stops before the action word.
+        excluded |= {t.i for t in stop.subtree if t.i >= stop.i}
+    end = token.i + 1
+    for t in doc[token.i + 1: token.right_edge.i + 1]:
+        if t.i in excluded or t.text in (",", "(", ";", ":") or "\n" in t.text or t.i - token.i > MAX_PHRASE \
+                or limit is not None and t.i >= limit:
+            # `limit`: the clause ends where a coordinated measure starts ("l'ouverture de 12
+            # classes et la fermeture de 30 classes").
+            break
+        end = t.i + 1
+    while end > token.i + 1 and doc[end - 1].pos_ in ("PUNCT", "ADP", "CCONJ", "DET"):
+        end -= 1
+    if doc[left:end].text.count('"') % 2 and end < len(doc) and doc[end].text == '"':
+        end += 1  # keep a quotation closed: 'formateurs "relais anti-drogue"'
+    while left < token.i and doc[left].pos_ in ("PUNCT", "ADP", "CCONJ"):
+        left += 1
+    return doc[left:end]
+
+
+def _lower_first(span: Span) -> str:
+    first = span[0]
+    text = span.text
+    if first.pos_ in ("DET", "NUM", "ADJ", "NOUN", "PRON") and not first.text.isupper():
+        text = text[:1].lower() + text[1:]
+    return text
+
+
+def with_de(span: Span) -> str:
+    """French "de" + a noun phrase with its contractions: "les contrôles" -> "des contrôles".
+
+    >>> with_de(doc[0:2])   # "un équipage"
+    "d'un équipage"
+    """
+    text = _lower_first(span)
+    for article, contracted in (("le ", "du "), ("les ", "des "), ("des ", "de ")):
+        if text.startswith(article):
+            return contracted + text[len(article):]
+    if text.startswith(VOWELS) or text[:1].isdigit() and text.split()[0] in ("1", "8", "11"):
+        return "d'" + text
+    return "de " + text
+
+
+def label(clause: Clause, patient: Token | None) -> str:
+    """"création d'un second équipage", "intensification des contrôles", or a "thing" noun's
+    own phrase ("opérations de police contre les points de deal")."""
+    trigger = clause.trigger
+    action = LEXICON.action.get(trigger.action)
+    if not trigger.verbal and action is not None and action.kind == "thing":
+        return _lower_first(phrase(trigger.token)).removeprefix("le ").removeprefix("la ").removeprefix("les ") \
+            .removeprefix("l'").removeprefix("un ").removeprefix("une ").removeprefix("des ").removeprefix("ces ")
+    if patient is None:
+        return trigger.action
+    return f"{trigger.action} {with_de(phrase(patient, trigger.token, clause.end))}"
+
+
+def status(clause: Clause, span: Span) -> str:
+    """done | ongoing | planned | announced, from the verbs of the clause and its markers.
+
+    >>> status(clause_of("Une brigade sera créée."), ...)
+    'planned'
+    """
+    verbs = [t for t in chain(clause) if t.pos_ in VERB_POS or t.dep_ == "ROOT"]
+    root = clause.head.sent.root
+    if clause.forced and clause.head.pos_ not in VERB_POS and root.pos_ in VERB_POS:
+        # A listed action takes the tense of the verb that lists it ("prévoient l'ouverture de
+        # 12 classes et la fermeture de 30 classes").
+        verbs = [root]
+    if clause.head.dep_ == "conj" and clause.head.head.pos_ in VERB_POS:
+        # "va rénover le collège et construire un gymnase": the second verb shares the first's tense.
+        first = clause.head.head
+        verbs += [first] + ([first.head] if first.dep_ == "xcomp" else [])
+    auxes = [c for v in verbs for c in v.children if c.dep_.startswith("aux") or c.dep_ == "cop"]
+    words = {t.lower_ for t in span} | {t.lemma_.lower() for t in span}
+    # "s'engage à maintenir", "prévoit la création": a promise; the trigger itself ("engagera
+    # 25 M€") is only a verb of the action.
+    if any(v.lemma_.lower() in STATUS.announced_verbs and v != clause.trigger.token and not _is_passive(v)
+           for v in verbs) or \
+            any("Cnd" in t.morph.get("Mood") for t in verbs + auxes):
+        return "announced"
+    if any(v.lemma_.lower() == "aller" and any(c.dep_ == "xcomp" for c in v.children) for v in verbs) or \
+            any("Fut" in t.morph.get("Tense") for t in verbs + auxes) or words & set(STATUS.planned_words):
+        return "planned"
+    finite = [t for t in verbs + auxes if t.pos_ in VERB_POS]
+    if not finite:
+        if words & set(STATUS.ongoing_words):
+            return "ongoing"
+        return "done" if words & set(STATUS.done_words) else "announced"
+    if words & set(STATUS.done_words):
+        return "done"
+    for verb in verbs:
+        tense_aux = [c for c in verb.children if c.dep_ == "aux:tense"]
+        if tense_aux or ("Part" in verb.morph.get("VerbForm") and verb.lemma_.lower() in ETRE_VERBS and auxes):
+            return "done"
+        if any(t.morph.get("Tense") in (["Past"], ["Imp"]) and "Fin" in t.morph.get("VerbForm")
+               for t in [verb, *(c for c in verb.children if c.dep_ == "cop")]):
+            return "done"  # passé simple, imparfait: "était ouvert"
+    return "ongoing"
+
+
+def category(clause: Clause, span: Span, patient: Token | None) -> str:
+    """The action's own category, else the first category word of the object, then of the clause."""
+    def own(trigger: Trigger) -> str | None:
+        action = LEXICON.action.get(trigger.action)
+        return action.category if action is not None else None
+
+    if own(clause.trigger):
+        return own(clause.trigger)
+    pools = [list(phrase(patient, clause.trigger.token, clause.end)) if patient is not None else [], list(span)]
+    for pool in pools:
+        for token in pool:
+            for word in (token.lemma_.lower(), token.lower_):
+                if word in CATEGORY_OF:
+                    return CATEGORY_OF[word]
+    # Another action word of the clause ("ont permis des saisies") may still say it.
+    return next((own(t) for t in clause.triggers if own(t)), "other")
+
+
+def targets(span: Span) -> list[str]:
+    """Beneficiary phrases as written: "jeunes", "publics vulnérables"."""
+    found = []
+    for token in span:
+        if token.pos_ not in NOUN_POS and token.pos_ != "ADJ":
+            continue
+        if token.lemma_.lower() not in TARGET_NOUNS and token.lower_ not in TARGET_NOUNS:
+            continue
+        if token.pos_ == "ADJ" and token.dep_ == "amod":
+            continue  # "un programme jeune" is no beneficiary
+        end = token.i + 1
+        while end < span.end and token.doc[end].dep_ == "amod" and token.doc[end].head == token:
+            end += 1
+        found.append(token.doc[token.i:end].text)
+    return list(dict.fromkeys(found))
+
+

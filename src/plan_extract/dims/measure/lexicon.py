@@ -1,0 +1,120 @@
+"""The measure lexicon (`lexicon.toml`), checked when loaded, and the lookups built from it."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from plan_extract.resources import load_toml
+
+CATEGORIES = ["enforcement", "investigation_justice", "surveillance", "prevention", "health", "housing",
+              "staffing", "funding", "infrastructure", "other"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Action(_Strict):
+    verbs: list[str] = []
+    nouns: list[str] = []
+    category: str | None = None
+    kind: Literal["event", "thing"] = "event"
+    support: bool = False
+    transitive: bool = False
+
+    @model_validator(mode="after")
+    def _known_category(self) -> Action:
+        if self.category is not None and self.category not in CATEGORIES:
+            raise ValueError(f"unknown category {self.category!r}; use one of {CATEGORIES}")
+        return self
+
+
+class _Plan(_Strict):
+    nouns: list[str]
+    verbs: list[str]
+
+
+class _Status(_Strict):
+    announced_verbs: list[str]
+    planned_words: list[str]
+    ongoing_words: list[str]
+    done_words: list[str]
+
+
+class _Words(_Strict):
+    nouns: list[str]
+
+
+class _Money(_Strict):
+    verbs: list[str]
+
+
+class _Topic(_Strict):
+    openers: list[str]
+
+
+class MeasureLexicon(_Strict):
+    action: dict[str, Action] = Field(min_length=1)
+    plan: _Plan
+    money: _Money
+    predicates: dict[str, str]
+
+    @model_validator(mode="after")
+    def _known_actions(self) -> MeasureLexicon:
+        unknown = set(self.predicates.values()) - set(self.action)
+        if unknown:
+            raise ValueError(f"predicates name unknown actions {sorted(unknown)}")
+        return self
+    status: _Status
+    category: dict[str, list[str]]
+    actor_category: dict[str, str]
+    targets: _Words
+    topic: _Topic
+
+    @model_validator(mode="after")
+    def _known_categories(self) -> MeasureLexicon:
+        unknown = (set(self.category) | set(self.actor_category.values())) - set(CATEGORIES)
+        if unknown:
+            raise ValueError(f"unknown categories {sorted(unknown)}; use one of {CATEGORIES}")
+        return self
+
+
+LEXICON = load_toml(__package__, "lexicon.toml", MeasureLexicon)
+
+# A phrase is its first word's lemma plus the lower-case words written after it:
+# "mettre en place" -> ("mettre", ("en", "place")). Longest phrases are tried first.
+Phrases = dict[str, list[tuple[tuple[str, ...], str]]]
+
+
+def _split(phrase: str) -> tuple[str, tuple[str, ...]]:
+    # "plan d'action" is tokenised "plan", "d'", "action": keep the elided article as its own word.
+    words = phrase.replace("'", "' ").split()
+    return words[0], tuple(words[1:])
+
+
+def _index(pairs: list[tuple[str, str]]) -> Phrases:
+    index: Phrases = {}
+    for phrase, key in pairs:
+        first, rest = _split(phrase)
+        index.setdefault(first, []).append((rest, key))
+    for entries in index.values():
+        entries.sort(key=lambda entry: -len(entry[0]))
+    return index
+
+
+VERB_PHRASES = _index([(verb, key) for key, action in LEXICON.action.items() for verb in action.verbs])
+NOUN_PHRASES = _index([(noun, key) for key, action in LEXICON.action.items() for noun in [key, *action.nouns]
+                       if not action.support])
+PLAN_NOUNS = _index([(noun, noun) for noun in LEXICON.plan.nouns])
+PLAN_VERBS = set(LEXICON.plan.verbs)
+MONEY_VERBS = set(LEXICON.money.verbs)
+PREDICATES = LEXICON.predicates
+# Word -> category; a word listed under two categories keeps the first.
+CATEGORY_OF: dict[str, str] = {}
+for _category, _words in LEXICON.category.items():
+    for _word in _words:
+        CATEGORY_OF.setdefault(_word, _category)
+TARGET_NOUNS = set(LEXICON.targets.nouns)
+TOPIC_OPENERS = sorted((tuple(o.replace("'", "' ").split()) for o in LEXICON.topic.openers), key=len, reverse=True)
