@@ -120,11 +120,20 @@ def _places(doc: Doc) -> dict[int, Span]:
     return {span.start: span for span in doc.spans.get("location", [])} if "location" in doc.spans else {}
 
 
+# Lower-case words that may join the capitalised words of a name ("Tours Métropole Val de Loire").
+_NAME_JOINERS = {"de", "du", "des", "d'", "d’", "la", "le", "les", "l'", "l’", "et", "en", "sur", "-"}
+
+
 def _entity_around(span: Span) -> Span | None:
-    """The NER entity (any label) strictly larger than `span` that contains it."""
+    """The NER entity (any label) strictly larger than `span` that contains it, when what it adds
+    reads as a name: capitalised words and joiners, no verb and no number ("Agence régionale de
+    santé consacre 90" is an entity the statistical NER ran on too far)."""
     for ent in span.doc.ents:
         if ent.start <= span.start and span.end <= ent.end and len(ent) > len(span):
-            return _trim(ent)
+            extra = [t for t in ent if t.i < span.start or t.i >= span.end]
+            if all(t.text[:1].isupper() or t.lower_ in _NAME_JOINERS for t in extra) \
+                    and not any(t.pos_ in ("VERB", "AUX", "NUM") for t in extra):
+                return _trim(ent)
     return None
 
 
