@@ -15,7 +15,8 @@ CORPUS = Path(__file__).parent.parent / "corpus"
 
 def _floors() -> dict[str, float]:
     text = (CORPUS / "README.md").read_text(encoding="utf-8")
-    return {m.group(1): float(m.group(2)) for m in re.finditer(r"^\| (\w+) \| ([0-9.]+) \|", text, re.M)}
+    table = text.split("## Floors", 1)[1]
+    return {m.group(1): float(m.group(2)) for m in re.finditer(r"^\| (\w+) \| ([0-9.]+) \|", table, re.M)}
 
 
 def test_corpus_size_and_gold_validity() -> None:
