@@ -43,8 +43,13 @@ class RuleComponent:
             span, value = refined
             span._.set(self.dim, value)
             spans.append(span)
-        doc.spans[self.spans_key] = spans
+        extra = self.extra(doc, spans, text)
+        doc.spans[self.spans_key] = sorted(spans + extra, key=lambda s: s.start) if extra else spans
         return doc
+
+    def extra(self, doc: Doc, found: list[Span], text: str) -> list[Span]:
+        """Spans found by a second pass that needs the rules' results (elliptical figures)."""
+        return []
 
     def windows(self, doc: Doc) -> list[tuple[int, int]] | None:
         """Token ranges where matches may start and end; None searches the whole Doc."""
@@ -58,6 +63,9 @@ class RuleComponent:
         return span, value
 
 
-def numeral_windows(doc: Doc, before: int = 1, after: int = 8) -> list[tuple[int, int]]:
-    """Token ranges around each number, for rule sets whose patterns all start at a number."""
-    return [(span.start - before, span.end + after) for span in doc.spans.get("numeral", [])]
+class NumberRuleComponent(RuleComponent):
+    """A rule component whose patterns all start at a number (or just before one): the Matcher
+    only runs in small windows around the numbers found by `plan_numeral`."""
+
+    def windows(self, doc: Doc) -> list[tuple[int, int]]:
+        return [(span.start - 1, span.end + 8) for span in doc.spans.get("numeral", [])]

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from plan_extract.dims.actor.lexicon import LEXICON, OrgPattern, known_acronyms, org_patterns
+from plan_extract.spans import trim_entity
 
 # Words that link a body to its place: "préfecture de l'Orne", "conseil départemental du Finistère".
 LINKS = {"de", "d'", "d’", "du", "des"}
@@ -188,17 +189,7 @@ def _with_name(span: Span) -> Span:
 
 def _trim(span: Span) -> Span:
     """Cut an entity at a line break and drop leading articles and edge punctuation."""
-    doc = span.doc
-    start, end = span.start, span.end
-    for i in range(start, end):
-        if "\n" in doc[i].text or doc[i].is_space:
-            end = i
-            break
-    while start < end and (doc[start].lower_ in ARTICLES or doc[start].is_punct):
-        start += 1
-    while end > start and doc[end - 1].is_punct:
-        end -= 1
-    return doc[start:end]
+    return trim_entity(span, ARTICLES)
 
 
 def acronym_after(span: Span) -> str | None:

@@ -20,6 +20,7 @@ from plan_extract.dims.location.rules import (
     ARTICLES, COMMON_WORDS, FACILITIES, INSTITUTIONS, LEXICON, LOWER_STARTS, NER_LABELS, PREPOSITIONS, blocked_before,
     choose_type, intro_before, is_sentence_start, looks_common, ner_label, neighbourhood_name, table,
 )
+from plan_extract.spans import trim_entity
 
 SPANS_KEY = "location"
 
@@ -185,17 +186,8 @@ def _with_rule(span: Span, rule: str, places: list[Place]) -> tuple[Span, dict]:
 
 def _trim(ent: Span) -> Span | None:
     """Drop articles and line breaks at the edges of an entity, and cut it at a line break."""
-    start, end = ent.start, ent.end
-    doc = ent.doc
-    for i in range(start, end):
-        if doc[i].is_space or "\n" in doc[i].text:
-            end = i
-            break
-    while start < end and (doc[start].lower_ in ARTICLES or doc[start].is_punct):
-        start += 1
-    while end > start and doc[end - 1].is_punct:
-        end -= 1
-    return doc[start:end] if end > start else None
+    trimmed = trim_entity(ent, ARTICLES)
+    return trimmed if len(trimmed) else None
 
 
 def _plausible_other(doc: Doc, span: Span) -> bool:

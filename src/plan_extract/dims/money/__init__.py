@@ -10,11 +10,12 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from plan_extract.component import RuleComponent, numeral_windows
+from plan_extract.component import NumberRuleComponent
 from plan_extract.dims.money.rules import LEXICON, PER_WORDS, RULES
 from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
 from plan_extract.dims.numeral.parse import qualifier_before
 from plan_extract.rules import Value
+from plan_extract.spans import last_in_sentence_before
 
 # Prepositions that spread an amount over a duration: "258 000 euros sur 3 ans".
 OVER_WORDS = {"sur", "pendant", "en"}
@@ -28,7 +29,7 @@ def make_money_extractor(nlp: Language, name: str, spans_key: str, date_key: str
     return MoneyExtractor(nlp, spans_key=spans_key, date_key=date_key)
 
 
-class MoneyExtractor(RuleComponent):
+class MoneyExtractor(NumberRuleComponent):
     """Find amounts of money ("258 000 euros", "1,2 M€", "2 millions d'euros")."""
 
     dim = "money"
@@ -37,24 +38,18 @@ class MoneyExtractor(RuleComponent):
         super().__init__(nlp, RULES, spans_key)
         self.date_key = date_key
 
-    def __call__(self, doc: Doc) -> Doc:
-        super().__call__(doc)
-        found = list(doc.spans[self.spans_key])
-        elliptical = [self._refined(span) for span in self._elliptical(doc, found)]
-        if elliptical:
-            doc.spans[self.spans_key] = sorted(found + elliptical, key=lambda s: s.start)
-        return doc
-
-    def _refined(self, span: Span) -> Span:
-        refined = self.refine(span, span._.money, span.doc.text)
-        span._.money = refined[1]
-        return span
+    def extra(self, doc: Doc, found: list[Span], text: str) -> list[Span]:
+        """ "4,8 millions d'euros, dont 2,9 millions de l'État": an amount with a scale word but no
+        currency takes the currency of an amount before it in the same sentence."""
+        spans = self._elliptical(doc, found)
+        for span in spans:
+            span._.money = self.refine(span, span._.money, text)[1]
+        return spans
 
     @staticmethod
     def _elliptical(doc: Doc, found: list[Span]) -> list[Span]:
-        """ "4,8 millions d'euros, dont 2,9 millions de l'État": an amount with a scale word but no
-        currency takes the currency of an amount before it in the same sentence."""
-        taken = {i for key in ("money", "date") for s in doc.spans.get(key, []) for i in range(s.start, s.end)}
+        spans_before = [*found, *doc.spans.get("date", [])]
+        taken = {i for s in spans_before for i in range(s.start, s.end)}
         spans = []
         for numeral in doc.spans.get("numeral", []):
             words = numeral.text.lower().split()
@@ -63,17 +58,13 @@ class MoneyExtractor(RuleComponent):
             nxt = doc[numeral.end: numeral.end + 2]
             if len(nxt) == 2 and nxt[0].lower_ in ("de", "d'", "d’") and nxt[1].pos_ == "NOUN":
                 continue  # "2 millions de tonnes": a quantity
-            sentence_start = numeral.sent.start if doc.has_annotation("SENT_START") else 0
-            before = [m for m in found if sentence_start <= m.start and m.end <= numeral.start]
-            if not before:
+            model = last_in_sentence_before(found, numeral)
+            if model is None:
                 continue
             span = Span(doc, numeral.start, numeral.end, span_id=ELLIPTICAL_RULE)
-            span._.money = {"value": numeral._.numeral["value"], "currency": before[-1]._.money["currency"]}
+            span._.money = {"value": numeral._.numeral["value"], "currency": model._.money["currency"]}
             spans.append(span)
         return spans
-
-    def windows(self, doc: Doc) -> list[tuple[int, int]]:
-        return numeral_windows(doc)
 
     def refine(self, span: Span, value: Value, text: str) -> tuple[Span, Value]:
         doc = span.doc

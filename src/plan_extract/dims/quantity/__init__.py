@@ -13,11 +13,12 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from plan_extract.component import RuleComponent, numeral_windows
+from plan_extract.component import NumberRuleComponent
 from plan_extract.dims.numeral import numeral_in
 from plan_extract.dims.numeral.parse import qualifier_before
 from plan_extract.dims.quantity.rules import LEXICON, RULES, _identifier
 from plan_extract.rules import Value
+from plan_extract.spans import last_in_sentence_before
 
 _INCREASE = set(LEXICON.change.increase)
 _DECREASE = set(LEXICON.change.decrease)
@@ -31,7 +32,7 @@ def make_quantity_extractor(nlp: Language, name: str, spans_key: str, blocked_ke
     return QuantityExtractor(nlp, spans_key=spans_key, blocked_keys=blocked_keys)
 
 
-class QuantityExtractor(RuleComponent):
+class QuantityExtractor(NumberRuleComponent):
     """Find counts and measures ("3 nouveaux policiers", "27 kilos de cannabis", "12 %")."""
 
     dim = "quantity"
@@ -40,18 +41,11 @@ class QuantityExtractor(RuleComponent):
                  blocked_keys: list[str] | None = None) -> None:
         super().__init__(nlp, RULES, spans_key, blocked_keys if blocked_keys is not None else ["date", "money"])
 
-    def __call__(self, doc: Doc) -> Doc:
-        super().__call__(doc)
-        found = list(doc.spans[self.spans_key])
-        elliptical = self._elliptical(doc, found)
-        if elliptical:
-            doc.spans[self.spans_key] = sorted(found + elliptical, key=lambda s: s.start)
-        return doc
-
-    def _elliptical(self, doc: Doc, found: list[Span]) -> list[Span]:
+    def extra(self, doc: Doc, found: list[Span], text: str) -> list[Span]:
         """ "29 tués, contre 42 en 2022": a bare figure after "contre", "dont" or "soit" takes the
         unit and the counted noun of the closest figure before it in the same sentence."""
-        taken = {i for key in (self.spans_key, *self.blocked_keys) for s in doc.spans.get(key, []) for i in range(s.start, s.end)}
+        spans_before = [*found, *(s for key in self.blocked_keys for s in doc.spans.get(key, []))]
+        taken = {i for s in spans_before for i in range(s.start, s.end)}
         spans = []
         for numeral in doc.spans.get("numeral", []):
             if numeral._.numeral["form"] not in ("digits", "words") or numeral.start == 0:
@@ -61,19 +55,15 @@ class QuantityExtractor(RuleComponent):
             nxt = doc[numeral.end] if numeral.end < len(doc) else None
             if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") or _identifier(numeral):
                 continue
-            sentence_start = numeral.sent.start if doc.has_annotation("SENT_START") else 0
-            before = [q for q in found if sentence_start <= q.start and q.end <= numeral.start - 1]
-            if not before:
+            before = last_in_sentence_before(found, numeral, gap=1)
+            if before is None:
                 continue
-            model = before[-1]._.quantity
+            model = before._.quantity
             value = {"value": numeral._.numeral["value"], "unit": model["unit"], "counted": model.get("counted")}
             span = Span(doc, numeral.start, numeral.end, span_id=ELLIPTICAL_RULE)
             span._.quantity = value
             spans.append(span)
         return spans
-
-    def windows(self, doc: Doc) -> list[tuple[int, int]]:
-        return numeral_windows(doc)
 
     def refine(self, span: Span, value: Value, text: str) -> tuple[Span, Value]:
         doc = span.doc
