@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -125,8 +126,13 @@ def extract_command(paths: tuple[Path, ...], out: Path | None, document_date: st
     outcomes = _with_errors_to_stderr(batch.run(todo, workers, document_date, max_chars, indent))
     try:
         if sys.stderr.isatty() and not quiet and not verbose:
+            started = time.monotonic()
+
+            def rate(_: object) -> str:
+                return f"{report.files / max(time.monotonic() - started, 1e-9):.1f} files/s"
+
             with click.progressbar(outcomes, length=len(todo), label="plan-extract", file=sys.stderr,
-                                   show_pos=True, show_eta=True) as bar:
+                                   show_pos=True, show_eta=True, item_show_func=rate) as bar:
                 batch.consume(bar, on_output, report)
         else:
             batch.consume(outcomes, on_output, report)
