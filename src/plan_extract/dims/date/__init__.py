@@ -19,10 +19,10 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from plan_extract.component import register_extension
+from plan_extract.dims.date.anchors import anchor_windows
 from plan_extract.dims.date.combine import combine
 from plan_extract.dims.date.context import direction
 from plan_extract.dims.date.document_date import infer
-from plan_extract.dims.date.gate import GatedMatcher
 from plan_extract.dims.date.lexicon import LEXICON, lower
 from plan_extract.dims.date.relative import relative_rules
 from plan_extract.dims.date.resolve import DateValue, Point, resolve
@@ -64,10 +64,10 @@ class DateExtractor:
         self.spans_key = spans_key
         self.numeral_key = numeral_key
         self.ruleset = RuleSet(nlp.vocab, [*calendar_rules(nlp), *relative_rules(nlp)])
-        self.ruleset.matcher = GatedMatcher(self.ruleset.matcher)
 
     def __call__(self, doc: Doc) -> Doc:
-        items = combine(doc, self.ruleset(doc))
+        # The Matcher only runs around words that can anchor a time expression.
+        items = combine(doc, self.ruleset(doc, windows=anchor_windows(doc, self.numeral_key)))
         # Combined spans may now overlap: keep the longest, as the rule set does.
         kept = {(s.start, s.end) for s in filter_spans([span for span, _ in items])}
         items = [(span, value) for span, value in items if (span.start, span.end) in kept]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from plan_extract.dims.date.context import text_slice
 from plan_extract.dims.date.lexicon import LEXICON, lower
 from plan_extract.dims.date.resolve import Point, Time, shift_date, period_point
 from plan_extract.dims.numeral.parse import qualifier_before
@@ -17,32 +18,59 @@ from plan_extract.rules import Value
 
 Item = tuple[Span, Value]
 INTERVAL = LEXICON.interval
+# Characters before a duration handed to `qualifier_before`: more than the 30 it looks back
+# over, plus the one that shows whether the qualifier starts a word.
+QUALIFIER_REACH = 60
 
 
-def _words(doc: Doc, start: int, end: int) -> list[str]:
-    # Index tokens one by one: slicing a Doc builds a Span, which is slow in this hot path.
-    return [lower(doc[i].text) for i in range(max(0, start), min(end, len(doc)))]
+class Words:
+    """The lower-cased words of a Doc, read token by token on first use and kept.
+
+    Combining looks at a few words around each match, many times over; indexing a token
+    builds a Python object each time, and reading every word of the Doc up front would cost
+    more than the few that are looked at.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.seen: dict[int, str] = {}
+
+    def __getitem__(self, i: int) -> str:
+        word = self.seen.get(i)
+        if word is None:
+            word = self.seen[i] = lower(self.doc[i].text)
+        return word
+
+    def between(self, start: int, end: int) -> list[str]:
+        return [self[i] for i in range(max(0, start), min(end, len(self.doc)))]
+
+    def match(self, start: int, seq: list[str]) -> bool:
+        """Whether the words from `start` on are `seq` (the last word, the most telling, first)."""
+        for k in range(len(seq) - 1, -1, -1):
+            if self[start + k] != seq[k]:
+                return False
+        return True
 
 
-def _ends_with(doc: Doc, end: int, sequences: list[list[str]]) -> int | None:
+def _ends_with(words: Words, end: int, sequences: list[list[str]]) -> int | None:
     """The start of the longest sequence of `sequences` ending at token `end`, or None."""
     best = None
     for seq in sequences:
         start = end - len(seq)
-        if start >= 0 and _words(doc, start, end) == seq and (best is None or start < best):
+        if start >= 0 and (best is None or start < best) and words.match(start, seq):
             best = start
     return best
 
 
-def _introducer(doc: Doc, start: int, sequences: list[list[str]]) -> int | None:
+def _introducer(words: Words, start: int, sequences: list[list[str]]) -> int | None:
     """Where an introducer ("depuis", "d'ici", "à partir du") starts before token `start`,
     allowing the fillers of the lexicon between them ("depuis le mois de janvier")."""
-    found = _ends_with(doc, start, sequences)
+    found = _ends_with(words, start, sequences)
     if found is not None:
         return found
-    filler = _ends_with(doc, start, INTERVAL.fillers)
+    filler = _ends_with(words, start, INTERVAL.fillers)
     if filler is not None:
-        return _ends_with(doc, filler, sequences)
+        return _ends_with(words, filler, sequences)
     return None
 
 
@@ -51,24 +79,26 @@ def _is_point(value: Value) -> bool:
     return time.type == "date" and not time.vague and time.start is not None
 
 
-def _bare_day(doc: Doc, end: int) -> tuple[int, int] | None:
+def _bare_day(words: Words, end: int) -> tuple[int, int] | None:
     """A day number alone just before token `end`, with an optional article: "9", "le 9", "1er"."""
     i = end - 1
-    if i >= 0 and (doc[i].text.isdigit() and 1 <= int(doc[i].text) <= 31 or lower(doc[i].text) in LEXICON.first_day.words):
-        day = 1 if not doc[i].text.isdigit() else int(doc[i].text)
-        if i > 0 and lower(doc[i - 1].text) in LEXICON.weekday:
+    # Digits have no case: the lower-cased word is the token's text.
+    if i >= 0 and (words[i].isdigit() and 1 <= int(words[i]) <= 31 or words[i] in LEXICON.first_day.words):
+        day = 1 if not words[i].isdigit() else int(words[i])
+        if i > 0 and words[i - 1] in LEXICON.weekday:
             i -= 1  # "du vendredi 3 au dimanche 5 mars"
         return i, day
     return None
 
 
-def _closed(doc: Doc, first: Item | None, second: Item) -> Item | None:
+def _closed(words: Words, first: Item | None, second: Item) -> Item | None:
     """Join "<start word> A <end word> B" into one interval, or "<start word> <day> <end word> B"."""
+    doc = words.doc
     span_b, value_b = second
-    connector = _ends_with(doc, span_b.start, INTERVAL.end)
+    connector = _ends_with(words, span_b.start, INTERVAL.end)
     if connector is None:
-        filler = _ends_with(doc, span_b.start, [["le"], ["la"], ["l'"]])
-        connector = _ends_with(doc, filler, INTERVAL.end) if filler is not None else None
+        filler = _ends_with(words, span_b.start, [["le"], ["la"], ["l'"]])
+        connector = _ends_with(words, filler, INTERVAL.end) if filler is not None else None
     if connector is None:
         return None
     end_b: Time = value_b["time"]
@@ -79,16 +109,16 @@ def _closed(doc: Doc, first: Item | None, second: Item) -> Item | None:
         start_point = value_a["time"].start
         a_start = span_a.start
     else:
-        bare = _bare_day(doc, connector)
+        bare = _bare_day(words, connector)
         point_b = end_b.start
         if bare is None or not isinstance(point_b, Point) or point_b.grain != "day":
             return None
         a_start, day = bare
         start_point = Point("day", None, point_b.month, day)
-        if lower(doc[a_start - 1].text) in ("le", "l'") if a_start > 0 else False:
+        if words[a_start - 1] in ("le", "l'") if a_start > 0 else False:
             a_start -= 1
-    opener = _introducer(doc, a_start, INTERVAL.start)
-    connector_words = _words(doc, connector, span_b.start)
+    opener = _introducer(words, a_start, INTERVAL.start)
+    connector_words = words.between(connector, span_b.start)
     if opener is None and connector_words not in (["-"], ["–"]):
         return None
     if opener is None and not (isinstance(start_point, Point) and start_point.grain in ("year", "day")):
@@ -98,8 +128,9 @@ def _closed(doc: Doc, first: Item | None, second: Item) -> Item | None:
     return span, {"time": Time("interval", start=start_point, end=end_b.start)}
 
 
-def _open(doc: Doc, item: Item) -> Item | None:
+def _open(words: Words, item: Item) -> Item | None:
     """ "depuis X" (to the document date), "d'ici X" (from it), "jusqu'au X", "à partir du X"."""
+    doc = words.doc
     span, value = item
     time: Time = value["time"]
     if _is_point(value):
@@ -110,12 +141,12 @@ def _open(doc: Doc, item: Item) -> Item | None:
             ("until", lambda p: Time("interval", end=p), "jusqu'à <date>", 1),
             ("from_", lambda p: Time("interval", start=p), "à partir de <date>", 1),
         ):
-            begin = _introducer(doc, span.start, getattr(INTERVAL, key))
+            begin = _introducer(words, span.start, getattr(INTERVAL, key))
             if begin is not None:
                 return Span(doc, begin, span.end, span_id=name), {"time": build(time.start), "leaning": leaning}
         return None
     if time.type == "duration" and not time.vague and "amount" in value:
-        begin = _introducer(doc, span.start, INTERVAL.by)
+        begin = _introducer(words, span.start, INTERVAL.by)
         if begin is not None:
             amount, grain = float(value["amount"]), time.grain or "year"
             shown = "day" if grain in ("week", "hour", "minute") else grain
@@ -124,12 +155,17 @@ def _open(doc: Doc, item: Item) -> Item | None:
     return None
 
 
-def _qualified(doc: Doc, item: Item, text: str) -> Item:
+def _qualified(doc: Doc, item: Item) -> Item:
     """Put a leading approximation inside a duration: "près de 3 mois", "plus de dix ans"."""
     span, value = item
     if value["time"].type != "duration":
         return item
-    found = qualifier_before(text, span.start_char)
+    # Only the text just before the span is read; offsets in `head` are shifted back to the Doc's.
+    base = max(0, span.start_char - QUALIFIER_REACH)
+    head = text_slice(doc, base, span.start_char, span.start)
+    found = qualifier_before(head, span.start_char - base)
+    if found is not None:
+        found = found[0], found[1] + base
     # Only approximations belong to the duration ("près de 3 mois"); bounds ("au moins six
     # mois", "moins de trois mois") stay outside, as for quantities.
     if found is None or found[0] != "approx":
@@ -164,24 +200,24 @@ def combine(doc: Doc, items: list[Item]) -> list[Item]:
     >>> # "de 2024 à 2027": two years -> one interval "2024/2027"
     """
     items = [_tidy(doc, item) for item in items]
-    text = doc.text  # Doc.text joins every token: read it once
+    words = Words(doc)
     result: list[Item] = []
     i = 0
     while i < len(items):
         item = items[i]
         if _is_point(item[1]):
             following = items[i + 1] if i + 1 < len(items) and _is_point(items[i + 1][1]) else None
-            joined = _closed(doc, item, following) if following is not None else None
+            joined = _closed(words, item, following) if following is not None else None
             if joined is not None:
                 result.append(joined)
                 i += 2
                 continue
-            joined = _closed(doc, None, item)
+            joined = _closed(words, None, item)
             if joined is not None:
                 result.append(joined)
                 i += 1
                 continue
-        opened = _open(doc, item)
-        result.append(opened if opened is not None else _qualified(doc, item, text))
+        opened = _open(words, item)
+        result.append(opened if opened is not None else _qualified(doc, item))
         i += 1
     return result

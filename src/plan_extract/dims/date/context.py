@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.date.lexicon import LEXICON, UNITS, lower
 
@@ -23,6 +23,23 @@ def prev_token(span: Span | Token, k: int = 1) -> Token | None:
 def next_token(span: Span | Token, k: int = 1) -> Token | None:
     i = (span.end if isinstance(span, Span) else span.i + 1) + k - 1
     return span.doc[i] if i < len(span.doc) else None
+
+
+def text_slice(doc: Doc, start: int, end: int, near: int) -> str:
+    """`doc.text[start:end]`, built from the tokens around token `near` (one that the range holds
+    or touches): `doc.text` joins every token of the Doc, when a few characters are needed.
+
+    >>> # text_slice(doc, span.start_char - 80, span.start_char, span.start): the line before a date
+    """
+    start = max(0, start)
+    first = min(near, len(doc) - 1)
+    while first > 0 and doc[first].idx > start:
+        first -= 1
+    last = first
+    while last < len(doc) and doc[last].idx < end:
+        last += 1
+    base = doc[first].idx
+    return "".join([doc[i].text_with_ws for i in range(first, last)])[start - base:end - base]
 
 
 def in_street_name(span: Span) -> bool:

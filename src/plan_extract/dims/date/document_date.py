@@ -12,6 +12,7 @@ from typing import TypedDict
 
 from spacy.tokens import Doc, Span
 
+from plan_extract.dims.date.context import text_slice
 from plan_extract.dims.date.lexicon import LEXICON, lower
 from plan_extract.dims.date.resolve import Point, Time
 from plan_extract.rules import Value
@@ -58,10 +59,10 @@ def _is_today(span: Span) -> bool:
     return before is not None and lower(before.text) in LEXICON.this.words
 
 
-def _dateline(span: Span, text: str) -> bool:
+def _dateline(span: Span) -> bool:
     window = LEXICON.document_date.dateline_window
-    head = text[max(0, span.start_char - window):span.start_char]
-    after = text[span.end_char:span.end_char + 2]
+    head = text_slice(span.doc, span.start_char - window, span.start_char, span.start)
+    after = text_slice(span.doc, span.end_char, span.end_char + 2, span.end)
     if DATELINE_RE.search(head):
         return True
     return bool(LINE_START_RE.search(head)) and (after.strip(" \t") == "" or after[:1] in "\n.:-–")
@@ -72,9 +73,8 @@ def infer(doc: Doc, items: list[tuple[Span, Value]]) -> DocumentDate:
 
     >>> # "Alençon, le 12 janvier 2023 — ..." -> {"value": "2023-01-12", "source": "text", "start": 12, "end": 27}
     """
-    text = doc.text  # Doc.text joins every token: read it once
     for span, value in items:
         point = _full_day(value)
-        if point is not None and (_has_cue(span) or _dateline(span, text) or _is_today(span)):
+        if point is not None and (_has_cue(span) or _dateline(span) or _is_today(span)):
             return DocumentDate(value=point.iso(), source="text", start=span.start_char, end=span.end_char)
     return DocumentDate(value=None, source="none", start=None, end=None)

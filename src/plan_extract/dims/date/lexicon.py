@@ -99,6 +99,7 @@ class DateLexicon(_Strict):
     after_now: _Sequences
     street: _Words
     document_date: _DocumentDate
+    weak_anchors: _Words
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", DateLexicon)
@@ -124,9 +125,18 @@ def with_curly(words: list[str]) -> list[str]:
     return sorted({w for word in words for w in (word, word.replace("'", "’"))})
 
 
+def _lower_is(forms: list[str]) -> dict[str, Any]:
+    """`{"LOWER": word}` for a single form, `{"LOWER": {"IN": forms}}` otherwise.
+
+    Both mean the same, but the Matcher checks an equality in C, while a set is a lexeme flag
+    (and only a few dozen flags exist, shared by all components) or else a Python call per token.
+    """
+    return {"LOWER": forms[0]} if len(forms) == 1 else {"LOWER": {"IN": forms}}
+
+
 def IN(words: Any, op: str | None = None) -> dict[str, Any]:
     """A token pattern matching one lower-case word of `words` (either apostrophe)."""
-    pattern: dict[str, Any] = {"LOWER": {"IN": with_curly(list(words))}}
+    pattern: dict[str, Any] = _lower_is(with_curly(list(words)))
     if op:
         pattern["OP"] = op
     return pattern
@@ -134,7 +144,7 @@ def IN(words: Any, op: str | None = None) -> dict[str, Any]:
 
 def phrase_pattern(nlp: Language, phrase: str) -> list[dict[str, Any]]:
     """Token patterns for a multi-word phrase of the lexicon, split by the pipeline's tokenizer."""
-    return [{"LOWER": {"IN": sorted({t.lower_, t.lower_.replace("'", "’")})}} for t in nlp.make_doc(phrase)]
+    return [_lower_is(sorted({t.lower_, t.lower_.replace("'", "’")})) for t in nlp.make_doc(phrase)]
 
 
 # One token that is a day of month in digits, a year, or a digit-only date.

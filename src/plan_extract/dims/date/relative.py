@@ -255,7 +255,6 @@ def relative_rules(nlp: Language) -> list[Rule]:
     after_words = [IN([w]) for w in LEXICON.after_now.words[0]]
     recur_words = sorted({*UNITS, *WEEKDAYS, *LEXICON.season, *LEXICON.day_part.words, *LEXICON.period,
                           *LEXICON.named_month})
-    every = [[IN([w]) for w in phrase.split()] for phrase in LEXICON.recurrence.every]
     rules = [
         Rule("<relative day> <day part>?", [IN(LEXICON.relative_day), DAY_PART], relative_day),
         Rule("<anchored day>", [IN(LEXICON.anchored_day.words)], anchored_day),
@@ -274,7 +273,7 @@ def relative_rules(nlp: Language) -> list[Rule]:
         Rule("un <unit> et demi", [number_or_article, UNIT, *half], duration),
         Rule("<number>h", [{"LOWER": {"REGEX": r"^\d{1,3}h$"}}], glued_hours),
         Rule("quelques <unit>", [IN(LEXICON.vague_count.words), UNIT], vague_duration),
-        Rule("il y a <duration>", [*ago_words, {"OP": "?", "LOWER": {"IN": ["à"]}},
+        Rule("il y a <duration>", [*ago_words, {"OP": "?", "LOWER": "à"},
                                    {"OP": "*", "IS_ALPHA": True, "LOWER": {"IN": ["peu", "près", "environ"]}},
                                    {"LOWER": {"IN": [*ARTICLES, *LEXICON.vague_count.words]}, "OP": "?"},
                                    {**NUMBER, "OP": "*"}, UNIT], ago),
@@ -290,7 +289,8 @@ def relative_rules(nlp: Language) -> list[Rule]:
         tokens = phrase_pattern(nlp, phrase)
         rules.append(Rule(f"chaque {phrase}", [IN(LEXICON.recurrence.each), *tokens], recurrence_phrase))
         rules.append(Rule(f"ce {phrase}", [THIS, *tokens], this_phrase))
-    for words in every:
-        rules.append(Rule(f"{' '.join(w['LOWER']['IN'][0] for w in words)} <number>? <period>",
+    for phrase in LEXICON.recurrence.every:  # "tous les", "toutes les"
+        words = [IN([w]) for w in phrase.split()]
+        rules.append(Rule(f"{phrase} <number>? <period>",
                           [*words, {**NUMBER, "OP": "*"}, IN(recur_words)], recurrence))
     return rules
