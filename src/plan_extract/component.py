@@ -8,6 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from plan_extract.rules import Rule, RuleSet, Value
+from plan_extract.spans import doc_text
 
 
 def register_extension(dim: str) -> None:
@@ -35,7 +36,7 @@ class RuleComponent:
     def __call__(self, doc: Doc) -> Doc:
         blocked = [span for key in self.blocked_keys if key in doc.spans for span in doc.spans[key]]
         spans = []
-        text = doc.text  # Doc.text is rebuilt on every access: read it once
+        text = doc_text(doc)
         for span, value in self.ruleset(doc, blocked, self.windows(doc)):
             refined = self.refine(span, value, text)
             if refined is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 
 def trim_entity(span: Span, articles: Collection[str]) -> Span:
@@ -35,3 +35,19 @@ def last_in_sentence_before(spans: Sequence[Span], anchor: Span, gap: int = 0) -
     sentence_start = anchor.sent.start if doc.has_annotation("SENT_START") else 0
     before = [s for s in spans if sentence_start <= s.start and s.end <= anchor.start - gap]
     return before[-1] if before else None
+
+
+_TEXT_KEY = "plan_extract.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, computed once per Doc and kept in `doc.user_data`.
+
+    spaCy rebuilds `Doc.text` from the tokens at every access; our components never change the
+    tokens, so every component can share one copy.
+    """
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[_TEXT_KEY] = text
+    return text

@@ -20,7 +20,7 @@ from plan_extract.dims.location.rules import (
     ARTICLES, COMMON_WORDS, FACILITIES, INSTITUTIONS, LEXICON, LOWER_STARTS, NER_LABELS, PREPOSITIONS, blocked_before,
     choose_type, intro_before, is_sentence_start, looks_common, ner_label, neighbourhood_name, table,
 )
-from plan_extract.spans import trim_entity
+from plan_extract.spans import doc_text, trim_entity
 
 SPANS_KEY = "location"
 
@@ -89,7 +89,8 @@ class LocationExtractor:
 
     def _table(self, doc: Doc) -> list[tuple[Span, dict]]:
         """Names of the COG table and the lexicon, kept when the context says they are places."""
-        text = doc.text.replace("’", "'") if "’" in doc.text else doc.text
+        text = doc_text(doc)
+        text = text.replace("’", "'") if "’" in text else text
         starts = [t.idx for t in doc if t.text[:1].isupper() or t.lower_ in LOWER_STARTS]
         ends = {t.idx + len(t) for t in doc}
         found = []

@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.numeral.parse import find_numerals, normalise
+from plan_extract.spans import doc_text
 
 SPANS_KEY = "numeral"
 CARDINAL_FORMS = ["digits", "words", "approx"]
@@ -49,7 +50,7 @@ class NumeralFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for numeral in find_numerals(doc.text):
+        for numeral in find_numerals(doc_text(doc)):
             span = doc.char_span(numeral.start, numeral.end, alignment_mode="expand")
             if span is None or any(s.start < span.end and span.start < s.end for s in spans):
                 continue
