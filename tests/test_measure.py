@@ -178,3 +178,57 @@ def test_works_without_the_other_components(nlp: Language, text: str) -> None:
     measure = _only(list(doc.spans["measure"]))
     assert measure._.measure["action"] == "recruter"
     assert all(offsets == [] for offsets in measure._.measure["links"].values())
+
+
+# Link precision: one actor, one date, one budget per measure.
+
+def test_coordinated_subject_links_its_first_body(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "La préfecture de la Manche et le conseil départemental lancent un dispositif d'aide aux éleveurs.")
+    measure = _only(spans)
+    assert _linked(doc, measure, "actors") == ["préfecture de la Manche"]
+
+
+def test_one_date_the_one_that_places_the_measure(nlp: Language) -> None:
+    # A frequency comes after an interval; a comparison ("contre ... en 2022") is no date of the measure.
+    doc, spans = _measures(nlp, "Les centres de dépistage resteront ouverts chaque samedi jusqu'à fin juin.")
+    assert _linked(doc, _only(spans), "dates") == ["jusqu'à fin juin"]
+    doc, spans = _measures(nlp, "La mairie a ouvert deux gymnases en 2024, contre un seul en 2022.")
+    assert _linked(doc, _only(spans), "dates") == ["2024"]
+    doc, spans = _measures(nlp, "Le conseil départemental du Cher se réunira le 3 juin, deux semaines après le vote du budget.")
+    assert _linked(doc, _only(spans), "dates") == ["3 juin"]
+
+
+def test_attribute_verb_with_misplaced_finite_verb_keeps_subject_and_tense(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "Les centres de dépistage resteront ouverts chaque samedi jusqu'à fin juin.")
+    value = _only(spans)._.measure
+    assert value["label"] == "ouverture des centres de dépistage"
+    assert value["status"] == "planned"
+
+
+def test_pronoun_subject_carries_the_previous_body(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "La préfecture du Cher a créé une cellule de crise. Elle renforcera les contrôles sur les marchés.")
+    assert [_linked(doc, s, "actors") for s in spans] == [["préfecture du Cher"], ["préfecture du Cher"]]
+
+
+def test_subject_of_its_own_stops_the_carried_body(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "La préfecture du Cher a créé une cellule de crise. Des bénévoles interviendront dans les écoles.")
+    assert [_linked(doc, s, "actors") for s in spans] == [["préfecture du Cher"], []]
+
+
+def test_body_of_a_thing_noun_is_its_actor(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "Une vingtaine d'opérations de gendarmerie ont été menées sur les marchés de Bourges.")
+    assert _linked(doc, _only(spans), "actors") == ["gendarmerie"]
+
+
+def test_subject_of_an_intransitive_verb_is_its_actor(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "Le conseil départemental du Cher se réunira le 3 juin.")
+    assert _linked(doc, _only(spans), "actors") == ["conseil départemental du Cher"]
+
+
+def test_future_verb_misparsed_as_participle_keeps_its_subject(nlp: Language) -> None:
+    # The parser hangs "financera" on "eau" as a participle; the body before it still acts.
+    doc, spans = _measures(nlp, "L'Agence de l'eau financera la restauration des berges de la Loire.")
+    measure = _only(spans)
+    assert _linked(doc, measure, "actors") == ["Agence de l'eau"]
+    assert measure._.measure["status"] == "planned"
+    assert measure._.measure["label"] == "financement de la restauration des berges de la Loire"

@@ -20,8 +20,9 @@ from typing import TypedDict
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from plan_extract.dims.measure.clause import Clause, find_clauses, find_triggers, is_support_only, money_items
+from plan_extract.dims.measure.clause import BREAKS_KEY, Clause, find_clauses, find_triggers, is_support_only, money_items
 from plan_extract.dims.measure.describe import category, label, phrase, roles, status, targets
+from plan_extract.dims.measure.lexicon import REPORT_NOUNS, REPORT_VERBS
 from plan_extract.dims.measure.linking import LINK_KINDS, Draft, link, merge_restated
 from plan_extract.dims.measure.plan import find_plan
 
@@ -97,6 +98,19 @@ def describe(clause: Clause, doc: Doc) -> Draft:
     return Draft(clause, span, value, found.agents, found.patient)
 
 
+def reports_figures(draft: Draft) -> bool:
+    """"La préfète a présenté le bilan de l'année": presenting a report is the occasion of the
+    text, no measure; promising one is ("un bilan sera publié en juin")."""
+    trigger = draft.clause.trigger
+    if draft.value["status"] not in ("done", "ongoing") or not trigger.verbal \
+            or trigger.token.lemma_.lower() not in REPORT_VERBS:
+        return False
+    # The parser may take a weekday for the object ("a présenté mercredi le bilan").
+    nouns = [c for c in trigger.token.children if c.pos_ == "NOUN"]
+    objects = [draft.patient, *nouns, *(g for c in nouns for g in c.children if g.pos_ == "NOUN")]
+    return any(o is not None and o.lemma_.lower() in REPORT_NOUNS for o in objects)
+
+
 class MeasureExtractor:
     """Find the measures of a plan and link them to actors, quantities, money, dates and places.
 
@@ -115,7 +129,7 @@ class MeasureExtractor:
         money = list(doc.spans["money"]) if "money" in doc.spans else []
         clauses = [c for c in find_clauses(doc, find_triggers(doc, money)) if not is_support_only(c)]
         clauses = sorted(clauses + money_items(doc, money, clauses), key=lambda c: c.start)
-        drafts = [describe(c, doc) for c in clauses]
+        drafts = [d for d in (describe(c, doc) for c in clauses) if not reports_figures(d)]
         text = doc.text  # Doc.text is rebuilt on each access: read it once
         link(drafts, doc, text)
         drafts = merge_restated(drafts, text)
@@ -126,4 +140,5 @@ class MeasureExtractor:
             spans.append(draft.span)
         doc.spans[self.spans_key] = spans
         doc._.plan = find_plan(doc, spans)
+        doc.user_data.pop(BREAKS_KEY, None)  # a cache of `clause.segment`, not a result
         return doc

@@ -11,6 +11,7 @@ clauses are measures of their own.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -35,6 +36,9 @@ VERB_POS = {"VERB", "AUX"}
 NOUN_POS = {"NOUN", "PROPN"}
 # French past participles tagged ADJ keep their adjective lemma ("renforcée" -> "renforcé").
 PARTICIPLE_ENDINGS = ("ées", "és", "ée", "é")
+# Future and conditional endings: a word written so is a finite verb even when the parser
+# hangs it on the noun before it as a participle ("La Ville financera 1,5 M€").
+FINITE_ENDINGS = ("era", "eront", "ira", "iront", "erait", "eraient", "irait", "iraient")
 
 
 @dataclass
@@ -112,7 +116,7 @@ def match_trigger(token: Token) -> Trigger | None:
         found = _lookup(token, keys, VERB_PHRASES)
         if found:
             return Trigger(token, found[1], found[0], verbal=True)
-    if token.pos_ in ("ADJ", "VERB") and any(c.dep_ == "cop" for c in token.children):
+    if token.pos_ in ("ADJ", "VERB") and (any(c.dep_ == "cop" for c in token.children) or _is_attribute(token)):
         # "le port du casque est obligatoire", "les transports seront gratuits".
         for key in (lemma, lower, lower.rstrip("s"), lower.rstrip("s").removesuffix("e")):
             if key in PREDICATES:
@@ -122,6 +126,15 @@ def match_trigger(token: Token) -> Trigger | None:
         if found:
             return Trigger(token, found[1], found[0], verbal=False)
     return None
+
+
+# Verbs that give their subject or object an attribute as "être" does: "les inscriptions
+# resteront ouvertes", "le syndicat rend les transports gratuits".
+ATTRIBUTE_VERBS = {"rester", "demeurer", "rendre"}
+
+
+def _is_attribute(token: Token) -> bool:
+    return token.dep_ == "xcomp" and token.head.lemma_.lower() in ATTRIBUTE_VERBS
 
 
 def find_triggers(doc: Doc, money: list[Span] = ()) -> list[Trigger]:
@@ -155,6 +168,13 @@ def _governing_verb(token: Token) -> Token | None:
         if token.pos_ in VERB_POS:
             return token
     return None
+
+
+def is_misparsed_finite(token: Token) -> bool:
+    """A finite verb the parser hung on its subject as if it were a participle: "L'Ademe
+    financera la formation" parsed as "Ademe" + acl "financera"."""
+    return token.dep_ in ("acl", "amod") and token.head.pos_ in NOUN_POS and token.head.i < token.i \
+        and ("Fin" in token.morph.get("VerbForm") or token.lower_.endswith(FINITE_ENDINGS))
 
 
 def _case_of(token: Token) -> str:
@@ -193,7 +213,11 @@ def clause_head(trigger: Trigger) -> Token | None:
         # "est en service": the predicate noun heads the clause.
         head = token.head
     elif trigger.verbal and token.pos_ not in NOUN_POS:
-        if token.dep_ in ("acl", "amod") and token.head.pos_ in NOUN_POS and not _is_infinitive(token):
+        if _is_attribute(token):
+            token = token.head  # "resteront ouvertes": the verb heads the clause
+        if is_misparsed_finite(token):
+            token = token.head  # its subject heads the clause, so that the clause holds it
+        elif token.dep_ in ("acl", "amod") and token.head.pos_ in NOUN_POS and not _is_infinitive(token):
             # A participle on a noun: "verront leur bail résilié" is the clause of "verront";
             # "des conseillers recrutés en juin" is a measure of its own, "en alerte renforcée" not.
             noun = token.head
@@ -259,19 +283,55 @@ def _has_object(verb: Token, head: Token) -> bool:
     return False
 
 
-def _segment(token: Token) -> tuple[int, int]:
+SENTENCE_ENDS = {".", "!", "?"}
+
+
+BREAKS_KEY = "plan_measure.breaks"
+
+
+def _breaks(doc: Doc) -> list[int]:
+    """Indices of the tokens that end a sentence part: a line break, or a full stop before a
+    capital the parser did not take for a sentence start ("... remboursés. En parallèle, ...").
+    Computed once per Doc (kept in `doc.user_data` while the component runs)."""
+    return _cached_breaks(doc)[0]
+
+
+def _cached_breaks(doc: Doc) -> tuple[list[int], list[int]]:
+    cached = doc.user_data.get(BREAKS_KEY)
+    if cached is not None and cached[0] == len(doc):
+        return cached[1], cached[2]
+    texts = [t.text for t in doc]
+    lines = [i for i, text in enumerate(texts) if "\n" in text]
+    found = [i for i, text in enumerate(texts) if "\n" in text or text in SENTENCE_ENDS and i + 1 < len(texts)
+             and texts[i + 1][:1].isupper()]
+    doc.user_data[BREAKS_KEY] = (len(doc), found, lines)
+    return found, lines
+
+
+def line_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Token bounds of the line(s) holding tokens `start` to `end`: from after the last line
+    break before `start` to the first line break at or after `end`."""
+    lines = _cached_breaks(doc)[1]
+    i = bisect_left(lines, start)
+    first = lines[i - 1] + 1 if i > 0 else 0
+    j = bisect_left(lines, end)
+    return first, lines[j] if j < len(lines) else len(doc)
+
+
+def segment(token: Token) -> tuple[int, int]:
     """Token bounds of the sentence part holding `token`, cut at line breaks (a title line and
-    the paragraph after it are often parsed as one sentence)."""
+    the paragraph after it are often parsed as one sentence) and at missed sentence ends."""
     sent = token.sent
-    start, end = sent.start, sent.end
-    for t in sent:
-        if "\n" in t.text:
-            if t.i < token.i:
-                start = t.i + 1
-            elif t.i > token.i:
-                end = t.i
-                break
+    breaks = _breaks(token.doc)
+    i = bisect_left(breaks, token.i)
+    start = max(sent.start, breaks[i - 1] + 1) if i > 0 else sent.start
+    # A break on the token itself ends the part before it.
+    after = breaks[i] if i < len(breaks) and breaks[i] > token.i else breaks[i + 1] if i + 1 < len(breaks) else None
+    end = min(sent.end, after) if after is not None else sent.end
     return start, end
+
+
+_segment = segment
 
 
 def _path_separates(child: Token, ancestor: Token) -> bool:
@@ -344,7 +404,8 @@ def find_clauses(doc: Doc, triggers: list[Trigger]) -> list[Clause]:
     kept: list[Clause] = []
     for clause in heads:
         owner = next((k for k in kept if not clause.forced and k.head.is_ancestor(clause.head)
-                      and (not _path_separates(clause.head, k.head) or _same_coordinated(clause, k))), None)
+                      and (not _path_separates(clause.head, k.head) or _same_coordinated(clause, k))
+                      and _segment(k.head) == _segment(clause.head)), None)
         if owner is not None:
             owner.triggers.extend(clause.triggers)
             continue

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from plan_extract.dims.measure.clause import NOUN_POS, VERB_POS, Clause, Trigger
+from plan_extract.dims.measure.clause import NOUN_POS, VERB_POS, Clause, Trigger, is_misparsed_finite
 from plan_extract.dims.measure.lexicon import CATEGORY_OF, LEXICON, TARGET_NOUNS
 
 STATUS = LEXICON.status
@@ -41,7 +41,7 @@ def chain(clause: Clause) -> list[Token]:
     return tokens
 
 
-def _is_passive(verb: Token) -> bool:
+def is_passive(verb: Token) -> bool:
     return "Pass" in verb.morph.get("Voice") or any(c.dep_ in ("aux:pass", "nsubj:pass") for c in verb.children)
 
 
@@ -63,7 +63,7 @@ def roles(clause: Clause) -> Roles:
     patient: Token | None = None
     for verb in verbs:
         for child in verb.children:
-            if child.dep_ == "nsubj" and _is_passive(verb) and patient is None:
+            if child.dep_ == "nsubj" and is_passive(verb) and patient is None:
                 # "Ce plan sera animé et suivi": the parser may call a passive subject nsubj.
                 patient = _antecedent(verb, child)
             elif child.dep_ == "nsubj":
@@ -73,15 +73,19 @@ def roles(clause: Clause) -> Roles:
             elif child.dep_ == "nsubj:pass" and patient is None:
                 patient = _antecedent(verb, child)
     head = clause.head
+    misparsed = next((v for v in verbs if is_misparsed_finite(v)), None)
+    if misparsed is not None and not agents:
+        # "La Ville financera 1,5 M€": the noun the parser hangs the verb on is its subject.
+        agents = [misparsed.head]
     if not agents and head.dep_ == "conj":
         # "La police a créé une brigade et renforcé les patrouilles": the subject is shared.
         agents = [c for c in head.head.children if c.dep_ in ("nsubj", "obl:agent")]
     trigger = clause.trigger
     token = trigger.token
     if trigger.verbal and token.pos_ not in NOUN_POS:
-        if token.dep_ in ("acl", "amod") and token.head.pos_ in NOUN_POS:
+        if token.dep_ in ("acl", "amod") and token.head.pos_ in NOUN_POS and not is_misparsed_finite(token):
             patient = token.head
-        elif not _is_passive(token) or patient is None:
+        elif not is_passive(token) or patient is None:
             patient = _object(token) or patient
         if patient is None and agents and (_is_intransitive(token) or token.dep_ == "cop"):
             # "les contrôles vont s'intensifier": an intransitive verb acts on its subject.
@@ -129,7 +133,8 @@ def phrase(token: Token, stop: Token | None = None, limit: int | None = None) ->
     """
     doc = token.doc
     left = token.left_edge.i
-    excluded = {t.i for child in token.children if child.dep_ in CLAUSAL_DEPS for t in child.subtree}
+    excluded = {t.i for child in token.children if child.dep_ in CLAUSAL_DEPS or is_misparsed_finite(child)
+                for t in child.subtree}
     if stop is not None and stop.i > token.i:
         # "leur bail résilié": the phrase of the object stops before the action word.
         excluded |= {t.i for t in stop.subtree if t.i >= stop.i}
@@ -202,16 +207,20 @@ def status(clause: Clause, span: Span) -> str:
         # "va rénover le collège et construire un gymnase": the second verb shares the first's tense.
         first = clause.head.head
         verbs += [first] + ([first.head] if first.dep_ == "xcomp" else [])
+    # "Les centres resteront ouverts" parsed as "centres" + "resteront" + "ouverts": the
+    # misplaced finite verb still gives the tense.
+    verbs += [c for c in clause.head.children if c not in verbs and is_misparsed_finite(c)]
     auxes = [c for v in verbs for c in v.children if c.dep_.startswith("aux") or c.dep_ == "cop"]
     words = {t.lower_ for t in span} | {t.lemma_.lower() for t in span}
     # "s'engage à maintenir", "prévoit la création": a promise; the trigger itself ("engagera
     # 25 M€") is only a verb of the action.
-    if any(v.lemma_.lower() in STATUS.announced_verbs and v != clause.trigger.token and not _is_passive(v)
+    if any(v.lemma_.lower() in STATUS.announced_verbs and v != clause.trigger.token and not is_passive(v)
            for v in verbs) or \
             any("Cnd" in t.morph.get("Mood") for t in verbs + auxes):
         return "announced"
     if any(v.lemma_.lower() == "aller" and any(c.dep_ == "xcomp" for c in v.children) for v in verbs) or \
-            any("Fut" in t.morph.get("Tense") for t in verbs + auxes) or words & set(STATUS.planned_words):
+            any("Fut" in t.morph.get("Tense") or is_misparsed_finite(t) for t in verbs + auxes) \
+            or words & set(STATUS.planned_words):
         return "planned"
     finite = [t for t in verbs + auxes if t.pos_ in VERB_POS]
     if not finite:

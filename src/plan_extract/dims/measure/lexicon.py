@@ -51,6 +51,11 @@ class _Money(_Strict):
     verbs: list[str]
 
 
+class _Report(_Strict):
+    nouns: list[str]
+    verbs: list[str]
+
+
 class _Topic(_Strict):
     openers: list[str]
 
@@ -58,6 +63,7 @@ class _Topic(_Strict):
 class MeasureLexicon(_Strict):
     action: dict[str, Action] = Field(min_length=1)
     plan: _Plan
+    report: _Report
     money: _Money
     predicates: dict[str, str]
 
@@ -109,6 +115,8 @@ NOUN_PHRASES = _index([(noun, key) for key, action in LEXICON.action.items() for
                        if not action.support])
 PLAN_NOUNS = _index([(noun, noun) for noun in LEXICON.plan.nouns])
 PLAN_VERBS = set(LEXICON.plan.verbs)
+REPORT_NOUNS = set(LEXICON.report.nouns)
+REPORT_VERBS = set(LEXICON.report.verbs)
 MONEY_VERBS = set(LEXICON.money.verbs)
 PREDICATES = LEXICON.predicates
 # Word -> category; a word listed under two categories keeps the first.

@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from plan_extract.dims.measure.clause import Clause
+from plan_extract.dims.measure.clause import Clause, line_bounds, segment
+from plan_extract.dims.measure.describe import is_passive
 from plan_extract.dims.measure.lexicon import TOPIC_OPENERS
 
 # Span key of each linked dimension -> key of the measure's `links`.
 LINK_KINDS = {"actor": "actors", "quantity": "quantities", "money": "money", "date": "dates", "location": "locations"}
 TOPIC_MAX_TOKENS = 8
+TITLE_MAX_TOKENS = 20
 # Linked mentions that must agree for two restatements to be one measure.
 DISTINCT_KINDS = ("quantities", "money")
 CONTENT_POS = {"NOUN", "PROPN", "ADJ"}
@@ -90,14 +92,6 @@ def _topic_before(doc: Doc, start: int) -> tuple[int, int] | None:
     return None
 
 
-def _segment_start(token: Token) -> int:
-    start = token.sent.start
-    for t in token.doc[start: token.i]:
-        if "\n" in t.text:
-            start = t.i + 1
-    return start
-
-
 def link(drafts: list[Draft], doc: Doc, text: str) -> None:
     """Fill `draft.links` for every draft of the Doc.
 
@@ -105,11 +99,11 @@ def link(drafts: list[Draft], doc: Doc, text: str) -> None:
     [[35, 48]]
     """
     mentions = {kind: _get(doc, key) for key, kind in LINK_KINDS.items()}
-    by_segment: dict[int, list[Draft]] = {}
+    by_segment: dict[tuple[int, int], list[Draft]] = {}
     for draft in drafts:
-        by_segment.setdefault(_segment_start(draft.clause.head), []).append(draft)
-    for seg_start, group in by_segment.items():
-        seg_end_char = max(d.clause.head.sent.end_char for d in group)
+        by_segment.setdefault(segment(draft.clause.head), []).append(draft)
+    for (seg_start, seg_end), group in by_segment.items():
+        seg_end_char = doc[seg_end - 1].idx + len(doc[seg_end - 1].text)
         seg_start_char = doc[seg_start].idx
         topic = topic_phrase(doc, seg_start) or _topic_before(doc, seg_start)
         clauses = [(d.span.start_char, d.span.end_char) for d in group]
@@ -121,13 +115,59 @@ def link(drafts: list[Draft], doc: Doc, text: str) -> None:
                 own = [m for m in spans if _overlaps(m, draft.span.start_char, draft.span.end_char)]
                 if kind == "actors":
                     chosen = _actors(draft, own, spans, topic, outside)
-                elif kind == "money":
-                    # The budget is the first amount; later ones in the clause break it down.
-                    chosen = (own or outside)[:1]
+                elif kind in ("money", "dates"):
+                    # One budget and one time per measure: the mention that modifies the clause
+                    # itself, not one inside a nested clause ("après des pics relevés depuis
+                    # 48 heures") or a comparison ("contre 96 en 2022").
+                    chosen = _modifier(draft, own, outside)
                 else:
                     chosen = own or outside
                 draft.links[kind] = [[m.start_char, m.end_char] for m in chosen]
     _carry_actors(drafts, text)
+
+
+# Dependencies that open a clause of its own inside the measure's clause: what they hold
+# modifies that clause, not the measure.
+NESTED_DEPS = {"acl", "acl:relcl", "advcl", "ccomp", "csubj", "parataxis"}
+# Prepositions that compare with another figure instead of qualifying the measure.
+COMPARISON_CASES = {"contre", "comme", "qu'"}
+# Time expressions that say how often, ranked after those that say when ("chaque mercredi
+# jusqu'à fin décembre": the interval dates the measure).
+FREQUENCY_TYPES = {"set"}
+
+
+def _nested(mention: Span, head: Token) -> bool:
+    """The mention sits in a nested clause or a comparison below the clause head. The
+    mention's own attachment is not looked at: the parser takes "à partir de juin" for a clause."""
+    token = mention.root
+    first = True
+    while token != head and token.head != token:
+        if not first and (token.dep_ in NESTED_DEPS or (token.dep_ == "conj" and token.pos_ in ("VERB", "AUX"))):
+            return True
+        if any(c.dep_ == "case" and c.lower_ in COMPARISON_CASES for c in token.children):
+            return True  # "contre un seul en 2022"
+        token, first = token.head, False
+    return False
+
+
+def _modifier(draft: Draft, own: list[Span], outside: list[Span]) -> list[Span]:
+    """At most one mention: in the clause, the first that modifies it directly (not from a nested
+    clause or a comparison), frequencies last; else the nearest one of the sentence part outside
+    every clause, before the clause if there is one."""
+    if own:
+        head = draft.clause.head
+        return [min(own, key=lambda m: (_nested(m, head), *_date_rank(m), m.start))]
+    before = [m for m in outside if m.end_char <= draft.span.start_char]
+    return before[-1:] or outside[:1]
+
+
+def _date_rank(mention: Span) -> tuple[bool, bool]:
+    """Frequencies ("chaque jeudi") and unresolved dates ("deux mois après les faits") come
+    after a date that places the measure in time."""
+    value = mention._.get("date") if Span.has_extension("date") else None
+    if not isinstance(value, dict):
+        return False, False
+    return value.get("type") in FREQUENCY_TYPES, value.get("value") is None
 
 
 def _carry_actors(drafts: list[Draft], text: str) -> None:
@@ -141,25 +181,92 @@ def _carry_actors(drafts: list[Draft], text: str) -> None:
             last = []
         if draft.links["actors"]:
             last, last_end = draft.links["actors"], draft.span.end_char
-        elif last:
+        elif last and not other_subject(draft, text[last[0][0]:last[0][1]]):
             draft.links["actors"] = [list(last[0])]
+
+
+def other_subject(draft: Draft, previous: str) -> bool:
+    """The clause has an active subject of its own ("les formateurs interviendront", "le comité
+    se réunira"): the previous measure's body does not carry it, even when no actor is
+    recognised in the subject. A pronoun ("Elle versera"), a passive without "par X", or a noun
+    that names the previous body ("la métropole" after "Grenoble-Alpes Métropole") does."""
+    subjects = [a for a in draft.agents if a.dep_ != "obl:agent"]
+    if draft.patient is not None and draft.patient.dep_ == "nsubj" and not is_passive(draft.patient.head):
+        subjects.append(draft.patient)
+    words = set(previous.lower().replace("'", " ").replace("’", " ").split())
+    return any(s.pos_ != "PRON" and s.lemma_.lower() not in words and s.lower_ not in words for s in subjects)
 
 
 def _actors(draft: Draft, own: list[Span], every: list[Span], topic: tuple[int, int] | None,
             outside: list[Span]) -> list[Span]:
-    """The subject or agent if it is an actor, else the topic phrase's actor, else the actors of
-    the clause that are not its object, else those of the sentence outside any clause."""
+    """One actor, first that applies: the subject or "par X" agent; the subject of an
+    intransitive verb ("le comité se réunira"); the body a "thing" noun is made by ("des
+    opérations de police"); the actor of a topic phrase; the body written just before the verb
+    (the parser may miss a subject); the first actor of the clause outside its object and its
+    places; the first of the sentence outside every clause."""
+    # The first body of a coordinated subject carries the measure ("la préfecture et le
+    # département lancent ...": the préfecture).
     agents = [m for m in every for a in draft.agents if _overlaps(m, *_chars(a))]
     if agents:
-        return list(dict.fromkeys(agents))
+        return [min(agents, key=lambda m: m.start)]
+    if any(a.pos_ == "PRON" and a.dep_ == "nsubj" for a in draft.agents):
+        return []  # "Elle versera ...": the body of the previous measure (see `_carry_actors`)
+    patient = draft.patient
+    if patient is not None and patient.dep_ == "nsubj" and not is_passive(patient.head):
+        subject = [m for m in own if _overlaps(m, patient.idx, patient.idx + len(patient.text))]
+        if subject:
+            return subject[:1]
+    maker = [m for m in own if _makes(m, draft)]
+    if maker:
+        return maker[:1]
     if topic is not None:
         named = [m for m in every if _overlaps(m, *topic)]
         if named:
-            return named
-    patient = _chars(draft.patient) if draft.patient is not None else (0, 0)
-    # Without a subject, one actor at most: the first body named in the clause, else in the sentence.
-    free = [m for m in own if not _overlaps(m, *patient)]
+            return named[:1]
+    before = _actor_before_verb(draft, every)
+    if before is not None:
+        return [before]
+    bounds = _chars(patient) if patient is not None else (0, 0)
+    free = [m for m in own if not _overlaps(m, *bounds) and _case(m.root) not in PLACE_CASES]
     return (free or outside)[:1]
+
+
+# Prepositions that introduce a place, not who acts: "créée dans la préfecture de l'Orne".
+PLACE_CASES = {"dans", "à", "au", "aux", "en", "sur", "vers", "près", "auprès", "devant", "chez"}
+
+
+def _case(token: Token) -> str:
+    return next((c.lower_ for c in token.children if c.dep_ == "case"), "")
+
+
+def _makes(mention: Span, draft: Draft) -> bool:
+    """A bare "de" complement of an action noun names who acts: "opérations de police",
+    "contrôles de gendarmerie" (not "la création de la brigade", which is its object)."""
+    root = mention.root
+    if root.dep_ != "nmod" or root.head.i not in {t.token.i for t in draft.clause.triggers}:
+        return False
+    return _case(root) in ("de", "d'") and not any(c.dep_ == "det" for c in root.children)
+
+
+# Adverbs and clitics between a subject and its verb: "l'ARS y consacre", "la Région le financera".
+CLITIC_DEPS = {"advmod", "expl:comp", "expl:pass", "obj", "iobj"}
+
+
+def _actor_before_verb(draft: Draft, every: list[Span]) -> Span | None:
+    """An actor written right before the clause's first verb when the clause has no subject:
+    the parser sometimes hangs "Action Logement engagera 25 M€" on the wrong word."""
+    verb = next((t for t in draft.span if t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm")), None)
+    if verb is None or is_passive(verb) or any(c.dep_.startswith("nsubj") and c.pos_ == "PRON" for c in verb.children):
+        return None
+    doc = verb.doc
+    i = verb.i - 1
+    while i >= 0 and doc[i].pos_ in ("ADV", "PRON") and doc[i].dep_ in CLITIC_DEPS:
+        i -= 1  # "l'ARS y consacre", "la Région le financera"
+    if i < 0:
+        return None
+    end_char = doc[i].idx + len(doc[i].text)
+    # "L'Agence de la transition écologique (Ademe) financera": the acronym ends before ")".
+    return next((m for m in every if m.end_char == end_char or m.end_char == end_char - 1 and doc[i].text == ")"), None)
 
 
 def _content(token: Token | None) -> set[str]:
@@ -191,13 +298,11 @@ def _same_texts(a: Draft, b: Draft, kind: str, text: str) -> bool:
 def is_title(draft: Draft) -> bool:
     """A line of its own without a verb nor a final full stop: "Une campagne de prévention"."""
     doc = draft.span.doc
-    start, end = draft.span.start, draft.span.end
-    while start > 0 and "\n" not in doc[start - 1].text:
-        start -= 1
-    while end < len(doc) and "\n" not in doc[end].text:
-        end += 1
+    start, end = line_bounds(doc, draft.span.start, draft.span.end)
+    if end - start > 3 * TITLE_MAX_TOKENS:
+        return False  # surely a paragraph; spare the token walk
     line = [t for t in doc[start:end] if not t.is_space]
-    return bool(line) and len(line) <= 20 and line[-1].text not in (".", "!", "?", "…", ":", ";", ",")
+    return bool(line) and len(line) <= TITLE_MAX_TOKENS and line[-1].text not in (".", "!", "?", "…", ":", ";", ",")
 
 
 def _nouns(span: Span) -> set[str]:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.clause import NOUN_POS, _follows, _norm
 from plan_extract.dims.measure.lexicon import PLAN_NOUNS, PLAN_VERBS
 
+PLAN_LEMMA_IDS = {get_string_id(form) for word in PLAN_NOUNS for form in (word, word.capitalize())}
 # Children that end a plan's name: "le plan d'action présenté jeudi" is named "plan d'action".
 NAME_DEPS = {"amod", "nmod", "case", "det", "flat:name", "fixed"}
 
@@ -78,7 +80,10 @@ def find_plan(doc: Doc, measures: list[Span]) -> PlanValue | None:
     >>> find_plan(nlp("Le préfet a présenté un plan de lutte contre le crack."), [])["name"]
     'plan de lutte contre le crack'
     """
-    mentions = [(t, _presenting_verb(t)) for t in doc if is_plan_noun(t)]
+    # Look at the tokens whose lemma may start a plan noun only: building every Token is slow.
+    lemmas = doc.to_array("LEMMA")
+    candidates = [i for i, lemma in enumerate(lemmas.tolist()) if lemma in PLAN_LEMMA_IDS]
+    mentions = [(doc[i], _presenting_verb(doc[i])) for i in candidates if is_plan_noun(doc[i])]
     presented = [(noun, verb) for noun, verb in mentions if verb is not None]
     if not presented:
         return None
