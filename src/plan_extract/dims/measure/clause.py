@@ -20,6 +20,7 @@ from plan_extract.dims.measure.lexicon import (
     LEXICON, MONEY_VERBS, NOUN_PHRASES, PREDICATES, VERB_PHRASES, Phrases,
 )
 
+REFERENCES = set(LEXICON.references.nouns)
 # Dependencies that start a clause of its own inside another one.
 SEPARATE_DEPS = {"conj", "acl:relcl", "parataxis"}
 # Dependencies of a noun that make its governing verb the head of its clause.
@@ -121,7 +122,10 @@ def match_trigger(token: Token) -> Trigger | None:
         for key in (lemma, lower, lower.rstrip("s"), lower.rstrip("s").removesuffix("e")):
             if key in PREDICATES:
                 return Trigger(token, token.i + 1, PREDICATES[key], verbal=True)
-    if token.pos_ in NOUN_POS or (token.pos_ == "VERB" and lower == "mise"):
+    # A participle read as a verb but built like a noun ("onze arrêtés", "d'arrêtés"): a verb
+    # takes no determiner, number or case marker.
+    noun_like = token.pos_ == "VERB" and (lower == "mise" or any(c.dep_ in ("det", "nummod", "case") for c in token.children))
+    if token.pos_ in NOUN_POS or noun_like:
         found = _lookup(token, [lemma, lower, lower.rstrip("s")], NOUN_PHRASES)
         if found:
             return Trigger(token, found[1], found[0], verbal=False)
@@ -145,7 +149,7 @@ def find_triggers(doc: Doc, money: list[Span] = ()) -> list[Trigger]:
         if token.i < after:
             continue
         trigger = match_trigger(token)
-        if trigger is not None:
+        if trigger is not None and not _in_reference(token):
             triggers.append(trigger)
             after = trigger.end
     taken = {t.token.i for t in triggers}
@@ -155,6 +159,20 @@ def find_triggers(doc: Doc, money: list[Span] = ()) -> list[Trigger]:
             triggers.append(Trigger(verb, verb.i + 1, "financement", verbal=True))
             taken.add(verb.i)
     return sorted(triggers, key=lambda t: t.token.i)
+
+
+def _in_reference(token: Token) -> bool:
+    """An action noun inside the title of a text: "code de la construction", "loi de programmation"."""
+    if token.pos_ != "NOUN":
+        return False
+    head = token
+    for _ in range(2):
+        if not head.dep_.startswith("nmod") or head.head is head:
+            return False
+        head = head.head
+        if head.lemma_.lower() in REFERENCES:
+            return True
+    return False
 
 
 def _governing_verb(token: Token) -> Token | None:
@@ -394,9 +412,11 @@ def find_clauses(doc: Doc, triggers: list[Trigger]) -> list[Clause]:
     trigger_tokens = {t.token.i for t in triggers}
     for index, clause in list(by_head.items()):
         first = clause.head.head
+        own_subject = any(c.dep_ in ("nsubj", "nsubj:pass") for c in clause.head.children)
         if clause.head.dep_ == "conj" and first.pos_ in VERB_POS and first.i not in by_head \
-                and first.i not in trigger_tokens:
-            # "Ce plan sera animé et suivi": the first conjunct carries the subject and the tense.
+                and first.i not in trigger_tokens and not own_subject:
+            # "Ce plan sera animé et suivi": the first conjunct carries the subject and the tense;
+            # "… ont été pris, et le préfet a signé …" has a subject of its own: a clause apart.
             del by_head[index]
             clause.head = first
             by_head[first.i] = clause

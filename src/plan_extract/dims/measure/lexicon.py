@@ -78,6 +78,7 @@ class MeasureLexicon(_Strict):
     actor_category: dict[str, str]
     targets: _Words
     topic: _Topic
+    references: _Words
 
     @model_validator(mode="after")
     def _known_categories(self) -> MeasureLexicon:
