@@ -21,6 +21,8 @@ from plan_extract.dims.measure.lexicon import (
 )
 
 REFERENCES = set(LEXICON.references.nouns)
+EQUIPMENT_VERBS = set(LEXICON.equipment.verbs)
+EQUIPMENT_NOUNS = set(LEXICON.equipment.nouns)
 # Dependencies that start a clause of its own inside another one.
 SEPARATE_DEPS = {"conj", "acl:relcl", "parataxis"}
 # Dependencies of a noun that make its governing verb the head of its clause.
@@ -158,6 +160,12 @@ def find_triggers(doc: Doc, money: list[Span] = ()) -> list[Trigger]:
         if verb is not None and verb.i not in taken and verb.lemma_.lower() in MONEY_VERBS:
             triggers.append(Trigger(verb, verb.i + 1, "financement", verbal=True))
             taken.add(verb.i)
+    for token in doc:
+        # "la gendarmerie dispose depuis 2022 d'une unité": a unit that a body has or gets.
+        if token.lemma_.lower() in EQUIPMENT_NOUNS and token.head.lemma_.lower() in EQUIPMENT_VERBS \
+                and token.head.i not in taken and token.dep_.startswith("obl"):
+            triggers.append(Trigger(token.head, token.head.i + 1, "mise en service", verbal=True))
+            taken.add(token.head.i)
     return sorted(triggers, key=lambda t: t.token.i)
 
 

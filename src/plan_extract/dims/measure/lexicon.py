@@ -51,6 +51,11 @@ class _Money(_Strict):
     verbs: list[str]
 
 
+class _Equipment(_Strict):
+    verbs: list[str]
+    nouns: list[str]
+
+
 class _Report(_Strict):
     nouns: list[str]
     verbs: list[str]
@@ -65,6 +70,7 @@ class MeasureLexicon(_Strict):
     plan: _Plan
     report: _Report
     money: _Money
+    equipment: _Equipment
     predicates: dict[str, str]
 
     @model_validator(mode="after")
