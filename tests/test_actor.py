@@ -78,3 +78,11 @@ def test_lexicon_wins_over_ner_places(nlp) -> None:
     doc = nlp("Le Parquet et l'ARS travaillent ensemble.")
     assert {s.text for s in doc.spans["actor"]} == {"Parquet", "ARS"}
     assert not list(doc.spans["location"])
+
+
+def test_byline_author_is_not_an_actor(nlp) -> None:
+    actors = _actors(nlp, "Publié le 3 mars.\nPar Jean Dupont\nLe maire, Paul Martin, annonce un plan.")
+    assert [a["name"] for a in actors.values()] == ["Paul Martin"]
+    # The same words inside a sentence are an agent, not a byline.
+    actors = _actors(nlp, "Le plan a été validé par Jean Dupont, maire de Caen.")
+    assert [(a["name"], a["role"]) for a in actors.values()] == [("Jean Dupont", "maire de Caen")]

@@ -123,7 +123,26 @@ def clean_person(ent: Span) -> Span | None:
         return None  # "Côté gendarmerie": a capitalised common noun at the start of a line
     if not any(c.isupper() for c in span.text) or blocked_before(doc, span.start):
         return None  # "le collège Paul-Bert"
+    if _byline(span):
+        return None  # "Par Jean Dupont": the journalist who signs the article
     return span
+
+
+# Words that introduce the author of an article on a line of its own.
+BYLINE_WORDS = {"par", "texte", "propos", "photo", "photos", "crédit"}
+
+
+def _byline(span: Span) -> bool:
+    """A name right after "Par" (or "Photo :") at the start of a line, alone on its line."""
+    doc = span.doc
+    i = span.start - 1
+    while i >= 0 and doc[i].is_punct:
+        i -= 1
+    if i < 0 or doc[i].lower_ not in BYLINE_WORDS:
+        return False
+    line_start = i == 0 or "\n" in doc[i - 1].text_with_ws or doc[i - 1].is_space
+    line_end = span.end >= len(doc) or "\n" in doc[span.end - 1].text_with_ws or doc[span.end].is_space
+    return line_start and line_end
 
 
 def link(doc: Doc, persons: list[Span], roles: list[Span]) -> tuple[dict[int, Span], set[int]]:
