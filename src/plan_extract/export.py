@@ -18,6 +18,7 @@ from plan_extract.models import (
     Actor, Date, DocumentDate, Extraction, Location, Measure, MentionRef, Money, Plan, Quantity, Source,
 )
 from plan_extract.models import Span as TextSpan
+from plan_extract.spans import doc_text
 
 PREFIX = {"quantity": "q", "money": "m", "date": "d", "actor": "a", "location": "l", "measure": "ms"}
 # Keys of span values that the models do not carry (internal links and clustering keys).
@@ -111,7 +112,7 @@ def _measures(doc: Doc, index: _Index) -> list[Measure]:
         index.ids["measure"][(span.start_char, span.end_char)] = item_id
         links = value.get("links", {})
         linked = {plural[kind]: _links(index, links.get(plural[kind], []), kind) for kind in plural}
-        evidence = [TextSpan(text=doc.text[s:e], start=s, end=e) for s, e in value.get("evidence", [])]
+        evidence = [TextSpan(text=doc_text(doc)[s:e], start=s, end=e) for s, e in value.get("evidence", [])]
         fields = {k: v for k, v in _public(value).items() if k not in ("evidence",)}
         items.append(Measure(id=item_id, **index.mention(span), **fields, **linked, evidence=evidence))
     return items
@@ -123,7 +124,7 @@ def _plan(doc: Doc, index: _Index) -> Plan | None:
         return None
     start, end = plan["start"], plan["end"]
     return Plan(
-        text=doc.text[start:end], start=start, end=end, name=plan["name"],
+        text=doc_text(doc)[start:end], start=start, end=end, name=plan["name"],
         presented_by=_links(index, plan.get("links", {}).get("actor", []), "actor"),
         dates=_links(index, plan.get("links", {}).get("date", []), "date"),
         locations=_links(index, plan.get("links", {}).get("location", []), "location"),
@@ -145,7 +146,7 @@ def document_date(doc: Doc) -> DocumentDate:
         return DocumentDate(value=None, source="none")
     evidence = None
     if info.get("start") is not None:
-        evidence = TextSpan(text=doc.text[info["start"]:info["end"]], start=info["start"], end=info["end"])
+        evidence = TextSpan(text=doc_text(doc)[info["start"]:info["end"]], start=info["start"], end=info["end"])
     return DocumentDate(value=info["value"], source=info["source"], evidence=evidence)
 
 
@@ -163,7 +164,8 @@ def doc_to_extraction(doc: Doc, path: str | None = None, encoding: str | None = 
     locations = _clustered(doc, index, "location", Location)
     actors = _clustered(doc, index, "actor", Actor)
     measures = _measures(doc, index)
-    source = Source(path=path, encoding=encoding, sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(), chars=len(doc.text))
+    text = doc_text(doc)
+    source = Source(path=path, encoding=encoding, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), chars=len(text))
     return Extraction(
         source=source, document_date=document_date(doc), quantities=quantities, money=money, dates=dates,
         actors=actors, locations=locations, measures=measures, plan=_plan(doc, index),

@@ -25,6 +25,7 @@ from plan_extract.dims.measure.describe import category, label, phrase, roles, s
 from plan_extract.dims.measure.lexicon import REPORT_NOUNS, REPORT_VERBS
 from plan_extract.dims.measure.linking import LINK_KINDS, Draft, link, merge_restated
 from plan_extract.dims.measure.plan import find_plan
+from plan_extract.spans import doc_text
 
 SPANS_KEY = "measure"
 
@@ -130,7 +131,7 @@ class MeasureExtractor:
         clauses = [c for c in find_clauses(doc, find_triggers(doc, money)) if not is_support_only(c)]
         clauses = sorted(clauses + money_items(doc, money, clauses), key=lambda c: c.start)
         drafts = [d for d in (describe(c, doc) for c in clauses) if not reports_figures(d)]
-        text = doc.text  # Doc.text is rebuilt on each access: read it once
+        text = doc_text(doc)
         link(drafts, doc, text)
         drafts = merge_restated(drafts, text)
         spans = []
