@@ -176,8 +176,9 @@ def run(jobs: Sequence[Job], workers: int = 1, document_date: str | None = None,
         max_chars: int = DEFAULT_MAX_CHARS, indent: int | None = 2) -> Iterator[Outcome]:
     """Extract every job, yielding outcomes in input order.
 
-    With `workers` > 1 the files are shared among that many processes, each loading the pipeline
-    once; memory stays flat since only a few chunks are in flight at a time.
+    With `workers` > 1 the files are shared among that many processes, which inherit the pipeline
+    loaded once (or load it once each where processes cannot be forked); memory stays flat since
+    only a few chunks are in flight at a time.
     """
     settings = {"document_date": document_date, "max_chars": max_chars, "indent": indent}
     if workers <= 1 or len(jobs) <= CHUNK:
@@ -185,7 +186,13 @@ def run(jobs: Sequence[Job], workers: int = 1, document_date: str | None = None,
         for chunk in _chunks(jobs, CHUNK):
             yield from _process(chunk)
         return
-    context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    if "fork" in multiprocessing.get_all_start_methods():
+        # Load the pipeline once here; forked workers share it copy-on-write and start at once
+        # (spaCy's own `nlp.pipe(n_process=...)` works the same way).
+        _init_worker(settings)
+        context = multiprocessing.get_context("fork")
+    else:
+        context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
         for outcomes in pool.imap(_process, _chunks(jobs, CHUNK)):
             yield from outcomes
