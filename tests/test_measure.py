@@ -232,3 +232,23 @@ def test_future_verb_misparsed_as_participle_keeps_its_subject(nlp: Language) ->
     assert _linked(doc, measure, "actors") == ["Agence de l'eau"]
     assert measure._.measure["status"] == "planned"
     assert measure._.measure["label"] == "financement de la restauration des berges de la Loire"
+
+
+def test_anaphoric_subject_shares_the_time_of_the_measure_before(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "Depuis mars 2022, les douaniers ont mené 80 contrôles sur le port. "
+                                "Ces contrôles ont permis la saisie de 12 kilos de résine.")
+    assert len(spans) == 2, [s.text for s in spans]
+    assert _linked(doc, spans[0], "dates") == ["Depuis mars 2022"]
+    assert _linked(doc, spans[1], "dates") == ["Depuis mars 2022"]
+
+
+def test_pronoun_subject_shares_the_time_of_the_measure_before(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "En 2023, les gendarmes ont conduit 40 opérations. Elles ont abouti à la saisie de 9 armes.")
+    assert [_linked(doc, s, "dates") for s in spans] == [["2023"], ["2023"]]
+
+
+def test_demonstrative_on_something_else_stops_the_actor_carry(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "Le conseil départemental du Gers financera dix ateliers pour les seniors. "
+                                "L'ensemble de ces mesures sera suivi de près.")
+    assert _linked(doc, spans[0], "actors") == ["conseil départemental du Gers"]
+    assert _linked(doc, spans[-1], "actors") == []

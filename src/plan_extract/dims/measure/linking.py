@@ -124,6 +124,7 @@ def link(drafts: list[Draft], doc: Doc, text: str) -> None:
                     chosen = own or outside
                 draft.links[kind] = [[m.start_char, m.end_char] for m in chosen]
     _carry_actors(drafts, text)
+    _carry_dates(drafts, text)
 
 
 # Dependencies that open a clause of its own inside the measure's clause: what they hold
@@ -172,17 +173,67 @@ def _date_rank(mention: Span) -> tuple[bool, bool]:
 
 def _carry_actors(drafts: list[Draft], text: str) -> None:
     """A measure without an actor keeps the one of the measure before it, in the same paragraph:
-    press releases name the body once ("La métropole a prévu ... Elle versera ...")."""
+    press releases name the body once ("La métropole a prévu ... Elle versera ..."). A subject
+    that points back at something else ("Ce plan sera suivi…" after a measure on trainers) stops
+    the carry."""
     last: Offsets = []
     last_end = 0
+    previous: Draft | None = None
     for draft in sorted(drafts, key=lambda d: d.span.start):
         between = text[last_end:draft.span.start_char]
         if "\n\n" in between:
             last = []
+        anaphor = _demonstrative_subject(draft)
         if draft.links["actors"]:
             last, last_end = draft.links["actors"], draft.span.end_char
-        elif last and not other_subject(draft, text[last[0][0]:last[0][1]]):
+        elif last and not other_subject(draft, text[last[0][0]:last[0][1]]) \
+                and not (anaphor is not None and previous is not None and not _refers_to(anaphor, previous)):
             draft.links["actors"] = [list(last[0])]
+        previous = draft
+
+
+# Determiners that point back at what the text just said: "Ces opérations ont permis …".
+DEMONSTRATIVES = {"ce", "cet", "cette", "ces"}
+
+
+def _subjects(draft: Draft) -> list[Token]:
+    return [t for t in draft.span if t.dep_ in ("nsubj", "nsubj:pass")]
+
+
+def _demonstrative_subject(draft: Draft) -> Token | None:
+    """The noun that a demonstrative introduces in the clause's subject: "Ces opérations …",
+    "L'ensemble de ces actions …"."""
+    for subject in _subjects(draft):
+        for token in subject.subtree:
+            if any(c.dep_ == "det" and c.lower_ in DEMONSTRATIVES for c in token.children):
+                return token
+    return None
+
+
+def _pronoun_subject(draft: Draft) -> bool:
+    """ "Elles ont abouti à …": the subject is a personal pronoun standing for what came before."""
+    return any(s.pos_ == "PRON" and s.lower_ in ("il", "elle", "ils", "elles") for s in _subjects(draft))
+
+
+def _refers_to(anaphor: Token, draft: Draft) -> bool:
+    """ "Ces opérations" after "150 opérations ont été menées": the noun recurs in the measure."""
+    lemma = anaphor.lemma_.lower()
+    return any(t.lemma_.lower() == lemma for t in draft.span)
+
+
+def _carry_dates(drafts: list[Draft], text: str) -> None:
+    """A measure whose subject points back at the measure just before it ("Ces opérations ont
+    permis des saisies", "Elles ont abouti à la saisie de …") shares its time when it has none of
+    its own."""
+    previous: Draft | None = None
+    for draft in sorted(drafts, key=lambda d: d.span.start):
+        anaphor = _demonstrative_subject(draft)
+        points_back = (anaphor is not None and previous is not None and _refers_to(anaphor, previous)) \
+            or _pronoun_subject(draft)
+        if previous is not None and points_back and not draft.links["dates"] and previous.links["dates"] \
+                and "\n" not in text[previous.span.end_char:draft.span.start_char]:
+            draft.links["dates"] = [list(previous.links["dates"][0])]
+        previous = draft
 
 
 def other_subject(draft: Draft, previous: str) -> bool:
