@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from plan_extract.reading import DEFAULT_MAX_CHARS, InputError, read_document
+from plan_extract.reading import DEFAULT_MAX_CHARS, Document, InputError, read_document
 
 REPORT_NAME = "_report.json"
 CHUNK = 8  # files a worker takes at a time: enough for nlp.pipe batching, small for balance
@@ -122,11 +122,22 @@ def write_atomic(path: Path, text: str) -> None:
 
 # --- extraction, in this process or in workers ---------------------------------------------
 
-_SETTINGS: dict[str, object] = {}
+
+@dataclass(frozen=True)
+class Settings:
+    """What every worker needs to know, set once per process."""
+
+    document_date: str | None = None
+    max_chars: int = DEFAULT_MAX_CHARS
+    indent: int | None = 2
 
 
-def _init_worker(settings: dict[str, object]) -> None:
-    _SETTINGS.update(settings)
+# The settings of this process (a worker gets them from `_init_worker`).
+_SETTINGS = [Settings()]
+
+
+def _init_worker(settings: Settings) -> None:
+    _SETTINGS[0] = settings
     from plan_extract.pipeline import get_nlp
 
     get_nlp()
@@ -137,34 +148,35 @@ def _process(jobs: Sequence[Job]) -> list[Outcome]:
     from plan_extract.api import extract_documents
     from plan_extract.export import to_json
 
-    indent = _SETTINGS.get("indent", 2)
+    settings = _SETTINGS[0]
     outcomes: list[Outcome] = [Outcome(job.source, job.target) for job in jobs]
-    readable = []
+    readable: list[tuple[Outcome, Document]] = []
     for outcome in outcomes:
         try:
-            readable.append((outcome, read_document(outcome.source, int(_SETTINGS.get("max_chars", DEFAULT_MAX_CHARS)))))
+            readable.append((outcome, read_document(outcome.source, settings.max_chars)))
         except InputError as exc:
             outcome.error = str(exc)
     try:
-        extractions = extract_documents((doc for _, doc in readable), _SETTINGS.get("document_date"))  # type: ignore[arg-type]
+        extractions = extract_documents((doc for _, doc in readable), settings.document_date)
         for (outcome, _), extraction in zip(readable, extractions):
-            outcome.json = to_json(extraction, indent=indent)  # type: ignore[arg-type]
+            outcome.json = to_json(extraction, indent=settings.indent)
     except Exception:  # noqa: BLE001 - one failing document must not take its chunk down
         for outcome, document in readable:
             if outcome.json is None and outcome.error is None:
-                outcome.json, outcome.error = _one(document, indent)
+                outcome.json, outcome.error = _one(document, settings)
     return outcomes
 
 
-def _one(document: object, indent: object) -> tuple[str | None, str | None]:
+def _one(document: Document, settings: Settings) -> tuple[str | None, str | None]:
+    """Extract one document alone, turning any failure into an error record."""
     from plan_extract.api import extract_documents
     from plan_extract.export import to_json
 
     try:
-        extraction = next(extract_documents([document], _SETTINGS.get("document_date")))  # type: ignore[list-item]
-        return to_json(extraction, indent=indent), None  # type: ignore[arg-type]
+        extraction = next(extract_documents([document], settings.document_date))
+        return to_json(extraction, indent=settings.indent), None
     except Exception as exc:  # noqa: BLE001
-        return None, f"{getattr(document, 'path', '?')}: internal error: {type(exc).__name__}: {exc}"
+        return None, f"{document.path}: internal error: {type(exc).__name__}: {exc}"
 
 
 def _chunks(jobs: Sequence[Job], size: int) -> Iterator[list[Job]]:
@@ -180,7 +192,7 @@ def run(jobs: Sequence[Job], workers: int = 1, document_date: str | None = None,
     loaded once (or load it once each where processes cannot be forked); memory stays flat since
     only a few chunks are in flight at a time.
     """
-    settings = {"document_date": document_date, "max_chars": max_chars, "indent": indent}
+    settings = Settings(document_date, max_chars, indent)
     if workers <= 1 or len(jobs) <= CHUNK:
         _init_worker(settings)
         for chunk in _chunks(jobs, CHUNK):
