@@ -14,7 +14,6 @@ from typing import Any
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 Value = dict[str, Any]
@@ -134,15 +133,14 @@ class RuleSet:
             value = self.rules[name].produce(span)
             if value is not None:
                 candidates.append((span, value))
-        # Longest spans win; on equal length the earlier rule in the list wins.
+        # Longest spans win, then the earlier start, then the earlier rule in the list
+        # (the order of spacy.util.filter_spans, with rule order breaking its ties).
         order = {name: i for i, name in enumerate(self.rules)}
-        candidates.sort(key=lambda sv: (-(sv[0].end - sv[0].start), order[sv[0].id_], sv[0].start))
-        kept = {(s.start, s.end, s.id_) for s in filter_spans([s for s, _ in candidates])}
-        seen: set[tuple[int, int]] = set()
+        candidates.sort(key=lambda sv: (-(sv[0].end - sv[0].start), sv[0].start, order[sv[0].id_]))
+        used: set[int] = set()
         result = []
         for span, value in candidates:
-            key = (span.start, span.end)
-            if (span.start, span.end, span.id_) in kept and key not in seen:
-                seen.add(key)
+            if used.isdisjoint(range(span.start, span.end)):
+                used.update(range(span.start, span.end))
                 result.append((span, value))
         return sorted(result, key=lambda sv: sv[0].start)
