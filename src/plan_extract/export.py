@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
-from collections.abc import Iterable
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -68,7 +67,11 @@ def _simple(doc: Doc, index: _Index, dim: str, model: type) -> list:
     for rank, span in enumerate(_spans(doc, dim), 1):
         item_id = f"{PREFIX[dim]}{rank}"
         index.ids[dim][(span.start_char, span.end_char)] = item_id
-        items.append(model(id=item_id, **index.mention(span), **_public(span._.get(dim))))
+        value = span._.get(dim) or {}
+        links = {}
+        if value.get("over_start") is not None:  # money spread over a duration: its date id
+            links["over"] = next((i for (s, _), i in index.ids["date"].items() if s == value["over_start"]), None)
+        items.append(model(id=item_id, **index.mention(span), **_public(value), **links))
     return items
 
 
@@ -132,14 +135,6 @@ def _plan(doc: Doc, index: _Index) -> Plan | None:
     )
 
 
-def _money_over(items: Iterable[Money], doc: Doc, index: _Index) -> None:
-    spans = {(s.start_char, s.end_char): s for s in _spans(doc, "money")}
-    for item in items:
-        over = (spans[(item.start, item.end)]._.money or {}).get("over_start")
-        if over is not None:
-            item.over = next((i for (s, _), i in index.ids["date"].items() if s == over), None)
-
-
 def document_date(doc: Doc) -> DocumentDate:
     info = doc._.document_date if Doc.has_extension("document_date") else None
     if not info or not info.get("value"):
@@ -158,9 +153,8 @@ def doc_to_extraction(doc: Doc, path: str | None = None, encoding: str | None = 
     """
     index = _Index(doc)
     quantities = _simple(doc, index, "quantity", Quantity)
+    dates = _simple(doc, index, "date", Date)  # before money, which links to its durations
     money = _simple(doc, index, "money", Money)
-    dates = _simple(doc, index, "date", Date)
-    _money_over(money, doc, index)
     locations = _clustered(doc, index, "location", Location)
     actors = _clustered(doc, index, "actor", Actor)
     measures = _measures(doc, index)
