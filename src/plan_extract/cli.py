@@ -11,12 +11,18 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from click_default_group import DefaultGroup
 
 from plan_extract import __version__
+from plan_extract.reading import DEFAULT_MAX_CHARS
+
+if TYPE_CHECKING:
+    from plan_extract.batch import Outcome
 
 EXIT_INPUT = 1
 
@@ -59,7 +65,7 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(1), default=None,
               help="Worker processes for a batch. [default: all cores]")
 @click.option("--resume", is_flag=True, help="Skip inputs whose output in --out is complete and newer.")
-@click.option("--max-chars", type=click.IntRange(1), default=2_000_000, show_default=True,
+@click.option("--max-chars", type=click.IntRange(1), default=DEFAULT_MAX_CHARS, show_default=True,
               help="Refuse texts longer than this many characters.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Print each file as it is done.")
@@ -150,7 +156,8 @@ def extract_command(paths: tuple[Path, ...], out: Path | None, document_date: st
         sys.exit(EXIT_INPUT)
 
 
-def _with_errors_to_stderr(outcomes):  # type: ignore[no-untyped-def]
+def _with_errors_to_stderr(outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
+    """Pass outcomes through, printing each error as one line on stderr as it happens."""
     for outcome in outcomes:
         if outcome.error is not None:
             click.echo(f"Error: {outcome.error}", err=True)
