@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 Value = dict[str, Any]
@@ -50,7 +50,23 @@ class _LexicalTest:
         return re.search(self.arg, text) is not None  # type: ignore[arg-type]
 
 
-def _flag(vocab: Vocab, test: _LexicalTest) -> int | None:
+@dataclass(frozen=True)
+class _Marked:
+    """A lexeme flag meaning "this word has carried the token extension `attr`".
+
+    A token extension is contextual ("un" is a number in "un million", an article elsewhere),
+    so the Matcher can only check it in Python, for every token it tries. The flag is a
+    superset checked in C: `mark` sets it on the word of every token it marks, and the matches
+    found with it are checked against the tokens' real values afterwards.
+    """
+
+    attr: str
+
+    def __call__(self, orth: str) -> bool:
+        return False  # no word is marked before a token of it is
+
+
+def _flag(vocab: Vocab, test: _LexicalTest | _Marked) -> int | None:
     """The flag bit holding `test`, shared by every rule that uses it; None when none is free."""
     for bit, getter in vocab.lex_attr_getters.items():
         if getter == test:
@@ -59,13 +75,42 @@ def _flag(vocab: Vocab, test: _LexicalTest) -> int | None:
     return vocab.add_flag(test, flag_id=free[0]) if free else None
 
 
-def compile_pattern(vocab: Vocab, pattern: list[dict[str, Any]]) -> list[dict[Any, Any]]:
-    """Turn lexical set and regex predicates on LOWER/ORTH/TEXT into lexeme flags.
+class Mark:
+    """Sets the token extension `attr` and flags the token's word, so that rules testing `attr`
+    are matched in C. Create it before the rules: it takes its flag bit while one is free."""
 
-    The pattern means the same; it is only checked faster.
+    def __init__(self, vocab: Vocab, attr: str) -> None:
+        self.attr = attr
+        self.bit = _flag(vocab, _Marked(attr))
+
+    def __call__(self, token: Token, value: Any) -> None:
+        token._.set(self.attr, value)
+        if self.bit is not None and value is not None:
+            token.lex.set_flag(self.bit, True)
+
+
+# A check run after matching on each token aligned to a pattern element.
+TokenCheck = Callable[[Token], bool]
+
+
+def _extension_check(attr: str, predicate: Any) -> TokenCheck:
+    """The test of `{"_": {attr: predicate}}` on one token (a value, or one IN/NOT_IN set)."""
+    if isinstance(predicate, dict) and len(predicate) == 1 and next(iter(predicate)) in ("IN", "NOT_IN"):
+        op, values = next(iter(predicate.items()))
+        allowed = set(values)
+        return lambda token: (token._.get(attr) in allowed) == (op == "IN")
+    return lambda token: token._.get(attr) == predicate
+
+
+def compile_pattern(vocab: Vocab, pattern: list[dict[str, Any]]) -> tuple[list[dict[Any, Any]], dict[int, TokenCheck]]:
+    """Turn lexical set and regex predicates on LOWER/ORTH/TEXT into lexeme flags, and
+    predicates on a marked token extension into its flag plus a check after matching.
+
+    The pattern means the same; it is only checked faster. Returns the compiled pattern and
+    the checks by pattern element.
     """
-    compiled = []
-    for spec in pattern:
+    compiled, checks = [], {}
+    for index, spec in enumerate(pattern):
         token: dict[Any, Any] = {}
         for key, value in spec.items():
             if key in _LEXICAL_ATTRS and isinstance(value, dict) and len(value) == 1:
@@ -78,9 +123,16 @@ def compile_pattern(vocab: Vocab, pattern: list[dict[str, Any]]) -> list[dict[An
                     if bit is not None:
                         token[bit] = op != "NOT_IN"
                         continue
+            if key == "_" and len(value) == 1:
+                attr, predicate = next(iter(value.items()))
+                bit = next((b for b, g in vocab.lex_attr_getters.items() if g == _Marked(attr)), None)
+                if bit is not None:
+                    token[bit] = True
+                    checks[index] = _extension_check(attr, predicate)
+                    continue
             token[key] = value
         compiled.append(token)
-    return compiled
+    return compiled, checks
 
 
 class RuleSet:
@@ -93,8 +145,12 @@ class RuleSet:
         # Patterns are checked here, before flags replace their lexical predicates.
         Matcher(vocab, validate=True).add("check", [rule.pattern for rule in rules])
         self.matcher = Matcher(vocab, validate=False)
+        self.checks: dict[int, dict[int, TokenCheck]] = {}
         for rule in rules:
-            self.matcher.add(rule.name, [compile_pattern(vocab, rule.pattern)])
+            compiled, checks = compile_pattern(vocab, rule.pattern)
+            self.matcher.add(rule.name, [compiled])
+            if checks:
+                self.checks[vocab.strings[rule.name]] = checks
 
     def matches(self, doc: Doc, windows: Iterable[tuple[int, int]] | None = None) -> list[tuple[int, int, int]]:
         """Matcher results over the whole Doc, or only inside `windows` (token ranges).
@@ -103,7 +159,7 @@ class RuleSet:
         inside small windows around them is much cheaper than over the whole Doc.
         """
         if windows is None:
-            return self.matcher(doc)
+            return self._checked(doc)
         found: set[tuple[int, int, int]] = set()
         merged: list[list[int]] = []
         for start, end in sorted((max(0, a), min(len(doc), b)) for a, b in windows):
@@ -112,9 +168,27 @@ class RuleSet:
             else:
                 merged.append([start, end])
         for start, end in merged:
-            for match_id, s, e in self.matcher(doc[start:end]):
+            for match_id, s, e in self._checked(doc[start:end]):
                 found.add((match_id, s + start, e + start))
         return sorted(found, key=lambda m: (m[1], m[2], m[0]))
+
+    def _checked(self, doclike: Doc | Span) -> list[tuple[int, int, int]]:
+        """Matches whose tokens pass the checks of the elements they are aligned to.
+
+        Whitespace is not checked: a no-break space inside "258 000" belongs to the number, the
+        one in "23 %" to the optional space after it, and the Matcher reports only one of the
+        two readings of the same match.
+        """
+        if not self.checks:
+            return self.matcher(doclike)
+        kept = []
+        for match_id, start, end, aligned in self.matcher(doclike, with_alignments=True):
+            checks = self.checks.get(match_id)
+            if checks is None or all(
+                    element not in checks or doclike[start + i].is_space or checks[element](doclike[start + i])
+                    for i, element in enumerate(aligned)):
+                kept.append((match_id, start, end))
+        return kept
 
     def __call__(self, doc: Doc, blocked: Iterable[Span] = (),
                  windows: Iterable[tuple[int, int]] | None = None) -> list[tuple[Span, Value]]:

@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.numeral.parse import find_numerals, normalise
+from plan_extract.rules import Mark
 from plan_extract.spans import doc_text
 
 SPANS_KEY = "numeral"
@@ -39,25 +40,28 @@ if not Token.has_extension("numeral_form"):
 @Language.factory("plan_numeral", assigns=["doc.spans", "token._.numeral_form"],
                   default_config={"spans_key": SPANS_KEY})
 def make_numeral_finder(nlp: Language, name: str, spans_key: str) -> NumeralFinder:
-    return NumeralFinder(spans_key=spans_key)
+    # Made before the rules of dates, money and quantities, which test the mark (see `Mark`).
+    return NumeralFinder(Mark(nlp.vocab, "numeral_form"), spans_key=spans_key)
 
 
 class NumeralFinder:
     """Find numbers in digits, in letters and approximate ("une centaine"); mark ordinals."""
 
-    def __init__(self, spans_key: str = SPANS_KEY) -> None:
+    def __init__(self, mark: Mark, spans_key: str = SPANS_KEY) -> None:
+        self.mark = mark
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
         for numeral in find_numerals(doc_text(doc)):
             span = doc.char_span(numeral.start, numeral.end, alignment_mode="expand")
-            if span is None or any(s.start < span.end and span.start < s.end for s in spans):
+            # Numerals come in order without overlaps; widened to whole tokens, two may touch.
+            if span is None or (spans and span.start < spans[-1].end):
                 continue
             span.id_ = numeral.form
             span._.numeral = NumeralValue(value=normalise(numeral.value), form=numeral.form)
             for token in span:
-                token._.numeral_form = numeral.form
+                self.mark(token, numeral.form)
             spans.append(span)
         doc.spans[self.spans_key] = spans
         return doc

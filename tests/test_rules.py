@@ -1,0 +1,67 @@
+"""RuleSet: compiled patterns mean what they say, longest matches win, marks are checked."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.tokens import Token
+
+from plan_extract.rules import Mark, Rule, RuleSet
+
+if not Token.has_extension("test_kind"):
+    Token.set_extension("test_kind", default=None)
+
+
+def _texts(found):
+    return [(span.text, value["rule"]) for span, value in found]
+
+
+def _rule(name, pattern):
+    return Rule(name, pattern, lambda span: {"rule": name})
+
+
+def test_lexical_sets_and_regexes_match_as_written() -> None:
+    nlp = spacy.blank("fr")
+    rules = RuleSet(nlp.vocab, [
+        _rule("month", [{"LOWER": {"IN": ["janvier", "mars"]}}, {"TEXT": {"REGEX": r"^\d{4}$"}}]),
+        _rule("not-month", [{"LOWER": {"NOT_IN": ["janvier", "mars"]}}, {"TEXT": {"REGEX": r"^\d{4}$"}}]),
+    ])
+    found = rules(nlp("En Mars 2023 puis vers 2024 et janvier 23."))
+    assert _texts(found) == [("Mars 2023", "month"), ("vers 2024", "not-month")]
+
+
+def test_longest_match_wins_and_blocked_spans_are_skipped() -> None:
+    nlp = spacy.blank("fr")
+    rules = RuleSet(nlp.vocab, [
+        _rule("one", [{"LOWER": "plan"}]),
+        _rule("two", [{"LOWER": "plan"}, {"LOWER": "vélo"}]),
+    ])
+    doc = nlp("un plan vélo et un plan")
+    assert _texts(rules(doc)) == [("plan vélo", "two"), ("plan", "one")]
+    assert _texts(rules(doc, blocked=[doc[1:2]])) == [("plan", "one")]
+
+
+def test_marked_extension_matches_only_marked_tokens() -> None:
+    nlp = spacy.blank("fr")
+    mark = Mark(nlp.vocab, "test_kind")
+    rules = RuleSet(nlp.vocab, [
+        _rule("count", [{"_": {"test_kind": {"IN": ["number"]}}, "OP": "+"}, {"LOWER": "agents"}]),
+    ])
+    doc = nlp("une centaine d'agents , une agents , une\u00a0centaine agents")
+    # "une centaine" is a number at the start, the second "une" is an article.
+    for i in (0, 1, 8, 9, 10):  # 9 is the no-break space inside the number
+        mark(doc[i], "number")
+    assert doc[0].check_flag(mark.bit) and doc[5].check_flag(mark.bit)  # the word is flagged...
+    assert doc[5]._.test_kind is None  # ...the article is not marked
+    # "une centaine d'agents" needs "d'" in the pattern: no match; "une agents": article, no match.
+    assert _texts(rules(doc)) == [("une\u00a0centaine agents", "count")]
+
+
+def test_marked_extension_with_a_plain_value_and_windows() -> None:
+    nlp = spacy.blank("fr")
+    mark = Mark(nlp.vocab, "test_kind")
+    rules = RuleSet(nlp.vocab, [_rule("unit", [{"_": {"test_kind": "number"}}, {"LOWER": "kg"}])])
+    doc = nlp("3 kg puis 4 kg")
+    mark(doc[0], "number")
+    mark(doc[3], "ordinal")
+    assert _texts(rules(doc)) == [("3 kg", "unit")]
+    assert _texts(rules(doc, windows=[(2, 5)])) == []
