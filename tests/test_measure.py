@@ -252,3 +252,25 @@ def test_demonstrative_on_something_else_stops_the_actor_carry(nlp: Language) ->
                                 "L'ensemble de ces mesures sera suivi de près.")
     assert _linked(doc, spans[0], "actors") == ["conseil départemental du Gers"]
     assert _linked(doc, spans[-1], "actors") == []
+
+
+def test_event_subject_reports_no_measure(nlp: Language) -> None:
+    _, spans = _measures(nlp, "La décision intervient deux semaines après l'incendie du gymnase.")
+    assert spans == []
+    _, spans = _measures(nlp, "Des médiateurs interviendront devant les collèges de Vierzon.")
+    assert [s._.measure["action"] for s in spans] == ["intervenir"]
+
+
+def test_lease_termination_is_done_by_the_landlord_named_elsewhere(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "Les bailleurs sociaux et la mairie de Dreux ont signé une convention. "
+                                "Les occupants condamnés pour trafic perdront leur bail.")
+    measure = next(s for s in spans if s._.measure["label"].startswith("résiliation"))
+    assert _linked(doc, measure, "actors") == ["bailleurs sociaux"]
+    assert measure._.measure["status"] == "planned"  # "perdront", whatever the tagger says
+
+
+def test_unit_a_body_has_is_the_object(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "La police municipale de Tours dispose désormais d'une brigade cynophile.")
+    measure = _only(spans)
+    assert measure._.measure["label"] == "mise en service d'une brigade cynophile"
+    assert _linked(doc, measure, "actors") == ["police municipale de Tours"]

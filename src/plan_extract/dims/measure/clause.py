@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.lexicon import (
-    LEXICON, MONEY_VERBS, NOUN_PHRASES, PREDICATES, VERB_PHRASES, Phrases,
+    EVENT_NOUNS, LEXICON, MONEY_VERBS, NOUN_PHRASES, PREDICATES, VERB_PHRASES, Phrases,
 )
 
 REFERENCES = set(LEXICON.references.nouns)
@@ -52,6 +52,8 @@ class Trigger:
     end: int
     action: str
     verbal: bool
+    # The object when it is not the verb's own ("dispose d'une unité": the unit).
+    object: Token | None = None
 
     @property
     def lemma(self) -> str:
@@ -164,7 +166,7 @@ def find_triggers(doc: Doc, money: list[Span] = ()) -> list[Trigger]:
         # "la gendarmerie dispose depuis 2022 d'une unité": a unit that a body has or gets.
         if token.lemma_.lower() in EQUIPMENT_NOUNS and token.head.lemma_.lower() in EQUIPMENT_VERBS \
                 and token.head.i not in taken and token.dep_.startswith("obl"):
-            triggers.append(Trigger(token.head, token.head.i + 1, "mise en service", verbal=True))
+            triggers.append(Trigger(token.head, token.head.i + 1, "mise en service", verbal=True, object=token))
             taken.add(token.head.i)
     return sorted(triggers, key=lambda t: t.token.i)
 
@@ -213,6 +215,12 @@ def _is_infinitive(token: Token) -> bool:
 
 def _is_negated(token: Token) -> bool:
     return any(child.lower_ in NEGATIONS for child in token.children)
+
+
+def _has_event_subject(*verbs: Token) -> bool:
+    """"L'annonce intervient trois mois après les émeutes": a verb whose subject is an event
+    tells when something happened, not what a body does."""
+    return any(c.dep_ == "nsubj" and c.lemma_.lower() in EVENT_NOUNS for verb in verbs for c in verb.children)
 
 
 def _is_purpose(token: Token) -> bool:
@@ -269,6 +277,8 @@ def clause_head(trigger: Trigger) -> Token | None:
     else:
         return None
     if _is_purpose(head) or _is_negated(head) or _is_negated(trigger.token):
+        return None
+    if trigger.verbal and _has_event_subject(trigger.token, head):
         return None
     if trigger.verbal and _needs_object(trigger) and not _has_object(trigger.token, head):
         return None

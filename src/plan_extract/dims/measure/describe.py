@@ -82,11 +82,17 @@ def roles(clause: Clause) -> Roles:
         agents = [c for c in head.head.children if c.dep_ in ("nsubj", "obl:agent")]
     trigger = clause.trigger
     token = trigger.token
-    if trigger.verbal and token.pos_ not in NOUN_POS:
+    if trigger.object is not None:
+        patient = trigger.object  # "dispose d'une unité": the unit is put in service
+    elif trigger.verbal and token.pos_ not in NOUN_POS:
         if token.dep_ in ("acl", "amod") and token.head.pos_ in NOUN_POS and not is_misparsed_finite(token):
             patient = token.head
         elif not is_passive(token) or patient is None:
             patient = _object(token) or patient
+        if patient is not None and token.i < patient.i < trigger.end and agents:
+            # "l'équipage a pris ses quartiers": the phrase holds its object, the verb tells
+            # what happens to the subject.
+            patient = agents[0]
         if patient is None and agents and (_is_intransitive(token) or token.dep_ == "cop"):
             # "les contrôles vont s'intensifier": an intransitive verb acts on its subject.
             patient, agents = agents[0], agents[1:]
@@ -114,8 +120,22 @@ def _case(token: Token) -> str:
     return next((c.lower_ for c in token.children if c.dep_ == "case"), "")
 
 
+# Object pronouns written before the verb: "s'engage à entretenir ce réseau et à l'étendre".
+CLITIC_OBJECTS = {"le", "la", "l'", "l’", "les"}
+
+
 def _object(verb: Token) -> Token | None:
     obj = next((c for c in verb.children if c.dep_ == "obj"), None)
+    # The parser calls the pronoun an object or, when it is elided ("l'agrandir"), a determiner.
+    clitic = next((c for c in verb.children if c.i == verb.i - 1 and c.lower_ in CLITIC_OBJECTS
+                   and c.dep_ in ("obj", "det")), None)
+    if clitic is not None and obj in (None, clitic):
+        # The pronoun stands for the object of the verb coordinated before this one, if any.
+        if verb.dep_ != "conj" or verb.head == verb:
+            return None
+        before = [verb.head, *(c for c in verb.head.children if c.dep_ in ("xcomp", "conj") and c.i < verb.i)]
+        objects = [c for v in before for c in v.children if c.dep_ == "obj" and c.pos_ in NOUN_POS]
+        return max(objects, key=lambda t: t.i) if objects else None
     if obj is not None and obj.lemma_.lower() in AMOUNT_NOUNS:
         # The money goes to what it funds: "à un programme", "pour la rénovation".
         target = next((c for c in [*verb.children, *obj.subtree] if c.dep_.startswith(("obl", "nmod"))
@@ -219,7 +239,7 @@ def status(clause: Clause, span: Span) -> str:
             any("Cnd" in t.morph.get("Mood") for t in verbs + auxes):
         return "announced"
     if any(v.lemma_.lower() == "aller" and any(c.dep_ == "xcomp" for c in v.children) for v in verbs) or \
-            any("Fut" in t.morph.get("Tense") or is_misparsed_finite(t) for t in verbs + auxes) \
+            any(_is_future(t) or is_misparsed_finite(t) for t in verbs + auxes) \
             or words & set(STATUS.planned_words):
         return "planned"
     finite = [t for t in verbs + auxes if t.pos_ in VERB_POS]
@@ -237,6 +257,12 @@ def status(clause: Clause, span: Span) -> str:
                for t in [verb, *(c for c in verb.children if c.dep_ == "cop")]):
             return "done"  # passé simple, imparfait: "était ouvert"
     return "ongoing"
+
+
+def _is_future(token: Token) -> bool:
+    """Future by its morphology, or by its ending when the tagger missed it ("perdront" tagged
+    present): no French present tense ends in "-ront"."""
+    return "Fut" in token.morph.get("Tense") or token.pos_ in VERB_POS and token.lower_.endswith("ront")
 
 
 def category(clause: Clause, span: Span, patient: Token | None) -> str:

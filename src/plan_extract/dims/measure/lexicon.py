@@ -23,6 +23,7 @@ class Action(_Strict):
     kind: Literal["event", "thing"] = "event"
     support: bool = False
     transitive: bool = False
+    agents: list[str] = []
 
     @model_validator(mode="after")
     def _known_category(self) -> Action:
@@ -85,6 +86,7 @@ class MeasureLexicon(_Strict):
     targets: _Words
     topic: _Topic
     references: _Words
+    events: _Words
 
     @model_validator(mode="after")
     def _known_categories(self) -> MeasureLexicon:
@@ -132,4 +134,5 @@ for _category, _words in LEXICON.category.items():
     for _word in _words:
         CATEGORY_OF.setdefault(_word, _category)
 TARGET_NOUNS = set(LEXICON.targets.nouns)
+EVENT_NOUNS = set(LEXICON.events.nouns)
 TOPIC_OPENERS = sorted((tuple(o.replace("'", "' ").split()) for o in LEXICON.topic.openers), key=len, reverse=True)

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.clause import Clause, line_bounds, segment
 from plan_extract.dims.measure.describe import is_passive
-from plan_extract.dims.measure.lexicon import TOPIC_OPENERS
+from plan_extract.dims.measure.lexicon import LEXICON, TOPIC_OPENERS
 
 # Span key of each linked dimension -> key of the measure's `links`.
 LINK_KINDS = {"actor": "actors", "quantity": "quantities", "money": "money", "date": "dates", "location": "locations"}
@@ -262,6 +262,9 @@ def _actors(draft: Draft, own: list[Span], every: list[Span], topic: tuple[int, 
         return [min(agents, key=lambda m: m.start)]
     if any(a.pos_ == "PRON" and a.dep_ == "nsubj" for a in draft.agents):
         return []  # "Elle versera ...": the body of the previous measure (see `_carry_actors`)
+    implied = _implied_agent(draft, every)
+    if implied is not None:
+        return [implied]
     patient = draft.patient
     if patient is not None and patient.dep_ == "nsubj" and not is_passive(patient.head):
         subject = [m for m in own if _overlaps(m, patient.idx, patient.idx + len(patient.text))]
@@ -280,6 +283,17 @@ def _actors(draft: Draft, own: list[Span], every: list[Span], topic: tuple[int, 
     bounds = _chars(patient) if patient is not None else (0, 0)
     free = [m for m in own if not _overlaps(m, *bounds) and _case(m.root) not in PLACE_CASES]
     return (free or outside)[:1]
+
+
+def _implied_agent(draft: Draft, every: list[Span]) -> Span | None:
+    """The body the action implies when its clause names none ("les locataires perdront leur
+    bail": the landlords), the nearest before the clause, else the first after it."""
+    action = LEXICON.action.get(draft.clause.trigger.action)
+    if action is None or not action.agents:
+        return None
+    named = [m for m in every if m.text.lower().replace("'", " ").replace("’", " ").split()[0] in action.agents]
+    before = [m for m in named if m.start_char < draft.span.start_char]
+    return before[-1] if before else named[0] if named else None
 
 
 # Prepositions that introduce a place, not who acts: "créée dans la préfecture de l'Orne".
