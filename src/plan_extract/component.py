@@ -37,7 +37,7 @@ class RuleComponent:
         blocked = [span for key in self.blocked_keys if key in doc.spans for span in doc.spans[key]]
         spans = []
         text = doc_text(doc)
-        for span, value in self.ruleset(doc, blocked, self.windows(doc)):
+        for span, value in self.ruleset(doc, blocked, self.windows(doc, blocked)):
             refined = self.refine(span, value, text)
             if refined is None:
                 continue
@@ -52,8 +52,9 @@ class RuleComponent:
         """Spans found by a second pass that needs the rules' results (elliptical figures)."""
         return []
 
-    def windows(self, doc: Doc) -> list[tuple[int, int]] | None:
-        """Token ranges where matches may start and end; None searches the whole Doc."""
+    def windows(self, doc: Doc, blocked: list[Span]) -> list[tuple[int, int]] | None:
+        """Token ranges where matches may start and end; None searches the whole Doc.
+        `blocked` are the spans no match may overlap."""
         return None
 
     def refine(self, span: Span, value: Value, text: str) -> tuple[Span, Value] | None:
@@ -65,8 +66,22 @@ class RuleComponent:
 
 
 class NumberRuleComponent(RuleComponent):
-    """A rule component whose patterns all start at a number (or just before one): the Matcher
-    only runs in small windows around the numbers found by `plan_numeral`."""
+    """A rule component whose patterns all hold a number (and start at it or just before it):
+    the Matcher only runs in small windows around the numbers found by `plan_numeral`, except
+    those inside a blocked span (the year of a date is never a quantity)."""
 
-    def windows(self, doc: Doc) -> list[tuple[int, int]]:
-        return [(span.start - 1, span.end + 8) for span in doc.spans.get("numeral", [])]
+    def windows(self, doc: Doc, blocked: list[Span]) -> list[tuple[int, int]]:
+        bounds = sorted((span.start, span.end) for span in blocked)
+        windows, j = [], 0
+        for span in doc.spans.get("numeral", []):
+            while j < len(bounds) and bounds[j][1] <= span.start:
+                j += 1  # numerals come in order: blocked spans ending before this one are done
+            inside = False
+            for start, end in bounds[j:]:
+                if start > span.start:
+                    break
+                inside = inside or span.end <= end
+            if inside:
+                continue
+            windows.append((span.start - 1, span.end + 8))
+        return windows

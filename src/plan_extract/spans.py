@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Collection, Sequence
+from typing import NamedTuple
 
+from spacy.attrs import DEP, LEMMA, LOWER, ORTH, POS
 from spacy.tokens import Doc, Span
 
 
@@ -51,3 +54,58 @@ def doc_text(doc: Doc) -> str:
         text = doc.text
         doc.user_data[_TEXT_KEY] = text
     return text
+
+
+class TokenAttrs(NamedTuple):
+    """String attributes of every token of a Doc, as lists indexed by token position.
+
+    Reading `token.lemma_` builds a Token and decodes a string at every access; rules that look
+    at many tokens read these lists instead. `lemma` is lower-cased.
+    """
+
+    text: list[str]
+    lower: list[str]
+    lemma: list[str]
+    pos: list[str]
+    dep: list[str]
+
+
+_ATTRS_KEY = "plan_extract.token_attrs"
+# Hash -> string for every form met so far (lemmas lower-cased apart), shared by all Docs.
+_STRINGS: dict[int, str] = {}
+_LEMMAS: dict[int, str] = {}
+
+
+def token_attrs(doc: Doc) -> TokenAttrs:
+    """The `TokenAttrs` of `doc`, read once and kept in `doc.user_data` (as plain lists, so that
+    the Doc still serialises)."""
+    cached = doc.user_data.get(_ATTRS_KEY)
+    if cached is not None and cached[0] == len(doc):
+        return TokenAttrs(*cached[1:])
+    strings = doc.vocab.strings
+    columns = []
+    for values, table in zip(doc.to_array([ORTH, LOWER, LEMMA, POS, DEP]).T.tolist(),
+                             (_STRINGS, _STRINGS, _LEMMAS, _STRINGS, _STRINGS)):
+        column = [table.get(value) for value in values]
+        if None in column:
+            for i, value in enumerate(values):
+                if column[i] is None:
+                    word = strings[value]
+                    column[i] = table[value] = word.lower() if table is _LEMMAS else word
+        columns.append(column)
+    doc.user_data[_ATTRS_KEY] = (len(doc), *columns)
+    return TokenAttrs(*columns)
+
+
+# Per-Doc values that cannot live in `doc.user_data` (which must stay serialisable): they go
+# when the Doc goes.
+_ENTITIES: weakref.WeakKeyDictionary[Doc, tuple[int, tuple[Span, ...]]] = weakref.WeakKeyDictionary()
+
+
+def entities(doc: Doc) -> tuple[Span, ...]:
+    """`doc.ents`, built once per Doc: spaCy rebuilds the tuple of spans at every access. The
+    components read the statistical NER's entities and never set them."""
+    cached = _ENTITIES.get(doc)
+    if cached is None or cached[0] != len(doc):
+        cached = _ENTITIES[doc] = (len(doc), doc.ents)
+    return cached[1]

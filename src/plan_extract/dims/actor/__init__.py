@@ -20,6 +20,7 @@ from plan_extract.dims.actor.orgs import (
     ARTICLES, Mention, OrgMatcher, acronym_uses, defined_acronyms, ner_orgs,
 )
 from plan_extract.dims.actor.persons import RoleMatcher, clean_person, link, standalone_role
+from plan_extract.spans import entities
 
 SPANS_KEY = "actor"
 
@@ -77,7 +78,7 @@ class ActorExtractor:
         bodies that only sit inside a role ("président du conseil départemental")."""
         roles = self.roles(doc, mentions)
         persons = []
-        for ent in doc.ents:
+        for ent in entities(doc):
             if ent.label_ == "PER":
                 person = clean_person(ent)
                 if person is not None and not any(m.span.start <= person.start < m.span.end for m in mentions):

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from plan_extract.dims.actor.lexicon import LEXICON, OrgPattern, known_acronyms, org_patterns
-from plan_extract.spans import trim_entity
+from plan_extract.spans import entities, trim_entity
 
 # Words that link a body to its place: "préfecture de l'Orne", "conseil départemental du Finistère".
 LINKS = {"de", "d'", "d’", "du", "des"}
@@ -129,7 +129,7 @@ def _entity_around(span: Span) -> Span | None:
     """The NER entity (any label) strictly larger than `span` that contains it, when what it adds
     reads as a name: capitalised words and joiners, no verb and no number ("Agence régionale de
     santé consacre 90" is an entity the statistical NER ran on too far)."""
-    for ent in span.doc.ents:
+    for ent in entities(span.doc):
         if ent.start <= span.start and span.end <= ent.end and len(ent) > len(span):
             extra = [t for t in ent if t.i < span.start or t.i >= span.end]
             if all(t.text[:1].isupper() or t.lower_ in _NAME_JOINERS for t in extra) \
@@ -280,7 +280,7 @@ def ner_orgs(doc: Doc, taken: set[int]) -> list[Mention]:
     """NER organisations headed by an organisation noun ("Fédération syndicale unitaire",
     "Automobile Club de l'Ouest"), or followed by an acronym in brackets."""
     found = []
-    for ent in doc.ents:
+    for ent in entities(doc):
         if ent.label_ != "ORG" or any(i in taken for i in range(ent.start, ent.end)):
             continue
         span = _trim(ent)

@@ -20,7 +20,7 @@ from plan_extract.dims.location.rules import (
     ARTICLES, COMMON_WORDS, FACILITIES, INSTITUTIONS, LEXICON, LOWER_STARTS, NER_LABELS, PREPOSITIONS, blocked_before,
     choose_type, intro_before, is_sentence_start, looks_common, ner_label, neighbourhood_name, table,
 )
-from plan_extract.spans import doc_text, trim_entity
+from plan_extract.spans import doc_text, entities, trim_entity
 
 SPANS_KEY = "location"
 
@@ -127,7 +127,7 @@ class LocationExtractor:
             return None  # "Météo-France": the end of a compound name
         after_article = prev is not None and prev.lower_ in ARTICLES
         after_prep = prev is not None and prev.lower_ in PREPOSITIONS
-        exact_ner = label in NER_LABELS and any(e.start == span.start and e.end == span.end for e in doc.ents)
+        exact_ner = label in NER_LABELS and any(e.start == span.start and e.end == span.end for e in entities(doc))
         if name.lower() in COMMON_WORDS and not (
                 exact_ner and not is_sentence_start(span[0])
                 or after_article and not is_sentence_start(span[0]) and any(p.type != "commune" for p in places)):
@@ -153,7 +153,7 @@ class LocationExtractor:
         when it passes the filters (not an institution, an acronym, a street or a common word)."""
         neighbourhoods = {v["name"]: v for _, v in found if v["type"] == "neighbourhood"}
         result = []
-        for ent in doc.ents:
+        for ent in entities(doc):
             if ent.label_ not in NER_LABELS or any(i in taken for i in range(ent.start, ent.end)):
                 continue
             span = _trim(ent)
@@ -211,7 +211,7 @@ def _after_role(doc: Doc, span: Span) -> bool:
     the jurisdiction to the name ("Paul DurandPréfet du Cantal")."""
     from plan_extract.dims.actor.persons import ROLE_FIRST_WORDS
 
-    ent = next(e for e in doc.ents if e.start <= span.start < e.end)
+    ent = next(e for e in entities(doc) if e.start <= span.start < e.end)
     return any(t.lower_ in ROLE_FIRST_WORDS for t in doc[ent.start:span.start])
 
 

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.location.places import Place, PlaceTable, load_places
 from plan_extract.resources import load_toml
+from plan_extract.spans import entities
 
 
 class _Words(BaseModel):
@@ -148,7 +149,7 @@ def looks_common(span: Span, name: str) -> bool:
 
 def ner_label(doc: Doc, span: Span) -> str | None:
     """The label of the entity overlapping `span` (the first, if several)."""
-    for ent in doc.ents:
+    for ent in entities(doc):
         if ent.start < span.end and span.start < ent.end:
             return ent.label_
     return None

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from plan_extract.dims.measure.lexicon import (
     EVENT_NOUNS, LEXICON, MONEY_VERBS, NOUN_PHRASES, PREDICATES, VERB_PHRASES, Phrases,
 )
+from plan_extract.spans import token_attrs
 
 REFERENCES = set(LEXICON.references.nouns)
 EQUIPMENT_VERBS = set(LEXICON.equipment.verbs)
@@ -145,13 +146,34 @@ def _is_attribute(token: Token) -> bool:
     return token.dep_ == "xcomp" and token.head.lemma_.lower() in ATTRIBUTE_VERBS
 
 
+# Every first word a trigger can be looked up by (see `match_trigger`).
+_TRIGGER_KEYS = set(VERB_PHRASES) | set(NOUN_PHRASES) | set(PREDICATES)
+# Whether a (lemma, form) pair may start a trigger: tested once per process.
+_MAY_TRIGGER: dict[tuple[str, str], bool] = {}
+
+
+def _may_trigger(lemma: str, text: str) -> bool:
+    """False when no key `match_trigger` would try for this word is in the lexicon; the
+    context (part of speech, children) is left to `match_trigger`."""
+    known = _MAY_TRIGGER.get((lemma, text))
+    if known is None:
+        lower = _norm(text)
+        keys = {lemma, lower, lower.rstrip("s"), lower.rstrip("s").removesuffix("e")}
+        if lower.endswith(PARTICIPLE_ENDINGS):
+            keys.add(lower.rstrip("s").rstrip("e").rstrip("é") + "er")
+        known = _MAY_TRIGGER[(lemma, text)] = not keys.isdisjoint(_TRIGGER_KEYS)
+    return known
+
+
 def find_triggers(doc: Doc, money: list[Span] = ()) -> list[Trigger]:
     """Every trigger of the Doc, in order, multi-word phrases taken once, plus the verbs of
     the lexicon's [money] list that govern an amount ("l'Ademe apporte 1,5 million d'euros")."""
     triggers, after = [], 0
-    for token in doc:
-        if token.i < after:
+    attrs = token_attrs(doc)
+    for i, (lemma, text) in enumerate(zip(attrs.lemma, attrs.text)):
+        if i < after or not _may_trigger(lemma, text):
             continue
+        token = doc[i]
         trigger = match_trigger(token)
         if trigger is not None and not _in_reference(token):
             triggers.append(trigger)
@@ -162,9 +184,12 @@ def find_triggers(doc: Doc, money: list[Span] = ()) -> list[Trigger]:
         if verb is not None and verb.i not in taken and verb.lemma_.lower() in MONEY_VERBS:
             triggers.append(Trigger(verb, verb.i + 1, "financement", verbal=True))
             taken.add(verb.i)
-    for token in doc:
+    for i, lemma in enumerate(attrs.lemma):
+        if lemma not in EQUIPMENT_NOUNS:
+            continue
+        token = doc[i]
         # "la gendarmerie dispose depuis 2022 d'une unité": a unit that a body has or gets.
-        if token.lemma_.lower() in EQUIPMENT_NOUNS and token.head.lemma_.lower() in EQUIPMENT_VERBS \
+        if token.head.lemma_.lower() in EQUIPMENT_VERBS \
                 and token.head.i not in taken and token.dep_.startswith("obl"):
             triggers.append(Trigger(token.head, token.head.i + 1, "mise en service", verbal=True, object=token))
             taken.add(token.head.i)
@@ -336,7 +361,7 @@ def _cached_breaks(doc: Doc) -> tuple[list[int], list[int]]:
     cached = doc.user_data.get(BREAKS_KEY)
     if cached is not None and cached[0] == len(doc):
         return cached[1], cached[2]
-    texts = [t.text for t in doc]
+    texts = token_attrs(doc).text
     lines = [i for i, text in enumerate(texts) if "\n" in text]
     found = [i for i, text in enumerate(texts) if "\n" in text or text in SENTENCE_ENDS and i + 1 < len(texts)
              and texts[i + 1][:1].isupper()]

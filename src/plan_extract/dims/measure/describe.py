@@ -8,6 +8,7 @@ from spacy.tokens import Span, Token
 
 from plan_extract.dims.measure.clause import NOUN_POS, VERB_POS, Clause, Trigger, is_misparsed_finite
 from plan_extract.dims.measure.lexicon import CATEGORY_OF, LEXICON, TARGET_NOUNS
+from plan_extract.spans import token_attrs
 
 STATUS = LEXICON.status
 # Children of a noun that are not part of its short phrase.
@@ -231,7 +232,8 @@ def status(clause: Clause, span: Span) -> str:
     # misplaced finite verb still gives the tense.
     verbs += [c for c in clause.head.children if c not in verbs and is_misparsed_finite(c)]
     auxes = [c for v in verbs for c in v.children if c.dep_.startswith("aux") or c.dep_ == "cop"]
-    words = {t.lower_ for t in span} | {t.lemma_.lower() for t in span}
+    attrs = token_attrs(span.doc)
+    words = {*attrs.lower[span.start:span.end], *attrs.lemma[span.start:span.end]}
     # "s'engage à maintenir", "prévoit la création": a promise; the trigger itself ("engagera
     # 25 M€") is only a verb of the action.
     if any(v.lemma_.lower() in STATUS.announced_verbs and v != clause.trigger.token and not is_passive(v)
@@ -286,11 +288,12 @@ def category(clause: Clause, span: Span, patient: Token | None) -> str:
 def targets(span: Span) -> list[str]:
     """Beneficiary phrases as written: "jeunes", "publics vulnérables"."""
     found = []
-    for token in span:
-        if token.pos_ not in NOUN_POS and token.pos_ != "ADJ":
+    attrs = token_attrs(span.doc)
+    for i in range(span.start, span.end):
+        if attrs.pos[i] not in NOUN_POS and attrs.pos[i] != "ADJ" \
+                or attrs.lemma[i] not in TARGET_NOUNS and attrs.lower[i] not in TARGET_NOUNS:
             continue
-        if token.lemma_.lower() not in TARGET_NOUNS and token.lower_ not in TARGET_NOUNS:
-            continue
+        token = span.doc[i]
         if token.pos_ == "ADJ" and token.dep_ == "amod":
             continue  # "un programme jeune" is no beneficiary
         end = token.i + 1

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from plan_extract.dims.measure.clause import Clause, line_bounds, segment
 from plan_extract.dims.measure.describe import is_passive
 from plan_extract.dims.measure.lexicon import LEXICON, TOPIC_OPENERS
+from plan_extract.spans import token_attrs
 
 # Span key of each linked dimension -> key of the measure's `links`.
 LINK_KINDS = {"actor": "actors", "quantity": "quantities", "money": "money", "date": "dates", "location": "locations"}
@@ -46,10 +47,6 @@ class Draft:
 def _get(doc: Doc, key: str) -> list[Span]:
     # Colleagues' components may be absent: a missing key is an empty list.
     return list(doc.spans[key]) if key in doc.spans else []
-
-
-def _inside(mention: Span, start: int, end: int) -> bool:
-    return start <= mention.start_char and mention.end_char <= end
 
 
 def _overlaps(mention: Span, start: int, end: int) -> bool:
@@ -98,21 +95,23 @@ def link(drafts: list[Draft], doc: Doc, text: str) -> None:
     >>> link(drafts, doc, doc.text); drafts[0].links["money"]
     [[35, 48]]
     """
-    mentions = {kind: _get(doc, key) for key, kind in LINK_KINDS.items()}
+    # Token bounds read once: spans of one Doc overlap in characters when they do in tokens.
+    mentions = {kind: [(m.start, m.end, m) for m in _get(doc, key)] for key, kind in LINK_KINDS.items()}
+    every = {kind: [m for _, _, m in items] for kind, items in mentions.items()}
     by_segment: dict[tuple[int, int], list[Draft]] = {}
     for draft in drafts:
         by_segment.setdefault(segment(draft.clause.head), []).append(draft)
     for (seg_start, seg_end), group in by_segment.items():
-        seg_end_char = doc[seg_end - 1].idx + len(doc[seg_end - 1].text)
-        seg_start_char = doc[seg_start].idx
         topic = topic_phrase(doc, seg_start) or _topic_before(doc, seg_start)
-        clauses = [(d.span.start_char, d.span.end_char) for d in group]
-        for kind, spans in mentions.items():
-            outside = [m for m in spans if _inside(m, seg_start_char, seg_end_char)
-                       and not any(_overlaps(m, s, e) for s, e in clauses)
+        clauses = [(d.span.start, d.span.end) for d in group]
+        for kind, items in mentions.items():
+            spans = every[kind]
+            outside = [m for start, end, m in items if seg_start <= start and end <= seg_end
+                       and not any(start < e and s < end for s, e in clauses)
                        and not (topic and _overlaps(m, *topic))]
             for draft in group:
-                own = [m for m in spans if _overlaps(m, draft.span.start_char, draft.span.end_char)]
+                first, last = draft.span.start, draft.span.end
+                own = [m for start, end, m in items if start < last and first < end]
                 if kind == "actors":
                     chosen = _actors(draft, own, spans, topic, outside)
                 elif kind in ("money", "dates"):
@@ -197,7 +196,9 @@ DEMONSTRATIVES = {"ce", "cet", "cette", "ces"}
 
 
 def _subjects(draft: Draft) -> list[Token]:
-    return [t for t in draft.span if t.dep_ in ("nsubj", "nsubj:pass")]
+    span = draft.span
+    dep = token_attrs(span.doc).dep
+    return [span.doc[i] for i in range(span.start, span.end) if dep[i] in ("nsubj", "nsubj:pass")]
 
 
 def _demonstrative_subject(draft: Draft) -> Token | None:
@@ -340,7 +341,7 @@ def _content(token: Token | None) -> set[str]:
     return {t.lemma_.lower() for t in token.subtree if t.pos_ in CONTENT_POS and t.i - token.i < 8}
 
 
-def _same_action(a: Draft, b: Draft, text: str) -> bool:
+def _same_action(a: Draft, b: Draft, text: str, contents: dict[int, set[str]]) -> bool:
     """A restatement: the same object, by the same action or by two shared content words
     ("une 2e brigade anti-criminalité a été créée" ... "la brigade anti-criminalité est arrivée")."""
     if a.patient is None or b.patient is None:
@@ -352,7 +353,10 @@ def _same_action(a: Draft, b: Draft, text: str) -> bool:
     if a.value["action"] == b.value["action"] and same_head:
         return True
     # Two shared content words: "une 2e brigade anti-criminalité" / "une unité de la brigade anti-criminalité".
-    return len(_content(a.patient) & _content(b.patient)) >= 2
+    for patient in (a.patient, b.patient):
+        if patient.i not in contents:
+            contents[patient.i] = _content(patient)
+    return len(contents[a.patient.i] & contents[b.patient.i]) >= 2
 
 
 def _same_texts(a: Draft, b: Draft, kind: str, text: str) -> bool:
@@ -371,7 +375,8 @@ def is_title(draft: Draft) -> bool:
 
 
 def _nouns(span: Span) -> set[str]:
-    return {t.lemma_.lower() for t in span if t.pos_ in ("NOUN", "PROPN")}
+    attrs = token_attrs(span.doc)
+    return {attrs.lemma[i] for i in range(span.start, span.end) if attrs.pos[i] in ("NOUN", "PROPN")}
 
 
 def _title_owner(title: Draft, drafts: list[Draft]) -> Draft | None:
@@ -391,6 +396,7 @@ def merge_restated(drafts: list[Draft], text: str) -> list[Draft]:
     """One measure per action: a later restatement becomes evidence of the first mention; a
     clause with a verb is preferred as the main evidence to a verbless title."""
     kept: list[Draft] = []
+    contents: dict[int, set[str]] = {}
     for draft in drafts:
         if is_title(draft):
             # A title restates the paragraph's measure, or is a headline: never a measure alone.
@@ -398,7 +404,7 @@ def merge_restated(drafts: list[Draft], text: str) -> list[Draft]:
             if owner is not None:
                 owner.value["evidence"] = sorted(owner.value["evidence"] + [[draft.span.start_char, draft.span.end_char]])
             continue
-        same = next((k for k in kept if _same_action(k, draft, text)), None)
+        same = next((k for k in kept if _same_action(k, draft, text, contents)), None)
         if same is None:
             kept.append(draft)
             continue

@@ -35,7 +35,8 @@ class MoneyExtractor(NumberRuleComponent):
     dim = "money"
 
     def __init__(self, nlp: Language, spans_key: str = "money", date_key: str = "date") -> None:
-        super().__init__(nlp, RULES, spans_key)
+        # A year or a duration is never an amount: numbers inside dates are skipped.
+        super().__init__(nlp, RULES, spans_key, blocked_keys=[date_key])
         self.date_key = date_key
 
     def extra(self, doc: Doc, found: list[Span], text: str) -> list[Span]:

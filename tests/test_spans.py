@@ -1,0 +1,37 @@
+"""Per-Doc caches shared by the components: same values as spaCy's, and the Doc still serialises."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from plan_extract.api import make_doc
+from plan_extract.spans import entities, token_attrs
+
+TEXT = "Le préfet de l'Orne a présenté jeudi un plan contre le crack à Alençon. Les bailleurs suivront."
+
+
+def test_token_attrs_are_the_tokens_strings(nlp) -> None:
+    doc = nlp(make_doc(TEXT))
+    attrs = token_attrs(doc)
+    assert attrs.text == [t.text for t in doc]
+    assert attrs.lower == [t.lower_ for t in doc]
+    assert attrs.lemma == [t.lemma_.lower() for t in doc]
+    assert attrs.pos == [t.pos_ for t in doc]
+    assert attrs.dep == [t.dep_ for t in doc]
+    again = Doc(nlp.vocab).from_bytes(doc.to_bytes())  # the cache is plain data
+    assert token_attrs(again) == attrs
+
+
+def test_entities_are_doc_ents(nlp) -> None:
+    doc = nlp(make_doc(TEXT))
+    assert [(e.start, e.end, e.label_) for e in entities(doc)] == [(e.start, e.end, e.label_) for e in doc.ents]
+    assert entities(doc) is entities(doc)
+
+
+def test_numbers_inside_dates_open_no_quantity_window(nlp) -> None:
+    doc = nlp(make_doc("En 2023, 40 agents ont été recrutés."))
+    quantity = nlp.get_pipe("plan_quantity")
+    year, forty = doc.spans["numeral"]
+    assert [d.text for d in doc.spans["date"]] == ["2023"]
+    assert quantity.windows(doc, list(doc.spans["date"])) == [(forty.start - 1, forty.end + 8)]
+    assert len(quantity.windows(doc, [])) == 2
