@@ -29,6 +29,7 @@ class _Index:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        self.text = doc_text(doc)
         self.sentence_starts = [sent.start_char for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
         self.ids: dict[str, dict[tuple[int, int], str]] = {kind: {} for kind in PREFIX}
 
@@ -36,12 +37,13 @@ class _Index:
         return max(0, bisect_right(self.sentence_starts, start_char) - 1)
 
     def mention(self, span: Span) -> dict[str, Any]:
-        return {"text": span.text, "start": span.start_char, "end": span.end_char,
-                "sentence": self.sentence(span.start_char), "rule": span.id_ or span.label_ or "unknown"}
+        start, end = span.start_char, span.end_char
+        return {"text": self.text[start:end], "start": start, "end": end,
+                "sentence": self.sentence(start), "rule": span.id_ or span.label_ or "unknown"}
 
     def ref(self, span: Span) -> MentionRef:
-        return MentionRef(text=span.text, start=span.start_char, end=span.end_char,
-                          sentence=self.sentence(span.start_char))
+        start, end = span.start_char, span.end_char
+        return MentionRef(text=self.text[start:end], start=start, end=end, sentence=self.sentence(start))
 
     def find(self, kind: str, start: int, end: int) -> str | None:
         """The id of the item of `kind` whose mention covers [start, end)."""
@@ -55,7 +57,8 @@ class _Index:
 
 
 def _spans(doc: Doc, key: str) -> list[Span]:
-    return sorted(doc.spans[key], key=lambda s: (s.start_char, s.end_char)) if key in doc.spans else []
+    # Token bounds order spans as their characters do.
+    return sorted(doc.spans[key], key=lambda s: (s.start, s.end)) if key in doc.spans else []
 
 
 def _public(value: dict[str, Any] | None) -> dict[str, Any]:

@@ -7,6 +7,8 @@ the quantity, money and date rules can use a NUMBER token pattern.
 
 from __future__ import annotations
 
+import weakref
+from bisect import bisect_left
 from typing import TypedDict
 
 from spacy.language import Language
@@ -69,7 +71,24 @@ class NumeralFinder:
 
 def numeral_in(span: Span, key: str = SPANS_KEY) -> Span | None:
     """The first cardinal numeral inside `span`, or None."""
-    for numeral in span.doc.spans[key] if key in span.doc.spans else ():
-        if span.start <= numeral.start < span.end and numeral._.numeral["form"] != "ordinal":
-            return numeral
+    starts, numerals = _by_start(span.doc, key)
+    for i in range(bisect_left(starts, span.start), len(starts)):
+        if starts[i] >= span.end:
+            break
+        if numerals[i]._.numeral["form"] != "ordinal":
+            return numerals[i]
     return None
+
+
+# The numerals of a Doc with their start tokens, read once: a SpanGroup builds new Span
+# objects at every iteration.
+_NUMERALS: weakref.WeakKeyDictionary[Doc, tuple[object, list[int], list[Span]]] = weakref.WeakKeyDictionary()
+
+
+def _by_start(doc: Doc, key: str) -> tuple[list[int], list[Span]]:
+    group = doc.spans[key] if key in doc.spans else None
+    cached = _NUMERALS.get(doc)
+    if cached is None or cached[0] is not group:
+        numerals = list(group) if group is not None else []
+        cached = _NUMERALS[doc] = (group, [n.start for n in numerals], numerals)
+    return cached[1], cached[2]
