@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 import spacy
+from spacy.matcher import Matcher
 from spacy.tokens import Token
 
-from plan_extract.rules import Mark, Rule, RuleSet
+from plan_extract.api import make_doc
+from plan_extract.rules import Mark, Rule, RuleSet, phrase_elements
 
 if not Token.has_extension("test_kind"):
     Token.set_extension("test_kind", default=None)
@@ -65,3 +68,39 @@ def test_marked_extension_with_a_plain_value_and_windows() -> None:
     mark(doc[3], "ordinal")
     assert _texts(rules(doc)) == [("3 kg", "unit")]
     assert _texts(rules(doc, windows=[(2, 5)])) == []
+
+
+GATED_TEXTS = [
+    "Le projet a démarré il y a à peu près un an, de l'avis de tous.",
+    "Il y a à peu près environ trois ans, la fête nationale du 14 juillet 2023 et le jour de l'an.",
+    "Du lundi de Pâques au 3 mai, puis chaque week-end et tous les deux ans, début de l'année 2025.",
+    "La région consacre 1,2 million d'euros et 300 000 francs CFP à 12 km de pistes, soit 40 mètres carrés.",
+    "Depuis le 1er janvier, 27 kg de cannabis et la moitié des 150 saisies ; 90 µg / m3 mesurés à 8h.",
+    "Entre T1 2024 et mi-2026, 3 nouveaux policiers, 5 autres agents et une centaine de bénévoles.",
+]
+
+
+@pytest.mark.parametrize("text", GATED_TEXTS)
+@pytest.mark.parametrize("component", ["plan_date", "plan_money", "plan_quantity"])
+def test_gated_matching_finds_what_a_plain_matcher_finds(nlp, component: str, text: str) -> None:
+    """Running each group of rules only from the words it can start with, in flags, finds the
+    matches of a plain Matcher holding every pattern as written, over the whole text."""
+    doc = make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name == component:
+            break
+        doc = proc(doc)
+    ruleset = nlp.get_pipe(component).ruleset
+    plain = Matcher(nlp.vocab)
+    for name, rule in ruleset.rules.items():
+        plain.add(name, [rule.pattern])
+    expected = sorted(plain(doc), key=lambda m: (m[1], m[2], m[0]))
+    assert ruleset.matches(doc) == expected
+
+
+def test_phrase_elements_one_pattern_per_length() -> None:
+    elements = phrase_elements(["mètre cube", "degrés celsius", "km / h"])
+    assert elements == {
+        2: [{"LOWER": {"IN": ["degrés", "mètre"]}}, {"LOWER": {"IN": ["celsius", "cube"]}}],
+        3: [{"LOWER": {"IN": ["km"]}}, {"LOWER": {"IN": ["/"]}}, {"LOWER": {"IN": ["h"]}}],
+    }

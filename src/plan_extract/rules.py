@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from spacy.attrs import LOWER, ORTH
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
@@ -135,8 +136,98 @@ def compile_pattern(vocab: Vocab, pattern: list[dict[str, Any]]) -> tuple[list[d
     return compiled, checks
 
 
+def phrase_elements(forms: Iterable[str]) -> dict[int, list[dict[str, Any]]]:
+    """Token patterns for many multi-word forms: one per number of words, each word a set.
+
+    `["mètre cube", "degrés celsius"]` -> `{2: [{"LOWER": {"IN": ["degrés", "mètre"]}},
+    {"LOWER": {"IN": ["celsius", "cube"]}}]}`. The patterns also match mixed forms ("mètre
+    celsius"): the rule's `produce` must look the words up. One pattern per length instead of
+    one per form keeps the Matcher fast.
+    """
+    by_length: dict[int, list[set[str]]] = {}
+    for form in forms:
+        words = form.split()
+        sets = by_length.setdefault(len(words), [set() for _ in words])
+        for position, word in zip(sets, words):
+            position.add(word)
+    return {n: [{"LOWER": {"IN": sorted(words)}} for words in sets] for n, sets in sorted(by_length.items())}
+
+
+# A repeated element ("+", "*") is taken to cover at most this many tokens when the reach of a
+# rule is bounded ("1 200 000" with no-break spaces is five tokens).
+MAX_REPEAT = 12
+# What the first token of a match must show: a column of `Doc.to_array` and its possible values.
+Gate = tuple[int, frozenset[int]]
+
+
+def _gate(vocab: Vocab, token: dict[Any, Any], spec: dict[str, Any]) -> Gate | None:
+    """A word-level test that every token matching the element passes: one of its flags, or
+    its lower-case or exact form (one or a set of them). `token` is the compiled element,
+    `spec` the element as written. None when the element has none (or is negated)."""
+    if token.get("OP") not in (None, "?", "*", "+"):
+        return None
+    for key, value in token.items():
+        if isinstance(key, int) and value is True:
+            return key, frozenset([1])
+    for key, attr in (("LOWER", LOWER), ("ORTH", ORTH), ("TEXT", ORTH)):
+        value = spec.get(key)
+        if isinstance(value, str):
+            return attr, frozenset([vocab.strings.add(value)])
+        if isinstance(value, dict) and list(value) == ["IN"]:
+            return attr, frozenset(vocab.strings.add(word) for word in value["IN"])
+    return None
+
+
+def _start_gates(vocab: Vocab, compiled: list[dict[Any, Any]], pattern: list[dict[str, Any]]) -> frozenset[Gate] | None:
+    """The gates of the elements a match can start with (leading optional ones and the first
+    required one), or None when one of them has no gate or every element is optional."""
+    gates = set()
+    for token, spec in zip(compiled, pattern):
+        gate = _gate(vocab, token, spec)
+        if gate is None:
+            return None
+        gates.add(gate)
+        if token.get("OP") not in ("?", "*"):
+            return frozenset(gates)
+    return None
+
+
+def _reach(compiled: list[dict[Any, Any]]) -> int:
+    return sum(MAX_REPEAT if token.get("OP") in ("+", "*") else 1 for token in compiled)
+
+
+def _merged(ranges: Iterable[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for start, end in sorted((max(0, a), min(length, b)) for a, b in ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        elif start < end:
+            merged.append([start, end])
+    return [(a, b) for a, b in merged]
+
+
+def _intersection(first: list[tuple[int, int]], second: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlaps of two sorted lists of disjoint ranges."""
+    result, i, j = [], 0, 0
+    while i < len(first) and j < len(second):
+        start, end = max(first[i][0], second[j][0]), min(first[i][1], second[j][1])
+        if start < end:
+            result.append((start, end))
+        if first[i][1] < second[j][1]:
+            i += 1
+        else:
+            j += 1
+    return result
+
+
 class RuleSet:
-    """Run named rules over a Doc and keep the longest non-overlapping spans that produce a value."""
+    """Run named rules over a Doc and keep the longest non-overlapping spans that produce a value.
+
+    The Matcher tries every pattern at every token it is given, so its cost grows with the
+    number of rules times the length of the text. Rules are grouped by the words they can start
+    with (their gates); each group's Matcher only runs from the tokens that pass one of its
+    gates, over the longest stretch its rules can cover. Rules without gates run everywhere.
+    """
 
     def __init__(self, vocab: Vocab, rules: Sequence[Rule]) -> None:
         self.rules = {rule.name: rule for rule in rules}
@@ -144,13 +235,29 @@ class RuleSet:
             raise ValueError("two rules share a name")
         # Patterns are checked here, before flags replace their lexical predicates.
         Matcher(vocab, validate=True).add("check", [rule.pattern for rule in rules])
-        self.matcher = Matcher(vocab, validate=False)
         self.checks: dict[int, dict[int, TokenCheck]] = {}
+        self.anywhere: Matcher | None = None
+        groups: dict[frozenset[Gate], tuple[Matcher, list[int]]] = {}
         for rule in rules:
             compiled, checks = compile_pattern(vocab, rule.pattern)
-            self.matcher.add(rule.name, [compiled])
             if checks:
-                self.checks[vocab.strings[rule.name]] = checks
+                self.checks[vocab.strings.add(rule.name)] = checks
+            gates = _start_gates(vocab, compiled, rule.pattern)
+            if gates is None:
+                self.anywhere = self.anywhere or Matcher(vocab, validate=False)
+                self.anywhere.add(rule.name, [compiled])
+                continue
+            matcher, reach = groups.setdefault(gates, (Matcher(vocab, validate=False), [0]))
+            matcher.add(rule.name, [compiled])
+            reach[0] = max(reach[0], _reach(compiled))
+        self.groups = [(matcher, reach[0]) for matcher, reach in groups.values()]
+        # Column of `Doc.to_array` -> value -> the groups whose gates it opens.
+        self.gates: dict[int, dict[int, list[int]]] = {}
+        for index, gates in enumerate(groups):
+            for attr, values in gates:
+                for value in values:
+                    self.gates.setdefault(attr, {}).setdefault(value, []).append(index)
+        self.columns = sorted(self.gates)
 
     def matches(self, doc: Doc, windows: Iterable[tuple[int, int]] | None = None) -> list[tuple[int, int, int]]:
         """Matcher results over the whole Doc, or only inside `windows` (token ranges).
@@ -158,21 +265,39 @@ class RuleSet:
         Rules that all start near a number need not scan the text between numbers: matching
         inside small windows around them is much cheaper than over the whole Doc.
         """
-        if windows is None:
-            return self._checked(doc)
+        whole = [(0, len(doc))]
+        allowed = whole if windows is None else _merged(windows, len(doc))
         found: set[tuple[int, int, int]] = set()
-        merged: list[list[int]] = []
-        for start, end in sorted((max(0, a), min(len(doc), b)) for a, b in windows):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        for start, end in merged:
-            for match_id, s, e in self._checked(doc[start:end]):
-                found.add((match_id, s + start, e + start))
+        if self.anywhere is not None:
+            self._run(self.anywhere, doc, allowed, found)
+        if self.groups and len(doc):
+            starts: list[list[int]] = [[] for _ in self.groups]
+            table = doc.to_array(self.columns).reshape(len(doc), len(self.columns)).T
+            for attr, column in zip(self.columns, table):
+                opened = self.gates[attr]
+                if attr in (LOWER, ORTH):
+                    for i, value in enumerate(column.tolist()):
+                        for group in opened.get(value, ()):
+                            starts[group].append(i)
+                    continue
+                positions = column.nonzero()[0].tolist()  # a flag: 0 or 1
+                if positions:
+                    for group in opened[1]:
+                        starts[group].extend(positions)
+            for (matcher, reach), positions in zip(self.groups, starts):
+                if positions:
+                    ranges = _merged(((p, p + reach) for p in positions), len(doc))  # sorts them
+                    self._run(matcher, doc, ranges if windows is None else _intersection(ranges, allowed), found)
         return sorted(found, key=lambda m: (m[1], m[2], m[0]))
 
-    def _checked(self, doclike: Doc | Span) -> list[tuple[int, int, int]]:
+    def _run(self, matcher: Matcher, doc: Doc, ranges: list[tuple[int, int]],
+             found: set[tuple[int, int, int]]) -> None:
+        for start, end in ranges:
+            doclike = doc if (start, end) == (0, len(doc)) else doc[start:end]
+            for match_id, s, e in self._checked(matcher, doclike):
+                found.add((match_id, s + start, e + start))
+
+    def _checked(self, matcher: Matcher, doclike: Doc | Span) -> list[tuple[int, int, int]]:
         """Matches whose tokens pass the checks of the elements they are aligned to.
 
         Whitespace is not checked: a no-break space inside "258 000" belongs to the number, the
@@ -180,9 +305,9 @@ class RuleSet:
         two readings of the same match.
         """
         if not self.checks:
-            return self.matcher(doclike)
+            return matcher(doclike)
         kept = []
-        for match_id, start, end, aligned in self.matcher(doclike, with_alignments=True):
+        for match_id, start, end, aligned in matcher(doclike, with_alignments=True):
             checks = self.checks.get(match_id)
             if checks is None or all(
                     element not in checks or doclike[start + i].is_space or checks[element](doclike[start + i])

@@ -19,7 +19,6 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from plan_extract.component import register_extension
-from plan_extract.dims.date.anchors import anchor_windows
 from plan_extract.dims.date.combine import combine
 from plan_extract.dims.date.context import direction
 from plan_extract.dims.date.document_date import infer
@@ -39,9 +38,9 @@ if not Doc.has_extension("document_date"):
 
 
 @Language.factory("plan_date", assigns=["doc.spans", "doc._.document_date"],
-                  default_config={"spans_key": SPANS_KEY, "numeral_key": "numeral"})
-def make_date_extractor(nlp: Language, name: str, spans_key: str, numeral_key: str) -> DateExtractor:
-    return DateExtractor(nlp, spans_key=spans_key, numeral_key=numeral_key)
+                  default_config={"spans_key": SPANS_KEY})
+def make_date_extractor(nlp: Language, name: str, spans_key: str) -> DateExtractor:
+    return DateExtractor(nlp, spans_key=spans_key)
 
 
 def _shift_after(span: Span) -> int | None:
@@ -59,15 +58,13 @@ class DateExtractor:
 
     dim = "date"
 
-    def __init__(self, nlp: Language, spans_key: str = SPANS_KEY, numeral_key: str = "numeral") -> None:
+    def __init__(self, nlp: Language, spans_key: str = SPANS_KEY) -> None:
         register_extension(self.dim)
         self.spans_key = spans_key
-        self.numeral_key = numeral_key
         self.ruleset = RuleSet(nlp.vocab, [*calendar_rules(nlp), *relative_rules(nlp)])
 
     def __call__(self, doc: Doc) -> Doc:
-        # The Matcher only runs around words that can anchor a time expression.
-        items = combine(doc, self.ruleset(doc, windows=anchor_windows(doc, self.numeral_key)))
+        items = combine(doc, self.ruleset(doc))
         # Combined spans may now overlap: keep the longest, as the rule set does.
         kept = {(s.start, s.end) for s in filter_spans([span for span, _ in items])}
         items = [(span, value) for span, value in items if (span.start, span.end) in kept]

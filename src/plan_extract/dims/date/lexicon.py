@@ -99,7 +99,6 @@ class DateLexicon(_Strict):
     after_now: _Sequences
     street: _Words
     document_date: _DocumentDate
-    weak_anchors: _Words
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", DateLexicon)

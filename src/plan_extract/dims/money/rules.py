@@ -10,7 +10,7 @@ from spacy.tokens import Span
 from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
 from plan_extract.dims.numeral.parse import normalise
 from plan_extract.resources import load_toml
-from plan_extract.rules import Rule, Value
+from plan_extract.rules import Rule, Value, phrase_elements
 
 
 class _Words(BaseModel):
@@ -95,13 +95,14 @@ RULES = [
     Rule("<number> <scale+currency>", [NUMBER, SPACE, {"LOWER": {"IN": list(GLUED)}}], number_glued),
     Rule("<number> de <currency>", [NUMBER, DE, CURRENCY], number_currency),
     Rule("<number> <currency>", [NUMBER, SPACE, CURRENCY], number_currency),
+    # Currencies of several words ("francs CFP"), one rule per number of words.
     *[
-        Rule(f"<number> {form}", [NUMBER, *({"LOWER": w} for w in form.split())], number_multiword_currency)
-        for form in MULTI_CURRENCIES
+        Rule(f"<number> <currency of {n} words>", [NUMBER, *words], number_multiword_currency)
+        for n, words in phrase_elements(MULTI_CURRENCIES).items()
     ],
     *[
-        Rule(f"<number> de {form}", [NUMBER, DE, *({"LOWER": w} for w in form.split())], number_multiword_currency)
-        for form in MULTI_CURRENCIES
+        Rule(f"<number> de <currency of {n} words>", [NUMBER, DE, *words], number_multiword_currency)
+        for n, words in phrase_elements(MULTI_CURRENCIES).items()
     ],
     Rule("<currency symbol> <number>", [{"LOWER": {"IN": CURRENCY_SYMBOLS}}, NUMBER], currency_number),
 ]

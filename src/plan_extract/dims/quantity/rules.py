@@ -10,7 +10,7 @@ from spacy.tokens import Span, Token
 from plan_extract.dims.numeral import FRACTION, NUMBER, SPACE, numeral_in
 from plan_extract.dims.numeral.parse import normalise
 from plan_extract.resources import load_toml
-from plan_extract.rules import Rule, Value
+from plan_extract.rules import Rule, Value, phrase_elements
 
 
 class _Unit(BaseModel):
@@ -193,9 +193,10 @@ DE_OPT = {"LOWER": {"IN": ["de", "d'", "d’"]}, "OP": "?"}
 
 RULES = [
     Rule("<number> (de) <unit>", [NUMBER, SPACE, DE_OPT, {"LOWER": {"IN": SINGLE_UNITS}}], number_unit),
+    # Units of several words ("mètres carrés", "km / h"), one rule per number of words.
     *[
-        Rule(f"<number> (de) {form}", [NUMBER, SPACE, DE_OPT, *({"LOWER": word} for word in form.split())], number_unit)
-        for form in MULTI_UNITS
+        Rule(f"<number> (de) <unit of {n} words>", [NUMBER, SPACE, DE_OPT, *words], number_unit)
+        for n, words in phrase_elements(MULTI_UNITS).items()
     ],
     Rule("<fraction>", [FRACTION], fraction_share),
     Rule("<number> <adj>* <noun>", [NUMBER, ADJ, NOUN], number_noun),
