@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import weakref
+from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
-from spacy.attrs import DEP, LEMMA, LOWER, ORTH, POS
+from spacy.attrs import DEP, LEMMA, LOWER, ORTH, POS, SENT_START
 from spacy.tokens import Doc, Span
 
 
@@ -109,3 +110,22 @@ def entities(doc: Doc) -> tuple[Span, ...]:
     if cached is None or cached[0] != len(doc):
         cached = _ENTITIES[doc] = (len(doc), doc.ents)
     return cached[1]
+
+
+_SENTENCES_KEY = "plan_extract.sentence_starts"
+
+
+def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    """Token bounds of the sentence holding token `i`, as `doc[i].sent` gives them, from the
+    sentence starts read once per Doc (`Token.sent` walks the sentence at every call)."""
+    cached = doc.user_data.get(_SENTENCES_KEY)
+    if cached is None or cached[0] != len(doc):
+        if doc.has_annotation("SENT_START"):
+            flags = doc.to_array([SENT_START]).astype("int64").tolist()
+            starts = [0] + [j for j, flag in enumerate(flags) if flag == 1 and j > 0]
+        else:
+            starts = [0]
+        cached = doc.user_data[_SENTENCES_KEY] = (len(doc), starts)
+    starts = cached[1]
+    k = bisect_right(starts, i) - 1
+    return starts[k], starts[k + 1] if k + 1 < len(starts) else len(doc)

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from plan_extract.dims.measure.lexicon import (
     EVENT_NOUNS, LEXICON, MONEY_VERBS, NOUN_PHRASES, PREDICATES, VERB_PHRASES, Phrases,
 )
-from plan_extract.spans import token_attrs
+from plan_extract.spans import sentence_bounds, token_attrs
 
 REFERENCES = set(LEXICON.references.nouns)
 EQUIPMENT_VERBS = set(LEXICON.equipment.verbs)
@@ -382,13 +382,13 @@ def line_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
 def segment(token: Token) -> tuple[int, int]:
     """Token bounds of the sentence part holding `token`, cut at line breaks (a title line and
     the paragraph after it are often parsed as one sentence) and at missed sentence ends."""
-    sent = token.sent
+    sent_start, sent_end = sentence_bounds(token.doc, token.i)
     breaks = _breaks(token.doc)
     i = bisect_left(breaks, token.i)
-    start = max(sent.start, breaks[i - 1] + 1) if i > 0 else sent.start
+    start = max(sent_start, breaks[i - 1] + 1) if i > 0 else sent_start
     # A break on the token itself ends the part before it.
     after = breaks[i] if i < len(breaks) and breaks[i] > token.i else breaks[i + 1] if i + 1 < len(breaks) else None
-    end = min(sent.end, after) if after is not None else sent.end
+    end = min(sent_end, after) if after is not None else sent_end
     return start, end
 
 

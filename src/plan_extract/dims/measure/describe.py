@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.clause import NOUN_POS, VERB_POS, Clause, Trigger, is_misparsed_finite
 from plan_extract.dims.measure.lexicon import CATEGORY_OF, LEXICON, TARGET_NOUNS
@@ -153,6 +154,20 @@ def phrase(token: Token, stop: Token | None = None, limit: int | None = None) ->
     'un programme de prévention'
     """
     doc = token.doc
+    key = (token.i, stop.i if stop is not None else -1, limit if limit is not None else -1)
+    known = _PHRASES.setdefault(doc, {})
+    if key not in known:
+        known[key] = _phrase_bounds(token, stop, limit)
+    return doc[known[key][0]:known[key][1]]
+
+
+# Phrase bounds by (token, stop, limit), per Doc: labels, objects and categories ask for the
+# same phrases. Bounds, not spans, so that the Doc can go.
+_PHRASES: weakref.WeakKeyDictionary[Doc, dict[tuple[int, int, int], tuple[int, int]]] = weakref.WeakKeyDictionary()
+
+
+def _phrase_bounds(token: Token, stop: Token | None, limit: int | None) -> tuple[int, int]:
+    doc = token.doc
     left = token.left_edge.i
     excluded = {t.i for child in token.children if child.dep_ in CLAUSAL_DEPS or is_misparsed_finite(child)
                 for t in child.subtree}
@@ -173,7 +188,7 @@ def phrase(token: Token, stop: Token | None = None, limit: int | None = None) ->
         end += 1  # keep a quotation closed: 'formateurs "relais anti-drogue"'
     while left < token.i and doc[left].pos_ in ("PUNCT", "ADP", "CCONJ"):
         left += 1
-    return doc[left:end]
+    return left, end
 
 
 def _lower_first(span: Span) -> str:
@@ -275,10 +290,11 @@ def category(clause: Clause, span: Span, patient: Token | None) -> str:
 
     if own(clause.trigger):
         return own(clause.trigger)
-    pools = [list(phrase(patient, clause.trigger.token, clause.end)) if patient is not None else [], list(span)]
+    attrs = token_attrs(span.doc)
+    pools = [phrase(patient, clause.trigger.token, clause.end) if patient is not None else None, span]
     for pool in pools:
-        for token in pool:
-            for word in (token.lemma_.lower(), token.lower_):
+        for i in range(pool.start, pool.end) if pool is not None else ():
+            for word in (attrs.lemma[i], attrs.lower[i]):
                 if word in CATEGORY_OF:
                     return CATEGORY_OF[word]
     # Another action word of the clause ("ont permis des saisies") may still say it.
