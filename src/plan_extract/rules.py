@@ -8,6 +8,7 @@ so a wrong result can always be traced back to the rule that produced it.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -88,6 +89,16 @@ class Mark:
         token._.set(self.attr, value)
         if self.bit is not None and value is not None:
             token.lex.set_flag(self.bit, True)
+            _MARKED.setdefault(self.attr, weakref.WeakKeyDictionary()).setdefault(token.doc, set()).add(token.i)
+
+
+# Attribute -> Doc -> the tokens `Mark` marked in it: where rules that start with a marked
+# token may start.
+_MARKED: dict[str, weakref.WeakKeyDictionary[Doc, set[int]]] = {}
+
+
+def marked(doc: Doc, attr: str) -> set[int]:
+    return _MARKED.get(attr, {}).get(doc, set())
 
 
 # A check run after matching on each token aligned to a pattern element.
@@ -251,13 +262,18 @@ class RuleSet:
             matcher.add(rule.name, [compiled])
             reach[0] = max(reach[0], _reach(compiled))
         self.groups = [(matcher, reach[0]) for matcher, reach in groups.values()]
+        self.vocab = vocab
         # Column of `Doc.to_array` -> value -> the groups whose gates it opens.
         self.gates: dict[int, dict[int, list[int]]] = {}
         for index, gates in enumerate(groups):
             for attr, values in gates:
                 for value in values:
                     self.gates.setdefault(attr, {}).setdefault(value, []).append(index)
-        self.columns = sorted(self.gates)
+        # Gates on a token mark are read from the marked tokens of each Doc; the others are
+        # properties of words, worked out once per word.
+        self.marks = {bit: getter.attr for bit, getter in vocab.lex_attr_getters.items()
+                      if isinstance(getter, _Marked) and bit in self.gates}
+        self.opened_by_word: dict[int, tuple[int, ...]] = {}
 
     def matches(self, doc: Doc, windows: Iterable[tuple[int, int]] | None = None) -> list[tuple[int, int, int]]:
         """Matcher results over the whole Doc, or only inside `windows` (token ranges).
@@ -272,23 +288,37 @@ class RuleSet:
             self._run(self.anywhere, doc, allowed, found)
         if self.groups and len(doc):
             starts: list[list[int]] = [[] for _ in self.groups]
-            table = doc.to_array(self.columns).reshape(len(doc), len(self.columns)).T
-            for attr, column in zip(self.columns, table):
-                opened = self.gates[attr]
-                if attr in (LOWER, ORTH):
-                    for i, value in enumerate(column.tolist()):
-                        for group in opened.get(value, ()):
-                            starts[group].append(i)
-                    continue
-                positions = column.nonzero()[0].tolist()  # a flag: 0 or 1
-                if positions:
-                    for group in opened[1]:
-                        starts[group].extend(positions)
+            known = self.opened_by_word
+            for i, orth in enumerate(doc.to_array([ORTH]).tolist()):
+                opened = known.get(orth)
+                if opened is None:
+                    opened = known[orth] = self._opened(orth)
+                for group in opened:
+                    starts[group].append(i)
+            for bit, attr in self.marks.items():
+                positions = sorted(marked(doc, attr))
+                for group in self.gates[bit][1]:
+                    starts[group].extend(positions)
             for (matcher, reach), positions in zip(self.groups, starts):
                 if positions:
                     ranges = _merged(((p, p + reach) for p in positions), len(doc))  # sorts them
                     self._run(matcher, doc, ranges if windows is None else _intersection(ranges, allowed), found)
         return sorted(found, key=lambda m: (m[1], m[2], m[0]))
+
+    def _opened(self, orth: int) -> tuple[int, ...]:
+        """The groups a word opens by its flags (token marks apart) and its forms."""
+        lexeme = self.vocab[orth]
+        groups = []
+        for attr, opened in self.gates.items():
+            if attr in self.marks:
+                continue
+            if attr == LOWER:
+                groups += opened.get(lexeme.lower, ())
+            elif attr == ORTH:
+                groups += opened.get(orth, ())
+            elif lexeme.check_flag(attr):
+                groups += opened[1]
+        return tuple(sorted(set(groups)))
 
     def _run(self, matcher: Matcher, doc: Doc, ranges: list[tuple[int, int]],
              found: set[tuple[int, int, int]]) -> None:
