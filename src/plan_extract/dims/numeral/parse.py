@@ -86,6 +86,40 @@ ORDINAL_RE = re.compile(
 PHONE_RE = re.compile(r"(?<![\w,])0[1-9](?:[ .\u00a0\u202f]?\d{2}){4}(?!\d)|(?<![\w,])0[ \u00a0\u202f]?8\d\d(?:[ .\u00a0\u202f]?\d{2,3}){2,3}(?!\d)")
 
 
+def _first_words(phrases: list[str]) -> set[str]:
+    return {part for phrase in phrases for part in re.split(r"[\W_]+", phrase.lower())[:1] if part}
+
+
+# Where a number can start: digits (or a sign before them), a Roman numeral, or a word that
+# begins an entry of the lexicon. The patterns above are tried only there: scanning the whole
+# text with them costs more than finding these places.
+_START_WORDS = _first_words([*LEXICON.words, *LEXICON.articles, *LEXICON.scale, *LEXICON.approx,
+                             *LEXICON.approx_determiners.words, *LEXICON.fraction, *LEXICON.ordinal,
+                             "la", "le", "les", "un", "une"])
+_CANDIDATE_RE = re.compile(r"(?<![\w,])(?:[+\-−](?=\d)|\d)|(?<![\w-])(?P<word>[^\W\d_]+)")
+
+
+def _candidates(text: str) -> list[int]:
+    starts = []
+    for m in _CANDIDATE_RE.finditer(text):
+        word = m.group("word")
+        if word is None or word[0] in "IVXLC" or word.lower() in _START_WORDS:
+            starts.append(m.start())
+    return starts
+
+
+def _finditer(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern whose matches begin at one of `starts`."""
+    found, end = [], 0
+    for start in starts:
+        if start >= end:
+            m = pattern.match(text, start)
+            if m is not None:
+                found.append(m)
+                end = m.end()
+    return found
+
+
 @dataclass(frozen=True)
 class Numeral:
     start: int
@@ -125,18 +159,19 @@ def find_numerals(text: str) -> list[Numeral]:
     >>> [(n.value, n.form) for n in find_numerals("27 kilos et une dizaine de policiers")]
     [(Decimal('27'), 'digits'), (Decimal('10'), 'approx')]
     """
-    phones = [(m.start(), m.end()) for m in PHONE_RE.finditer(text)]
+    starts = _candidates(text)
+    phones = [(m.start(), m.end()) for m in _finditer(PHONE_RE, text, starts)]
     found: list[Numeral] = []
-    for m in ORDINAL_RE.finditer(text):
+    for m in _finditer(ORDINAL_RE, text, starts):
         found.append(Numeral(m.start(), m.end(), Decimal(ordinal_rank(m.group())), "ordinal"))
-    for m in FRACTION_RE.finditer(text):
+    for m in _finditer(FRACTION_RE, text, starts):
         count = parse_words(m.group("count")) if m.group("count") else Decimal(1)
         if count is not None:
             share = count * Decimal(str(LEXICON.fraction[m.group("noun").lower()])) * 100
             found.append(Numeral(m.start(), m.end(), share.quantize(Decimal("0.01")), "fraction"))
-    for m in APPROX_RE.finditer(text):
+    for m in _finditer(APPROX_RE, text, starts):
         found.append(Numeral(m.start(), m.end(), Decimal(LEXICON.approx[m.group("noun").lower()]), "approx"))
-    for m in NUMBER_RE.finditer(text):
+    for m in _finditer(NUMBER_RE, text, starts):
         if m.group("num"):
             scale = m.group("scale")
             digits = m.group("num")[: m.start("scale") - m.start()] if scale else m.group("num")
