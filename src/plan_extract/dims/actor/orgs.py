@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from plan_extract.dims.actor.lexicon import LEXICON, OrgPattern, known_acronyms, org_patterns
-from plan_extract.spans import entities, trim_entity
+from plan_extract.spans import entities, token_attrs, trim_entity
 
 # Words that link a body to its place: "préfecture de l'Orne", "conseil départemental du Finistère".
 LINKS = {"de", "d'", "d’", "du", "des"}
@@ -246,9 +246,10 @@ def defined_acronyms(doc: Doc, known: list[Mention]) -> list[Mention]:
     is the acronym's long form. Later bare uses of the acronym are mentions of the same body."""
     ends = {m.span.end: m for m in known}
     found: list[Mention] = []
-    for token in doc:
-        if token.text != "(" or token.i + 2 >= len(doc):
+    for i, text in enumerate(token_attrs(doc).text):
+        if text != "(" or i + 2 >= len(doc):
             continue
+        token = doc[i]
         inner = doc[token.i + 1]
         close = next((j for j in range(token.i + 1, min(token.i + 4, len(doc))) if doc[j].text == ")"), None)
         if close is None or not _ACRONYM.match(inner.text):
@@ -268,9 +269,14 @@ def defined_acronyms(doc: Doc, known: list[Mention]) -> list[Mention]:
 def acronym_uses(doc: Doc, acronyms: dict[str, Mention], taken: set[int]) -> list[Mention]:
     """Bare uses of acronyms defined in the text ("le SMT conduira le chantier")."""
     found = []
-    for token in doc:
-        mention = acronyms.get(token.text)
-        if mention is not None and token.i not in taken and doc[token.i - 1].text != "(":
+    if not acronyms:
+        return found
+    for i, text in enumerate(token_attrs(doc).text):
+        mention = acronyms.get(text)
+        if mention is None:
+            continue
+        token = doc[i]
+        if token.i not in taken and doc[token.i - 1].text != "(":
             found.append(Mention(doc[token.i:token.i + 1], "<ACRONYM>", org_id=mention.org_id,
                                  category=mention.category, acronym=token.text))
     return found

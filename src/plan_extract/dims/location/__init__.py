@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TypedDict
 
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -20,7 +21,7 @@ from plan_extract.dims.location.rules import (
     ARTICLES, COMMON_WORDS, FACILITIES, INSTITUTIONS, LEXICON, LOWER_STARTS, NER_LABELS, PREPOSITIONS, blocked_before,
     choose_type, intro_before, is_sentence_start, looks_common, ner_label, neighbourhood_name, table,
 )
-from plan_extract.spans import doc_text, entities, trim_entity
+from plan_extract.spans import doc_text, entities, token_attrs, trim_entity
 
 SPANS_KEY = "location"
 
@@ -75,8 +76,9 @@ class LocationExtractor:
         found = []
         places = table()
         nouns = set(LEXICON.intro.get("neighbourhood", []))
-        for token in doc:
-            if token.lower_ in nouns:
+        for i, lower in enumerate(token_attrs(doc).lower):
+            if lower in nouns:
+                token = doc[i]
                 name = neighbourhood_name(doc, token.i + 1)
                 if name is None or ner_label(doc, name) == "PER":
                     continue
@@ -91,8 +93,11 @@ class LocationExtractor:
         """Names of the COG table and the lexicon, kept when the context says they are places."""
         text = doc_text(doc)
         text = text.replace("’", "'") if "’" in text else text
-        starts = [t.idx for t in doc if t.text[:1].isupper() or t.lower_ in LOWER_STARTS]
-        ends = {t.idx + len(t) for t in doc}
+        attrs = token_attrs(doc)
+        offsets = doc.to_array([IDX]).tolist()
+        starts = [offsets[i] for i, (word, lower) in enumerate(zip(attrs.text, attrs.lower))
+                  if word[:1].isupper() or lower in LOWER_STARTS]
+        ends = {offset + len(word) for offset, word in zip(offsets, attrs.text)}
         found = []
         for hit in table().find(text, starts, ends):
             span = doc.char_span(hit.start, hit.end)

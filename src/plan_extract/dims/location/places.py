@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from itertools import islice
 
 # A word of a place name: letters and digits, apostrophes and hyphens split words.
 _WORD = re.compile(r"[^\W_]+")
@@ -54,7 +55,7 @@ def index_key(text: str) -> str | None:
     >>> index_key("Le Mans, 12 mars"), index_key("Alençon")
     ('le mans', 'alençon')
     """
-    words = _WORD.findall(text[:80])[:2]
+    words = [m.group() for m in islice(_WORD.finditer(text, 0, 80), 2)]
     if not words:
         return None
     if words[0].lower() in _ARTICLES and len(words) > 1:
