@@ -35,3 +35,12 @@ def test_numbers_inside_dates_open_no_quantity_window(nlp) -> None:
     assert [d.text for d in doc.spans["date"]] == ["2023"]
     assert quantity.windows(doc, list(doc.spans["date"])) == [(forty.start - 1, forty.end + 8)]
     assert len(quantity.windows(doc, [])) == 2
+
+
+def test_feature_is_morph_get(nlp) -> None:
+    from plan_extract.spans import feature
+
+    doc = nlp(make_doc("Les locataires perdront leur bail ; la brigade aurait été créée."))
+    for token in doc:
+        for name in ("VerbForm", "Mood", "Tense", "Voice", "Number"):
+            assert feature(token, name) == token.morph.get(name)

@@ -7,8 +7,8 @@ from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
-from spacy.attrs import DEP, LEMMA, LOWER, ORTH, POS, SENT_START
-from spacy.tokens import Doc, Span
+from spacy.attrs import DEP, LEMMA, LOWER, MORPH, ORTH, POS, SENT_START
+from spacy.tokens import Doc, Span, Token
 
 
 def trim_entity(span: Span, articles: Collection[str]) -> Span:
@@ -69,6 +69,7 @@ class TokenAttrs(NamedTuple):
     lemma: list[str]
     pos: list[str]
     dep: list[str]
+    morph: list[int]  # the hash of the morphological features (see `feature`)
 
 
 _ATTRS_KEY = "plan_extract.token_attrs"
@@ -85,8 +86,8 @@ def token_attrs(doc: Doc) -> TokenAttrs:
         return TokenAttrs(*cached[1:])
     strings = doc.vocab.strings
     columns = []
-    for values, table in zip(doc.to_array([ORTH, LOWER, LEMMA, POS, DEP]).T.tolist(),
-                             (_STRINGS, _STRINGS, _LEMMAS, _STRINGS, _STRINGS)):
+    rows = doc.to_array([ORTH, LOWER, LEMMA, POS, DEP, MORPH]).T.tolist()
+    for values, table in zip(rows[:5], (_STRINGS, _STRINGS, _LEMMAS, _STRINGS, _STRINGS)):
         column = [table.get(value) for value in values]
         if None in column:
             for i, value in enumerate(values):
@@ -94,6 +95,7 @@ def token_attrs(doc: Doc) -> TokenAttrs:
                     word = strings[value]
                     column[i] = table[value] = word.lower() if table is _LEMMAS else word
         columns.append(column)
+    columns.append(rows[5])
     doc.user_data[_ATTRS_KEY] = (len(doc), *columns)
     return TokenAttrs(*columns)
 
@@ -129,3 +131,18 @@ def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
     starts = cached[1]
     k = bisect_right(starts, i) - 1
     return starts[k], starts[k + 1] if k + 1 < len(starts) else len(doc)
+
+
+# Morphological features by the hash of their string ("Mood=Ind|Tense=Fut|VerbForm=Fin").
+_FEATURES: dict[int, dict[str, list[str]]] = {}
+
+
+def feature(token: Token, name: str) -> list[str]:
+    """`token.morph.get(name)`, parsed once per feature string instead of at every call."""
+    key = token_attrs(token.doc).morph[token.i]
+    features = _FEATURES.get(key)
+    if features is None:
+        text = token.vocab.strings[key] if key else ""
+        features = _FEATURES[key] = {
+            field: values.split(",") for field, _, values in (part.partition("=") for part in text.split("|") if part)}
+    return features.get(name, [])

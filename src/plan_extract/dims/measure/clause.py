@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from plan_extract.dims.measure.lexicon import (
     EVENT_NOUNS, LEXICON, MONEY_VERBS, NOUN_PHRASES, PREDICATES, VERB_PHRASES, Phrases,
 )
-from plan_extract.spans import sentence_bounds, token_attrs
+from plan_extract.spans import feature, sentence_bounds, token_attrs
 
 REFERENCES = set(LEXICON.references.nouns)
 EQUIPMENT_VERBS = set(LEXICON.equipment.verbs)
@@ -227,7 +227,7 @@ def is_misparsed_finite(token: Token) -> bool:
     """A finite verb the parser hung on its subject as if it were a participle: "L'Ademe
     financera la formation" parsed as "Ademe" + acl "financera"."""
     return token.dep_ in ("acl", "amod") and token.head.pos_ in NOUN_POS and token.head.i < token.i \
-        and ("Fin" in token.morph.get("VerbForm") or token.lower_.endswith(FINITE_ENDINGS))
+        and ("Fin" in feature(token, "VerbForm") or token.lower_.endswith(FINITE_ENDINGS))
 
 
 def _case_of(token: Token) -> str:
@@ -235,7 +235,7 @@ def _case_of(token: Token) -> str:
 
 
 def _is_infinitive(token: Token) -> bool:
-    return "Inf" in token.morph.get("VerbForm")
+    return "Inf" in feature(token, "VerbForm")
 
 
 def _is_negated(token: Token) -> bool:
@@ -416,8 +416,8 @@ def _is_coordinated_clause(token: Token) -> bool:
     testé". A finite "advcl" with no subordinating word is a coordinated clause."""
     if token.dep_ != "advcl":
         return False
-    finite = "Fin" in token.morph.get("VerbForm") or any(
-        c.dep_.startswith("aux") and "Fin" in c.morph.get("VerbForm") for c in token.children)
+    finite = "Fin" in feature(token, "VerbForm") or any(
+        c.dep_.startswith("aux") and "Fin" in feature(c, "VerbForm") for c in token.children)
     return finite and not any(c.dep_ == "mark" for c in token.children)
 
 

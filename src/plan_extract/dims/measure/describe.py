@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.clause import NOUN_POS, VERB_POS, Clause, Trigger, is_misparsed_finite
 from plan_extract.dims.measure.lexicon import CATEGORY_OF, LEXICON, TARGET_NOUNS
-from plan_extract.spans import token_attrs
+from plan_extract.spans import feature, token_attrs
 
 STATUS = LEXICON.status
 # Children of a noun that are not part of its short phrase.
@@ -44,7 +44,7 @@ def chain(clause: Clause) -> list[Token]:
 
 
 def is_passive(verb: Token) -> bool:
-    return "Pass" in verb.morph.get("Voice") or any(c.dep_ in ("aux:pass", "nsubj:pass") for c in verb.children)
+    return "Pass" in feature(verb, "Voice") or any(c.dep_ in ("aux:pass", "nsubj:pass") for c in verb.children)
 
 
 def _antecedent(verb: Token, pronoun: Token) -> Token:
@@ -253,7 +253,7 @@ def status(clause: Clause, span: Span) -> str:
     # 25 M€") is only a verb of the action.
     if any(v.lemma_.lower() in STATUS.announced_verbs and v != clause.trigger.token and not is_passive(v)
            for v in verbs) or \
-            any("Cnd" in t.morph.get("Mood") for t in verbs + auxes):
+            any("Cnd" in feature(t, "Mood") for t in verbs + auxes):
         return "announced"
     if any(v.lemma_.lower() == "aller" and any(c.dep_ == "xcomp" for c in v.children) for v in verbs) or \
             any(_is_future(t) or is_misparsed_finite(t) for t in verbs + auxes) \
@@ -268,9 +268,9 @@ def status(clause: Clause, span: Span) -> str:
         return "done"
     for verb in verbs:
         tense_aux = [c for c in verb.children if c.dep_ == "aux:tense"]
-        if tense_aux or ("Part" in verb.morph.get("VerbForm") and verb.lemma_.lower() in ETRE_VERBS and auxes):
+        if tense_aux or ("Part" in feature(verb, "VerbForm") and verb.lemma_.lower() in ETRE_VERBS and auxes):
             return "done"
-        if any(t.morph.get("Tense") in (["Past"], ["Imp"]) and "Fin" in t.morph.get("VerbForm")
+        if any(feature(t, "Tense") in (["Past"], ["Imp"]) and "Fin" in feature(t, "VerbForm")
                for t in [verb, *(c for c in verb.children if c.dep_ == "cop")]):
             return "done"  # passé simple, imparfait: "était ouvert"
     return "ongoing"
@@ -279,7 +279,7 @@ def status(clause: Clause, span: Span) -> str:
 def _is_future(token: Token) -> bool:
     """Future by its morphology, or by its ending when the tagger missed it ("perdront" tagged
     present): no French present tense ends in "-ront"."""
-    return "Fut" in token.morph.get("Tense") or token.pos_ in VERB_POS and token.lower_.endswith("ront")
+    return "Fut" in feature(token, "Tense") or token.pos_ in VERB_POS and token.lower_.endswith("ront")
 
 
 def category(clause: Clause, span: Span, patient: Token | None) -> str:

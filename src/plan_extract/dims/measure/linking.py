@@ -9,13 +9,14 @@ Links are character offsets `[start, end]`; `export.py` turns them into ids.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.clause import Clause, line_bounds, segment
 from plan_extract.dims.measure.describe import is_passive
 from plan_extract.dims.measure.lexicon import LEXICON, TOPIC_OPENERS
-from plan_extract.spans import token_attrs
+from plan_extract.spans import feature, token_attrs
 
 # Span key of each linked dimension -> key of the measure's `links`.
 LINK_KINDS = {"actor": "actors", "quantity": "quantities", "money": "money", "date": "dates", "location": "locations"}
@@ -38,6 +39,8 @@ class Draft:
     agents: list[Token]
     patient: Token | None
     links: dict[str, Offsets] = field(default_factory=lambda: {kind: [] for kind in LINK_KINDS.values()})
+    # Values worked out once from the clause (its demonstrative subject).
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def verbal(self) -> bool:
@@ -204,6 +207,12 @@ def _subjects(draft: Draft) -> list[Token]:
 def _demonstrative_subject(draft: Draft) -> Token | None:
     """The noun that a demonstrative introduces in the clause's subject: "Ces opérations …",
     "L'ensemble de ces actions …"."""
+    if "anaphor" not in draft.memo:
+        draft.memo["anaphor"] = _find_demonstrative_subject(draft)
+    return draft.memo["anaphor"]
+
+
+def _find_demonstrative_subject(draft: Draft) -> Token | None:
     for subject in _subjects(draft):
         for token in subject.subtree:
             if any(c.dep_ == "det" and c.lower_ in DEMONSTRATIVES for c in token.children):
@@ -321,7 +330,7 @@ CLITIC_DEPS = {"advmod", "expl:comp", "expl:pass", "obj", "iobj"}
 def _actor_before_verb(draft: Draft, every: list[Span]) -> Span | None:
     """An actor written right before the clause's first verb when the clause has no subject:
     the parser sometimes hangs "Action Logement engagera 25 M€" on the wrong word."""
-    verb = next((t for t in draft.span if t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm")), None)
+    verb = next((t for t in draft.span if t.pos_ in ("VERB", "AUX") and "Fin" in feature(t, "VerbForm")), None)
     if verb is None or is_passive(verb) or any(c.dep_.startswith("nsubj") and c.pos_ == "PRON" for c in verb.children):
         return None
     doc = verb.doc
