@@ -84,12 +84,17 @@ class Mark:
     def __init__(self, vocab: Vocab, attr: str) -> None:
         self.attr = attr
         self.bit = _flag(vocab, _Marked(attr))
+        self.marked = _MARKED.setdefault(attr, weakref.WeakKeyDictionary())
 
     def __call__(self, token: Token, value: Any) -> None:
         token._.set(self.attr, value)
         if self.bit is not None and value is not None:
             token.lex.set_flag(self.bit, True)
-            _MARKED.setdefault(self.attr, weakref.WeakKeyDictionary()).setdefault(token.doc, set()).add(token.i)
+            doc = token.doc
+            positions = self.marked.get(doc)
+            if positions is None:
+                positions = self.marked[doc] = set()
+            positions.add(token.i)
 
 
 # Attribute -> Doc -> the tokens `Mark` marked in it: where rules that start with a marked

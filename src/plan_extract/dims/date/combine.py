@@ -15,6 +15,7 @@ from plan_extract.dims.date.lexicon import LEXICON, lower
 from plan_extract.dims.date.resolve import Point, Time, shift_date, period_point
 from plan_extract.dims.numeral.parse import qualifier_before
 from plan_extract.rules import Value
+from plan_extract.spans import token_attrs
 
 Item = tuple[Span, Value]
 INTERVAL = LEXICON.interval
@@ -24,21 +25,18 @@ QUALIFIER_REACH = 60
 
 
 class Words:
-    """The lower-cased words of a Doc, read token by token on first use and kept.
-
-    Combining looks at a few words around each match, many times over; indexing a token
-    builds a Python object each time, and reading every word of the Doc up front would cost
-    more than the few that are looked at.
-    """
+    """The lower-cased words of a Doc (apostrophes made straight), worked out on first use and
+    kept: combining looks at a few words around each match, many times over."""
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        self.texts = token_attrs(doc).text
         self.seen: dict[int, str] = {}
 
     def __getitem__(self, i: int) -> str:
         word = self.seen.get(i)
         if word is None:
-            word = self.seen[i] = lower(self.doc[i].text)
+            word = self.seen[i] = lower(self.texts[i])
         return word
 
     def between(self, start: int, end: int) -> list[str]:

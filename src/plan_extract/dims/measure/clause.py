@@ -474,12 +474,19 @@ def find_clauses(doc: Doc, triggers: list[Trigger]) -> list[Clause]:
             continue
         kept.append(clause)
     # Orphan triggers (no clause of their own) inside a kept clause join it, so they can name it.
+    subtrees: dict[int, set[int]] = {}
+
+    def subtree(token: Token) -> set[int]:
+        if token.i not in subtrees:
+            subtrees[token.i] = {t.i for t in token.subtree}
+        return subtrees[token.i]
+
     for clause in kept:
         seg_start, seg_end = _segment(clause.head)
-        tokens = {t.i for t in clause.head.subtree if seg_start <= t.i < seg_end}
+        tokens = {i for i in subtree(clause.head) if seg_start <= i < seg_end}
         for other in kept:
             if other is not clause and clause.head.is_ancestor(other.head):
-                tokens -= {t.i for t in other.head.subtree}
+                tokens -= subtree(other.head)
                 # The coordinating word belongs to the coordinated clause.
                 tokens -= {c.i for c in other.head.children if c.dep_ in ("cc", "punct")}
         start, end = _run(tokens, clause.head.i)
