@@ -96,7 +96,8 @@ def _first_words(phrases: list[str]) -> set[str]:
 _START_WORDS = _first_words([*LEXICON.words, *LEXICON.articles, *LEXICON.scale, *LEXICON.approx,
                              *LEXICON.approx_determiners.words, *LEXICON.fraction, *LEXICON.ordinal,
                              "la", "le", "les", "un", "une"])
-_CANDIDATE_RE = re.compile(r"(?<![\w,])(?:[+\-−](?=\d)|\d)|(?<![\w-])(?P<word>[^\W\d_]+)")
+# (Each lookbehind is the weakest of those of the patterns, so that no start is missed.)
+_CANDIDATE_RE = re.compile(r"(?<![\w,])(?:[+\-−](?=\d)|\d)|(?<!\w)(?P<word>[^\W\d_]+)")
 
 
 def _candidates(text: str) -> list[int]:
