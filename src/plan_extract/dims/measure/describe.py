@@ -194,7 +194,9 @@ def _phrase_bounds(token: Token, stop: Token | None, limit: int | None) -> tuple
 def _lower_first(span: Span) -> str:
     first = span[0]
     text = span.text
-    if first.pos_ in ("DET", "NUM", "ADJ", "NOUN", "PRON") and not first.text.isupper():
+    # An acronym keeps its capitals ("ARS"); an elided article does not ("L'ensemble").
+    acronym = first.text.isupper() and len(first.text.rstrip("'’")) > 1
+    if first.pos_ in ("DET", "NUM", "ADJ", "NOUN", "PRON") and not acronym:
         text = text[:1].lower() + text[1:]
     return text
 
