@@ -1,4 +1,5 @@
-"""Turn an annotated Doc into the output model: the only place spans become pydantic models.
+"""Turn an annotated Doc into the output model: the only place spans become pydantic models
+(plain data first, validated in one pass).
 
 Ids are deterministic: a prefix per kind and the rank of the item in document order
 (`q1`, `m1`, `d1`, `a1`, `l1`, `ms1`). Links between items are stored on spans as character
@@ -13,9 +14,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from plan_extract.models import (
-    Actor, Date, DocumentDate, Extraction, Location, Measure, MentionRef, Money, Plan, Quantity, Source,
-)
+from plan_extract.models import DocumentDate, Extraction, Plan
 from plan_extract.models import Span as TextSpan
 from plan_extract.spans import doc_text
 
@@ -41,9 +40,9 @@ class _Index:
         return {"text": self.text[start:end], "start": start, "end": end,
                 "sentence": self.sentence(start), "rule": span.id_ or span.label_ or "unknown"}
 
-    def ref(self, span: Span) -> MentionRef:
+    def ref(self, span: Span) -> dict[str, Any]:
         start, end = span.start_char, span.end_char
-        return MentionRef(text=self.text[start:end], start=start, end=end, sentence=self.sentence(start))
+        return {"text": self.text[start:end], "start": start, "end": end, "sentence": self.sentence(start)}
 
     def find(self, kind: str, start: int, end: int) -> str | None:
         """The id of the item of `kind` whose mention covers [start, end)."""
@@ -65,7 +64,7 @@ def _public(value: dict[str, Any] | None) -> dict[str, Any]:
     return {k: v for k, v in (value or {}).items() if k not in INTERNAL and v is not None}
 
 
-def _simple(doc: Doc, index: _Index, dim: str, model: type) -> list:
+def _simple(doc: Doc, index: _Index, dim: str) -> list[dict[str, Any]]:
     items = []
     for rank, span in enumerate(_spans(doc, dim), 1):
         item_id = f"{PREFIX[dim]}{rank}"
@@ -74,11 +73,11 @@ def _simple(doc: Doc, index: _Index, dim: str, model: type) -> list:
         links = {}
         if value.get("over_start") is not None:  # money spread over a duration: its date id
             links["over"] = next((i for (s, _), i in index.ids["date"].items() if s == value["over_start"]), None)
-        items.append(model(id=item_id, **index.mention(span), **_public(value), **links))
+        items.append({"id": item_id, **index.mention(span), **_public(value), **links})
     return items
 
 
-def _clustered(doc: Doc, index: _Index, dim: str, model: type) -> list:
+def _clustered(doc: Doc, index: _Index, dim: str) -> list[dict[str, Any]]:
     """Group mentions by their clustering key: one item per actor or place, with all mentions."""
     groups: dict[str, list[Span]] = {}
     for span in _spans(doc, dim):
@@ -98,8 +97,8 @@ def _clustered(doc: Doc, index: _Index, dim: str, model: type) -> list:
     for item_id, mentions, values in items:
         if "location" in values and dim == "actor":
             values["location"] = index.find("location", *values["location"])
-        result.append(model(id=item_id, **index.mention(mentions[0]), **values,
-                            mentions=[index.ref(s) for s in mentions]))
+        result.append({"id": item_id, **index.mention(mentions[0]), **values,
+                       "mentions": [index.ref(s) for s in mentions]})
     return result
 
 
@@ -109,7 +108,7 @@ def _links(index: _Index, offsets: list[list[int]], kind: str) -> list[str]:
     return list(dict.fromkeys(item for item in found if item))
 
 
-def _measures(doc: Doc, index: _Index) -> list[Measure]:
+def _measures(doc: Doc, index: _Index) -> list[dict[str, Any]]:
     items = []
     plural = {"actor": "actors", "quantity": "quantities", "money": "money", "date": "dates", "location": "locations"}
     for rank, span in enumerate(_spans(doc, "measure"), 1):
@@ -118,9 +117,9 @@ def _measures(doc: Doc, index: _Index) -> list[Measure]:
         index.ids["measure"][(span.start_char, span.end_char)] = item_id
         links = value.get("links", {})
         linked = {plural[kind]: _links(index, links.get(plural[kind], []), kind) for kind in plural}
-        evidence = [TextSpan(text=doc_text(doc)[s:e], start=s, end=e) for s, e in value.get("evidence", [])]
+        evidence = [{"text": index.text[s:e], "start": s, "end": e} for s, e in value.get("evidence", [])]
         fields = {k: v for k, v in _public(value).items() if k not in ("evidence",)}
-        items.append(Measure(id=item_id, **index.mention(span), **fields, **linked, evidence=evidence))
+        items.append({"id": item_id, **index.mention(span), **fields, **linked, "evidence": evidence})
     return items
 
 
@@ -155,18 +154,20 @@ def doc_to_extraction(doc: Doc, path: str | None = None, encoding: str | None = 
     'kg'
     """
     index = _Index(doc)
-    quantities = _simple(doc, index, "quantity", Quantity)
-    dates = _simple(doc, index, "date", Date)  # before money, which links to its durations
-    money = _simple(doc, index, "money", Money)
-    locations = _clustered(doc, index, "location", Location)
-    actors = _clustered(doc, index, "actor", Actor)
+    quantities = _simple(doc, index, "quantity")
+    dates = _simple(doc, index, "date")  # before money, which links to its durations
+    money = _simple(doc, index, "money")
+    locations = _clustered(doc, index, "location")
+    actors = _clustered(doc, index, "actor")
     measures = _measures(doc, index)
-    text = doc_text(doc)
-    source = Source(path=path, encoding=encoding, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), chars=len(text))
-    return Extraction(
-        source=source, document_date=document_date(doc), quantities=quantities, money=money, dates=dates,
-        actors=actors, locations=locations, measures=measures, plan=_plan(doc, index),
-    )
+    text = index.text
+    source = {"path": path, "encoding": encoding, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+              "chars": len(text)}
+    # Plain data validated in one pass: the models check every field and link.
+    return Extraction.model_validate({
+        "source": source, "document_date": document_date(doc), "quantities": quantities, "money": money,
+        "dates": dates, "actors": actors, "locations": locations, "measures": measures, "plan": _plan(doc, index),
+    })
 
 
 def to_json(extraction: Extraction, indent: int | None = 2) -> str:
