@@ -78,7 +78,8 @@ class MoneyExtractor(NumberRuleComponent):
         elif len(after) >= 1 and after[0].lower_ in LEXICON.per.adjectives:
             value["per"] = LEXICON.per.adjectives[after[0].lower_]
         for date in doc.spans[self.date_key] if self.date_key in doc.spans else ():
-            gap = doc[span.end: date.start]
-            if (date._.date or {}).get("type") == "duration" and 0 < len(gap) <= 2 and gap[0].lower_ in OVER_WORDS:
+            # "sur 3 ans" within two words after the amount
+            if span.end < date.start <= span.end + 2 and doc[span.end].lower_ in OVER_WORDS \
+                    and (date._.date or {}).get("type") == "duration":
                 value["over_start"] = date.start_char
         return span, value
