@@ -44,3 +44,11 @@ def test_feature_is_morph_get(nlp) -> None:
     for token in doc:
         for name in ("VerbForm", "Mood", "Tense", "Voice", "Number"):
             assert feature(token, name) == token.morph.get(name)
+
+
+def test_remembered_text_is_doc_text() -> None:
+    from plan_extract.spans import doc_text
+
+    text = "Le\u00a0plan  \n\n« 258 000 € » ;\tfin. "
+    doc = make_doc(text)
+    assert doc_text(doc) == doc.text == text

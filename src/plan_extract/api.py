@@ -15,6 +15,7 @@ from plan_extract.export import doc_to_extraction
 from plan_extract.models import Extraction
 from plan_extract.pipeline import get_nlp
 from plan_extract.reading import Document
+from plan_extract.spans import remember_text
 
 DateLike = dt.date | str | None
 # Texts longer than this are cut on paragraph boundaries and processed chunk by chunk; the chunks
@@ -42,7 +43,7 @@ def _iso(date: DateLike) -> str | None:
 
 def make_doc(text: str, document_date: DateLike = None) -> Doc:
     """A tokenised Doc carrying the given document date, ready for the pipeline."""
-    doc = get_nlp().make_doc(text)
+    doc = remember_text(get_nlp().make_doc(text), text)
     iso = _iso(document_date)
     doc._.document_date = {"value": iso, "source": "given", "start": None, "end": None} if iso else None
     return doc

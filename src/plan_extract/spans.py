@@ -44,6 +44,13 @@ def last_in_sentence_before(spans: Sequence[Span], anchor: Span, gap: int = 0) -
 _TEXT_KEY = "plan_extract.text"
 
 
+def remember_text(doc: Doc, text: str) -> Doc:
+    """Keep the text a Doc was made from as its `doc_text` (spaCy's tokenisation loses no
+    character, so it is `doc.text`)."""
+    doc.user_data[_TEXT_KEY] = text
+    return doc
+
+
 def doc_text(doc: Doc) -> str:
     """`doc.text`, computed once per Doc and kept in `doc.user_data`.
 
