@@ -91,32 +91,46 @@ class Mark:
         if self.bit is not None and value is not None:
             token.lex.set_flag(self.bit, True)
             doc = token.doc
-            positions = self.marked.get(doc)
-            if positions is None:
-                positions = self.marked[doc] = set()
-            positions.add(token.i)
+            values = self.marked.get(doc)
+            if values is None:
+                values = self.marked[doc] = {}
+            values[token.i] = value
 
 
 # Attribute -> Doc -> the tokens `Mark` marked in it: where rules that start with a marked
 # token may start.
-_MARKED: dict[str, weakref.WeakKeyDictionary[Doc, set[int]]] = {}
+_MARKED: dict[str, weakref.WeakKeyDictionary[Doc, dict[int, Any]]] = {}
 
 
-def marked(doc: Doc, attr: str) -> set[int]:
-    return _MARKED.get(attr, {}).get(doc, set())
+def marked(doc: Doc, attr: str) -> dict[int, Any]:
+    """The tokens `Mark` marked with `attr` in `doc`, and their values."""
+    return _MARKED.get(attr, {}).get(doc, {})
 
 
 # A check run after matching on each token aligned to a pattern element.
 TokenCheck = Callable[[Token], bool]
 
 
-def _extension_check(attr: str, predicate: Any) -> TokenCheck:
-    """The test of `{"_": {attr: predicate}}` on one token (a value, or one IN/NOT_IN set)."""
-    if isinstance(predicate, dict) and len(predicate) == 1 and next(iter(predicate)) in ("IN", "NOT_IN"):
-        op, values = next(iter(predicate.items()))
-        allowed = set(values)
-        return lambda token: (token._.get(attr) in allowed) == (op == "IN")
-    return lambda token: token._.get(attr) == predicate
+@dataclass(frozen=True)
+class _ExtensionCheck:
+    """The test of `{"_": {attr: predicate}}` (a value, or one IN/NOT_IN set) on a value."""
+
+    attr: str
+    allowed: frozenset[Any]
+    inside: bool  # IN (or a plain value) rather than NOT_IN
+
+    @classmethod
+    def of(cls, attr: str, predicate: Any) -> _ExtensionCheck:
+        if isinstance(predicate, dict) and len(predicate) == 1 and next(iter(predicate)) in ("IN", "NOT_IN"):
+            op, values = next(iter(predicate.items()))
+            return cls(attr, frozenset(values), op == "IN")
+        return cls(attr, frozenset([predicate]), True)
+
+    def passes(self, value: Any) -> bool:
+        return (value in self.allowed) == self.inside
+
+    def __call__(self, token: Token) -> bool:
+        return self.passes(token._.get(self.attr))
 
 
 def compile_pattern(vocab: Vocab, pattern: list[dict[str, Any]]) -> tuple[list[dict[Any, Any]], dict[int, TokenCheck]]:
@@ -145,7 +159,7 @@ def compile_pattern(vocab: Vocab, pattern: list[dict[str, Any]]) -> tuple[list[d
                 bit = next((b for b, g in vocab.lex_attr_getters.items() if g == _Marked(attr)), None)
                 if bit is not None:
                     token[bit] = True
-                    checks[index] = _extension_check(attr, predicate)
+                    checks[index] = _ExtensionCheck.of(attr, predicate)
                     continue
             token[key] = value
         compiled.append(token)
@@ -252,12 +266,16 @@ class RuleSet:
         # Patterns are checked here, before flags replace their lexical predicates.
         Matcher(vocab, validate=True).add("check", [rule.pattern for rule in rules])
         self.checks: dict[int, dict[int, TokenCheck]] = {}
+        # The check of a rule's first element when a match must begin with it.
+        self.first_checks: dict[int, _ExtensionCheck] = {}
         self.anywhere: Matcher | None = None
         groups: dict[frozenset[Gate], tuple[Matcher, list[int]]] = {}
         for rule in rules:
             compiled, checks = compile_pattern(vocab, rule.pattern)
             if checks:
                 self.checks[vocab.strings.add(rule.name)] = checks
+                if 0 in checks and compiled[0].get("OP") in (None, "+"):
+                    self.first_checks[vocab.strings.add(rule.name)] = checks[0]
             gates = _start_gates(vocab, compiled, rule.pattern)
             if gates is None:
                 self.anywhere = self.anywhere or Matcher(vocab, validate=False)
@@ -267,6 +285,14 @@ class RuleSet:
             matcher.add(rule.name, [compiled])
             reach[0] = max(reach[0], _reach(compiled))
         self.groups = [(matcher, reach[0]) for matcher, reach in groups.values()]
+        # The checks of the rules by the flag that stands for their mark.
+        getters = vocab.lex_attr_getters
+        self.tests_by_flag: dict[int, list[_ExtensionCheck]] = {}
+        for checks in self.checks.values():
+            for test in checks.values():
+                bit = next(b for b, g in getters.items() if g == _Marked(test.attr))
+                if test not in self.tests_by_flag.setdefault(bit, []):
+                    self.tests_by_flag[bit].append(test)
         self.vocab = vocab
         # Column of `Doc.to_array` -> value -> the groups whose gates it opens.
         self.gates: dict[int, dict[int, list[int]]] = {}
@@ -289,8 +315,9 @@ class RuleSet:
         whole = [(0, len(doc))]
         allowed = whole if windows is None else _merged(windows, len(doc))
         found: set[tuple[int, int, int]] = set()
+        bad = self._failing(doc) if self.checks else {}
         if self.anywhere is not None:
-            self._run(self.anywhere, doc, allowed, found)
+            self._run(self.anywhere, doc, allowed, found, bad, None)
         if self.groups and len(doc):
             starts: list[list[int]] = [[] for _ in self.groups]
             known = self.opened_by_word
@@ -307,7 +334,8 @@ class RuleSet:
             for (matcher, reach), positions in zip(self.groups, starts):
                 if positions:
                     ranges = _merged(((p, p + reach) for p in positions), len(doc))  # sorts them
-                    self._run(matcher, doc, ranges if windows is None else _intersection(ranges, allowed), found)
+                    self._run(matcher, doc, ranges if windows is None else _intersection(ranges, allowed), found,
+                              bad, set(positions))
         return sorted(found, key=lambda m: (m[1], m[2], m[0]))
 
     def _opened(self, orth: int) -> tuple[int, ...]:
@@ -325,30 +353,63 @@ class RuleSet:
                 groups += opened[1]
         return tuple(sorted(set(groups)))
 
-    def _run(self, matcher: Matcher, doc: Doc, ranges: list[tuple[int, int]],
-             found: set[tuple[int, int, int]]) -> None:
+    def _run(self, matcher: Matcher, doc: Doc, ranges: list[tuple[int, int]], found: set[tuple[int, int, int]],
+             bad: dict[_ExtensionCheck, set[int]], starts: set[int] | None) -> None:
+        """Match in each range; with `starts`, only matches beginning there (the tokens that
+        open the group: no match of its rules can begin elsewhere) are kept."""
         for start, end in ranges:
             doclike = doc if (start, end) == (0, len(doc)) else doc[start:end]
-            for match_id, s, e in self._checked(matcher, doclike):
+            for match_id, s, e in self._checked(matcher, doclike, start, bad, starts):
                 found.add((match_id, s + start, e + start))
 
-    def _checked(self, matcher: Matcher, doclike: Doc | Span) -> list[tuple[int, int, int]]:
+    def _checked(self, matcher: Matcher, doclike: Doc | Span, offset: int,
+                 bad: dict[_ExtensionCheck, set[int]], starts: set[int] | None) -> list[tuple[int, int, int]]:
         """Matches whose tokens pass the checks of the elements they are aligned to.
 
-        Whitespace is not checked: a no-break space inside "258 000" belongs to the number, the
+        The alignment is asked for only when a match holds a word that carries a mark flag but
+        fails one of its rule's checks (`bad`); a match whose first token fails the check of a
+        required first element is dropped at once. Whitespace is not checked: a no-break space inside "258 000" belongs to the number, the
         one in "23 %" to the optional space after it, and the Matcher reports only one of the
         two readings of the same match.
         """
+        matches = matcher(doclike)
+        if starts is not None:
+            matches = [m for m in matches if m[1] + offset in starts]
         if not self.checks:
-            return matcher(doclike)
-        kept = []
-        for match_id, start, end, aligned in matcher(doclike, with_alignments=True):
-            checks = self.checks.get(match_id)
-            if checks is None or all(
-                    element not in checks or doclike[start + i].is_space or checks[element](doclike[start + i])
-                    for i, element in enumerate(aligned)):
-                kept.append((match_id, start, end))
+            return matches
+        kept, doubtful = [], []
+        for match in matches:
+            checks = self.checks.get(match[0])
+            if not checks:
+                kept.append(match)
+                continue
+            first = self.first_checks.get(match[0])
+            if first is not None and match[1] + offset in bad[first]:
+                continue  # the first token stands for the first element, and fails its check
+            if any(not bad[test].isdisjoint(range(match[1] + offset, match[2] + offset)) for test in checks.values()):
+                doubtful.append(match)
+            else:
+                kept.append(match)  # every marked word in it passes its checks: any reading does
+        if doubtful:
+            # Only now is it worth asking which element each token stands for.
+            aligned = {(m, s, e): a for m, s, e, a in matcher(doclike, with_alignments=True)}
+            for match_id, start, end in doubtful:
+                checks = self.checks[match_id]
+                if all(element not in checks or doclike[start + i].is_space or checks[element](doclike[start + i])
+                       for i, element in enumerate(aligned[match_id, start, end])):
+                    kept.append((match_id, start, end))
         return kept
+
+    def _failing(self, doc: Doc) -> dict[_ExtensionCheck, set[int]]:
+        """By check, the tokens whose word carries its mark flag but that fail it: only the
+        matches of a rule holding one of those of its checks need their alignment checked."""
+        found: dict[_ExtensionCheck, set[int]] = {}
+        for bit, tests in self.tests_by_flag.items():
+            values = marked(doc, tests[0].attr)
+            flagged = [i for i in doc.to_array([bit]).nonzero()[0].tolist() if not doc[i].is_space]
+            for test in tests:  # whitespace is not checked
+                found[test] = {i for i in flagged if not test.passes(values.get(i))}
+        return found
 
     def __call__(self, doc: Doc, blocked: Iterable[Span] = (),
                  windows: Iterable[tuple[int, int]] | None = None) -> list[tuple[Span, Value]]:
