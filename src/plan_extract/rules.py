@@ -107,24 +107,22 @@ def marked(doc: Doc, attr: str) -> dict[int, Any]:
     return _MARKED.get(attr, {}).get(doc, {})
 
 
-# A check run after matching on each token aligned to a pattern element.
-TokenCheck = Callable[[Token], bool]
-
-
 @dataclass(frozen=True)
 class _ExtensionCheck:
-    """The test of `{"_": {attr: predicate}}` (a value, or one IN/NOT_IN set) on a value."""
+    """A check run after matching on each token aligned to a pattern element: the test of `{"_": {attr: predicate}}` (a value, or one IN/NOT_IN set) on a value; `bit`
+    is the flag that stands for the mark in the compiled pattern."""
 
     attr: str
+    bit: int
     allowed: frozenset[Any]
     inside: bool  # IN (or a plain value) rather than NOT_IN
 
     @classmethod
-    def of(cls, attr: str, predicate: Any) -> _ExtensionCheck:
+    def of(cls, attr: str, bit: int, predicate: Any) -> _ExtensionCheck:
         if isinstance(predicate, dict) and len(predicate) == 1 and next(iter(predicate)) in ("IN", "NOT_IN"):
             op, values = next(iter(predicate.items()))
-            return cls(attr, frozenset(values), op == "IN")
-        return cls(attr, frozenset([predicate]), True)
+            return cls(attr, bit, frozenset(values), op == "IN")
+        return cls(attr, bit, frozenset([predicate]), True)
 
     def passes(self, value: Any) -> bool:
         return (value in self.allowed) == self.inside
@@ -133,7 +131,7 @@ class _ExtensionCheck:
         return self.passes(token._.get(self.attr))
 
 
-def compile_pattern(vocab: Vocab, pattern: list[dict[str, Any]]) -> tuple[list[dict[Any, Any]], dict[int, TokenCheck]]:
+def compile_pattern(vocab: Vocab, pattern: list[dict[str, Any]]) -> tuple[list[dict[Any, Any]], dict[int, _ExtensionCheck]]:
     """Turn lexical set and regex predicates on LOWER/ORTH/TEXT into lexeme flags, and
     predicates on a marked token extension into its flag plus a check after matching.
 
@@ -159,7 +157,7 @@ def compile_pattern(vocab: Vocab, pattern: list[dict[str, Any]]) -> tuple[list[d
                 bit = next((b for b, g in vocab.lex_attr_getters.items() if g == _Marked(attr)), None)
                 if bit is not None:
                     token[bit] = True
-                    checks[index] = _ExtensionCheck.of(attr, predicate)
+                    checks[index] = _ExtensionCheck.of(attr, bit, predicate)
                     continue
             token[key] = value
         compiled.append(token)
@@ -265,7 +263,7 @@ class RuleSet:
             raise ValueError("two rules share a name")
         # Patterns are checked here, before flags replace their lexical predicates.
         Matcher(vocab, validate=True).add("check", [rule.pattern for rule in rules])
-        self.checks: dict[int, dict[int, TokenCheck]] = {}
+        self.checks: dict[int, dict[int, _ExtensionCheck]] = {}
         # The check of a rule's first element when a match must begin with it.
         self.first_checks: dict[int, _ExtensionCheck] = {}
         self.anywhere: Matcher | None = None
@@ -286,13 +284,11 @@ class RuleSet:
             reach[0] = max(reach[0], _reach(compiled))
         self.groups = [(matcher, reach[0]) for matcher, reach in groups.values()]
         # The checks of the rules by the flag that stands for their mark.
-        getters = vocab.lex_attr_getters
         self.tests_by_flag: dict[int, list[_ExtensionCheck]] = {}
         for checks in self.checks.values():
             for test in checks.values():
-                bit = next(b for b, g in getters.items() if g == _Marked(test.attr))
-                if test not in self.tests_by_flag.setdefault(bit, []):
-                    self.tests_by_flag[bit].append(test)
+                if test not in self.tests_by_flag.setdefault(test.bit, []):
+                    self.tests_by_flag[test.bit].append(test)
         self.vocab = vocab
         # Column of `Doc.to_array` -> value -> the groups whose gates it opens.
         self.gates: dict[int, dict[int, list[int]]] = {}
@@ -368,9 +364,9 @@ class RuleSet:
 
         The alignment is asked for only when a match holds a word that carries a mark flag but
         fails one of its rule's checks (`bad`); a match whose first token fails the check of a
-        required first element is dropped at once. Whitespace is not checked: a no-break space inside "258 000" belongs to the number, the
-        one in "23 %" to the optional space after it, and the Matcher reports only one of the
-        two readings of the same match.
+        required first element is dropped at once. Whitespace is not checked: a no-break space
+        inside "258 000" belongs to the number, the one in "23 %" to the optional space after
+        it, and the Matcher reports only one of the two readings of the same match.
         """
         matches = matcher(doclike)
         if starts is not None:

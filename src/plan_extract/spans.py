@@ -35,8 +35,7 @@ def last_in_sentence_before(spans: Sequence[Span], anchor: Span, gap: int = 0) -
 
     Elliptical figures take their unit or currency from it: "29 tués, contre 42 en 2022".
     """
-    doc = anchor.doc
-    sentence_start = anchor.sent.start if doc.has_annotation("SENT_START") else 0
+    sentence_start = sentence_bounds(anchor.doc, anchor.start)[0]
     before = [s for s in spans if sentence_start <= s.start and s.end <= anchor.start - gap]
     return before[-1] if before else None
 

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from plan_extract.dims.actor.lexicon import LEXICON, OrgPattern, known_acronyms, org_patterns
-from plan_extract.spans import entities, token_attrs, trim_entity
+from plan_extract.spans import entities, sentence_bounds, token_attrs, trim_entity
 
 # Words that link a body to its place: "préfecture de l'Orne", "conseil départemental du Finistère".
 LINKS = {"de", "d'", "d’", "du", "des"}
@@ -214,7 +214,7 @@ def long_form(doc: Doc, open_bracket: int, acronym: str) -> Span | None:
     letters = [c.lower() for c in acronym if c.isalpha()]
     if len(letters) < 2:
         return None
-    sentence_start = doc[open_bracket].sent.start if doc.has_annotation("SENT_START") else 0
+    sentence_start = sentence_bounds(doc, open_bracket)[0]
     limit = max(sentence_start, open_bracket - min(len(letters) + 5, 2 * len(letters)))
     first = open_bracket
     # The long form never crosses a comma or another bracket; hyphens and apostrophes are words' parts.

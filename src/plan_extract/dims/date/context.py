@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.date.lexicon import LEXICON, UNITS, lower
+from plan_extract.spans import sentence_bounds
 
 YEAR_CONTEXT = set(LEXICON.year_context.words) | set(LEXICON.month) | set(LEXICON.season)
 YEAR_BLOCKERS = set(LEXICON.year_context.blockers)
@@ -102,14 +103,9 @@ def _tense(token: Token) -> int | None:
 
 
 def _sentence(span: Span) -> list[Token]:
-    """The tokens of the sentence holding `span` (walking to the boundaries is cheaper than `span.sent`)."""
+    """The tokens of the sentence(s) holding `span`."""
     doc = span.doc
-    start = span.start
-    while start > 0 and not doc[start].is_sent_start:
-        start -= 1
-    end = span.end
-    while end < len(doc) and not doc[end].is_sent_start:
-        end += 1
+    start, end = sentence_bounds(doc, span.start)[0], sentence_bounds(doc, span.end - 1)[1]
     return [doc[i] for i in range(start, end)]
 
 
