@@ -109,8 +109,9 @@ def marked(doc: Doc, attr: str) -> dict[int, Any]:
 
 @dataclass(frozen=True)
 class _ExtensionCheck:
-    """A check run after matching on each token aligned to a pattern element: the test of `{"_": {attr: predicate}}` (a value, or one IN/NOT_IN set) on a value; `bit`
-    is the flag that stands for the mark in the compiled pattern."""
+    """A check run after matching on each token aligned to a pattern element: the test of
+    `{"_": {attr: predicate}}` (a value, or one IN/NOT_IN set) on a value. `bit` is the flag
+    that stands for the mark in the compiled pattern."""
 
     attr: str
     bit: int
