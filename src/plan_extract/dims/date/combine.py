@@ -50,23 +50,43 @@ class Words:
         return True
 
 
-def _ends_with(words: Words, end: int, sequences: list[list[str]]) -> int | None:
+class Sequences:
+    """Word sequences of the lexicon ("à partir du", "d'ici"), looked up by their last word:
+    most tokens end none of them."""
+
+    def __init__(self, sequences: list[list[str]]) -> None:
+        self.by_last: dict[str, list[list[str]]] = {}
+        for seq in sequences:
+            self.by_last.setdefault(seq[-1], []).append(seq)
+
+
+END = Sequences(INTERVAL.end)
+START = Sequences(INTERVAL.start)
+FILLERS = Sequences(INTERVAL.fillers)
+ARTICLES_BEFORE_DAY = Sequences([["le"], ["la"], ["l'"]])
+OPENERS = {key: Sequences(getattr(INTERVAL, key)) for key in ("since", "by", "until", "from_")}
+BY = OPENERS["by"]
+
+
+def _ends_with(words: Words, end: int, sequences: Sequences) -> int | None:
     """The start of the longest sequence of `sequences` ending at token `end`, or None."""
+    if end < 1:
+        return None
     best = None
-    for seq in sequences:
+    for seq in sequences.by_last.get(words[end - 1], ()):
         start = end - len(seq)
         if start >= 0 and (best is None or start < best) and words.match(start, seq):
             best = start
     return best
 
 
-def _introducer(words: Words, start: int, sequences: list[list[str]]) -> int | None:
+def _introducer(words: Words, start: int, sequences: Sequences) -> int | None:
     """Where an introducer ("depuis", "d'ici", "à partir du") starts before token `start`,
     allowing the fillers of the lexicon between them ("depuis le mois de janvier")."""
     found = _ends_with(words, start, sequences)
     if found is not None:
         return found
-    filler = _ends_with(words, start, INTERVAL.fillers)
+    filler = _ends_with(words, start, FILLERS)
     if filler is not None:
         return _ends_with(words, filler, sequences)
     return None
@@ -93,10 +113,10 @@ def _closed(words: Words, first: Item | None, second: Item) -> Item | None:
     """Join "<start word> A <end word> B" into one interval, or "<start word> <day> <end word> B"."""
     doc = words.doc
     span_b, value_b = second
-    connector = _ends_with(words, span_b.start, INTERVAL.end)
+    connector = _ends_with(words, span_b.start, END)
     if connector is None:
-        filler = _ends_with(words, span_b.start, [["le"], ["la"], ["l'"]])
-        connector = _ends_with(words, filler, INTERVAL.end) if filler is not None else None
+        filler = _ends_with(words, span_b.start, ARTICLES_BEFORE_DAY)
+        connector = _ends_with(words, filler, END) if filler is not None else None
     if connector is None:
         return None
     end_b: Time = value_b["time"]
@@ -115,7 +135,7 @@ def _closed(words: Words, first: Item | None, second: Item) -> Item | None:
         start_point = Point("day", None, point_b.month, day)
         if words[a_start - 1] in ("le", "l'") if a_start > 0 else False:
             a_start -= 1
-    opener = _introducer(words, a_start, INTERVAL.start)
+    opener = _introducer(words, a_start, START)
     connector_words = words.between(connector, span_b.start)
     if opener is None and connector_words not in (["-"], ["–"]):
         return None
@@ -139,12 +159,12 @@ def _open(words: Words, item: Item) -> Item | None:
             ("until", lambda p: Time("interval", end=p), "jusqu'à <date>", 1),
             ("from_", lambda p: Time("interval", start=p), "à partir de <date>", 1),
         ):
-            begin = _introducer(words, span.start, getattr(INTERVAL, key))
+            begin = _introducer(words, span.start, OPENERS[key])
             if begin is not None:
                 return Span(doc, begin, span.end, span_id=name), {"time": build(time.start), "leaning": leaning}
         return None
     if time.type == "duration" and not time.vague and "amount" in value:
-        begin = _introducer(words, span.start, INTERVAL.by)
+        begin = _introducer(words, span.start, BY)
         if begin is not None:
             amount, grain = float(value["amount"]), time.grain or "year"
             shown = "day" if grain in ("week", "hour", "minute") else grain
