@@ -78,18 +78,17 @@ class TokenAttrs(NamedTuple):
     morph: list[int]  # the hash of the morphological features (see `feature`)
 
 
-_ATTRS_KEY = "plan_extract.token_attrs"
 # Hash -> string for every form met so far (lemmas lower-cased apart), shared by all Docs.
 _STRINGS: dict[int, str] = {}
 _LEMMAS: dict[int, str] = {}
 
 
 def token_attrs(doc: Doc) -> TokenAttrs:
-    """The `TokenAttrs` of `doc`, read once and kept in `doc.user_data` (as plain lists, so that
-    the Doc still serialises)."""
-    cached = doc.user_data.get(_ATTRS_KEY)
-    if cached is not None and cached[0] == len(doc):
-        return TokenAttrs(*cached[1:])
+    """The `TokenAttrs` of `doc`, read once per Doc (kept beside it, not in `doc.user_data`:
+    the lists hold no reference to the Doc, which can go)."""
+    cached = _ATTRS.get(doc)
+    if cached is not None and len(cached.text) == len(doc):
+        return cached
     strings = doc.vocab.strings
     columns = []
     rows = doc.to_array([ORTH, LOWER, LEMMA, POS, DEP, MORPH]).T.tolist()
@@ -102,8 +101,11 @@ def token_attrs(doc: Doc) -> TokenAttrs:
                     column[i] = table[value] = word.lower() if table is _LEMMAS else word
         columns.append(column)
     columns.append(rows[5])
-    doc.user_data[_ATTRS_KEY] = (len(doc), *columns)
-    return TokenAttrs(*columns)
+    cached = _ATTRS[doc] = TokenAttrs(*columns)
+    return cached
+
+
+_ATTRS: weakref.WeakKeyDictionary[Doc, TokenAttrs] = weakref.WeakKeyDictionary()
 
 
 # Per-Doc values that cannot live in `doc.user_data` (which must stay serialisable): they go
