@@ -154,3 +154,18 @@ def feature(token: Token, name: str) -> list[str]:
         features = _FEATURES[key] = {
             field: values.split(",") for field, _, values in (part.partition("=") for part in text.split("|") if part)}
     return features.get(name, [])
+
+
+_POSITIONS: weakref.WeakKeyDictionary[Doc, dict[tuple[str, frozenset[str]], list[int]]] = weakref.WeakKeyDictionary()
+
+
+def positions(doc: Doc, words: frozenset[str], attr: str = "lower") -> list[int]:
+    """Indices of the tokens whose `attr` of `TokenAttrs` ("lower", "lemma") is one of `words`,
+    found once per Doc: a rule that looks for a rare word among a token's children or around it
+    first checks where the word occurs at all."""
+    known = _POSITIONS.setdefault(doc, {})
+    found = known.get((attr, words))
+    if found is None:
+        column = getattr(token_attrs(doc), attr)
+        found = known[attr, words] = [i for i, word in enumerate(column) if word in words]
+    return found

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from plan_extract.dims.measure.lexicon import (
     EVENT_NOUNS, LEXICON, MONEY_VERBS, NOUN_PHRASES, PREDICATES, VERB_PHRASES, Phrases,
 )
-from plan_extract.spans import feature, sentence_bounds, token_attrs
+from plan_extract.spans import feature, positions, sentence_bounds, token_attrs
 
 REFERENCES = set(LEXICON.references.nouns)
 EQUIPMENT_VERBS = set(LEXICON.equipment.verbs)
@@ -33,9 +33,10 @@ ARGUMENT_DEPS = {"nsubj", "nsubj:pass", "obj"}
 LEADING_DEPS = {"obl", "obl:mod", "obl:arg", "advmod", "advcl", "nmod", "dep", "case", "mark", "cc"}
 # A purpose clause ("pour identifier les lieux") says why, it is not an action of its own.
 PURPOSE_MARKS = {"pour", "afin", "visant"}
-NEGATIONS = {"pas", "jamais", "aucun", "aucune"}
+NEGATIONS = frozenset({"pas", "jamais", "aucun", "aucune"})
 DEMONSTRATIVES = {"ce", "cet", "cette", "ces"}
 EDGE_POS = {"PUNCT", "SPACE", "CCONJ"}
+LEADING_EDGE_POS = EDGE_POS | {"ADP"}
 VERB_POS = {"VERB", "AUX"}
 NOUN_POS = {"NOUN", "PROPN"}
 # French past participles tagged ADJ keep their adjective lemma ("renforcée" -> "renforcé").
@@ -239,13 +240,17 @@ def _is_infinitive(token: Token) -> bool:
 
 
 def _is_negated(token: Token) -> bool:
-    return any(child.lower_ in NEGATIONS for child in token.children)
+    """A negation word among the token's children ("ne sera pas reconduit")."""
+    doc = token.doc
+    return any(doc[i].head.i == token.i and i != token.i for i in positions(doc, NEGATIONS))
 
 
 def _has_event_subject(*verbs: Token) -> bool:
     """"L'annonce intervient trois mois après les émeutes": a verb whose subject is an event
     tells when something happened, not what a body does."""
-    return any(c.dep_ == "nsubj" and c.lemma_.lower() in EVENT_NOUNS for verb in verbs for c in verb.children)
+    doc = verbs[0].doc
+    subjects = [doc[i] for i in positions(doc, EVENT_NOUNS, "lemma")]
+    return any(s.dep_ == "nsubj" and s.head.i != s.i and s.head.i == verb.i for verb in verbs for s in subjects)
 
 
 def _is_purpose(token: Token) -> bool:
@@ -428,7 +433,7 @@ def _trim(doc: Doc, head: Token, start: int, end: int) -> tuple[int, int]:
         if child.dep_ in LEADING_DEPS and start <= child.left_edge.i and right + 1 < head.i \
                 and doc[right + 1].text == "," and right + 2 <= end:
             start = max(start, right + 2)
-    while start < end and doc[start].pos_ in EDGE_POS | {"ADP"} and doc[start].dep_ in ("punct", "cc", "dep", ""):
+    while start < end and doc[start].pos_ in LEADING_EDGE_POS and doc[start].dep_ in ("punct", "cc", "dep", ""):
         start += 1
     while end > start and (doc[end - 1].pos_ in EDGE_POS or doc[end - 1].is_space
                            or doc[end - 1].pos_ == "PRON" and end - 2 > start and doc[end - 2].text == ","):
@@ -463,10 +468,12 @@ def find_clauses(doc: Doc, triggers: list[Trigger]) -> list[Clause]:
             del by_head[index]
             clause.head = first
             by_head[first.i] = clause
-    heads = sorted(by_head.values(), key=lambda c: _depth(c.head))
+    # The ancestors of each head, walked once: `Token.is_ancestor` walks them at every call.
+    ancestors = {c.head.i: {a.i for a in c.head.ancestors} for c in by_head.values()}
+    heads = sorted(by_head.values(), key=lambda c: len(ancestors[c.head.i]))
     kept: list[Clause] = []
     for clause in heads:
-        owner = next((k for k in kept if not clause.forced and k.head.is_ancestor(clause.head)
+        owner = next((k for k in kept if not clause.forced and k.head.i in ancestors[clause.head.i]
                       and (not _path_separates(clause.head, k.head) or _same_coordinated(clause, k))
                       and _segment(k.head) == _segment(clause.head)), None)
         if owner is not None:
@@ -485,7 +492,7 @@ def find_clauses(doc: Doc, triggers: list[Trigger]) -> list[Clause]:
         seg_start, seg_end = _segment(clause.head)
         tokens = {i for i in subtree(clause.head) if seg_start <= i < seg_end}
         for other in kept:
-            if other is not clause and clause.head.is_ancestor(other.head):
+            if other is not clause and clause.head.i in ancestors[other.head.i]:
                 tokens -= subtree(other.head)
                 # The coordinating word belongs to the coordinated clause.
                 tokens -= {c.i for c in other.head.children if c.dep_ in ("cc", "punct")}
@@ -545,13 +552,6 @@ def money_items(doc: Doc, money: list[Span], clauses: list[Clause]) -> list[Clau
         trigger = Trigger(amount.root, amount.root.i + 1, "financement", verbal=False)
         items.append(Clause(amount.root, [trigger], max(start, seg_start), end, forced=True))
     return items
-
-
-def _depth(token: Token) -> int:
-    depth = 0
-    while token.head != token:
-        token, depth = token.head, depth + 1
-    return depth
 
 
 def _run(tokens: set[int], anchor: int) -> tuple[int, int]:

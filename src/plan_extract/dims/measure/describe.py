@@ -12,6 +12,10 @@ from plan_extract.dims.measure.lexicon import CATEGORY_OF, LEXICON, TARGET_NOUNS
 from plan_extract.spans import feature, token_attrs
 
 STATUS = LEXICON.status
+ANNOUNCED_VERBS = set(STATUS.announced_verbs)
+PLANNED_WORDS = set(STATUS.planned_words)
+ONGOING_WORDS = set(STATUS.ongoing_words)
+DONE_WORDS = set(STATUS.done_words)
 # Children of a noun that are not part of its short phrase.
 CLAUSAL_DEPS = {"acl:relcl", "appos", "parataxis", "advcl", "dep"}
 # Nouns that name an amount: "consacrer la somme de 258 000 euros à un programme" funds the programme.
@@ -236,11 +240,12 @@ def status(clause: Clause, span: Span) -> str:
     'planned'
     """
     verbs = [t for t in chain(clause) if t.pos_ in VERB_POS or t.dep_ == "ROOT"]
-    root = clause.head.sent.root
-    if clause.forced and clause.head.pos_ not in VERB_POS and root.pos_ in VERB_POS:
-        # A listed action takes the tense of the verb that lists it ("prévoient l'ouverture de
-        # 12 classes et la fermeture de 30 classes").
-        verbs = [root]
+    if clause.forced and clause.head.pos_ not in VERB_POS:
+        root = clause.head.sent.root
+        if root.pos_ in VERB_POS:
+            # A listed action takes the tense of the verb that lists it ("prévoient l'ouverture
+            # de 12 classes et la fermeture de 30 classes").
+            verbs = [root]
     if clause.head.dep_ == "conj" and clause.head.head.pos_ in VERB_POS:
         # "va rénover le collège et construire un gymnase": the second verb shares the first's tense.
         first = clause.head.head
@@ -253,20 +258,20 @@ def status(clause: Clause, span: Span) -> str:
     words = {*attrs.lower[span.start:span.end], *attrs.lemma[span.start:span.end]}
     # "s'engage à maintenir", "prévoit la création": a promise; the trigger itself ("engagera
     # 25 M€") is only a verb of the action.
-    if any(v.lemma_.lower() in STATUS.announced_verbs and v != clause.trigger.token and not is_passive(v)
+    if any(v.lemma_.lower() in ANNOUNCED_VERBS and v != clause.trigger.token and not is_passive(v)
            for v in verbs) or \
             any("Cnd" in feature(t, "Mood") for t in verbs + auxes):
         return "announced"
     if any(v.lemma_.lower() == "aller" and any(c.dep_ == "xcomp" for c in v.children) for v in verbs) or \
             any(_is_future(t) or is_misparsed_finite(t) for t in verbs + auxes) \
-            or words & set(STATUS.planned_words):
+            or not words.isdisjoint(PLANNED_WORDS):
         return "planned"
     finite = [t for t in verbs + auxes if t.pos_ in VERB_POS]
     if not finite:
-        if words & set(STATUS.ongoing_words):
+        if not words.isdisjoint(ONGOING_WORDS):
             return "ongoing"
-        return "done" if words & set(STATUS.done_words) else "announced"
-    if words & set(STATUS.done_words):
+        return "done" if not words.isdisjoint(DONE_WORDS) else "announced"
+    if not words.isdisjoint(DONE_WORDS):
         return "done"
     for verb in verbs:
         tense_aux = [c for c in verb.children if c.dep_ == "aux:tense"]

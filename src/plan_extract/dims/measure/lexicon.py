@@ -134,5 +134,5 @@ for _category, _words in LEXICON.category.items():
     for _word in _words:
         CATEGORY_OF.setdefault(_word, _category)
 TARGET_NOUNS = set(LEXICON.targets.nouns)
-EVENT_NOUNS = set(LEXICON.events.nouns)
+EVENT_NOUNS = frozenset(LEXICON.events.nouns)
 TOPIC_OPENERS = sorted((tuple(o.replace("'", "' ").split()) for o in LEXICON.topic.openers), key=len, reverse=True)
