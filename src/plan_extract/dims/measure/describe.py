@@ -172,25 +172,27 @@ _PHRASES: weakref.WeakKeyDictionary[Doc, dict[tuple[int, int, int], tuple[int, i
 
 def _phrase_bounds(token: Token, stop: Token | None, limit: int | None) -> tuple[int, int]:
     doc = token.doc
+    attrs = token_attrs(doc)
     left = token.left_edge.i
+    # The phrase ends at the noun's right edge, after MAX_PHRASE tokens, or at `limit`: the
+    # clause ends where a coordinated measure starts ("l'ouverture de 12 classes et la
+    # fermeture de 30 classes").
+    last = min(token.right_edge.i, token.i + MAX_PHRASE, limit - 1 if limit is not None else len(doc))
     excluded = {t.i for child in token.children if child.dep_ in CLAUSAL_DEPS or is_misparsed_finite(child)
                 for t in child.subtree}
-    if stop is not None and stop.i > token.i:
+    if stop is not None and token.i < stop.i <= last:
         # "leur bail résilié": the phrase of the object stops before the action word.
         excluded |= {t.i for t in stop.subtree if t.i >= stop.i}
     end = token.i + 1
-    for t in doc[token.i + 1: token.right_edge.i + 1]:
-        if t.i in excluded or t.text in (",", "(", ";", ":") or "\n" in t.text or t.i - token.i > MAX_PHRASE \
-                or limit is not None and t.i >= limit:
-            # `limit`: the clause ends where a coordinated measure starts ("l'ouverture de 12
-            # classes et la fermeture de 30 classes").
+    for i in range(token.i + 1, last + 1):
+        if i in excluded or attrs.text[i] in (",", "(", ";", ":") or "\n" in attrs.text[i]:
             break
-        end = t.i + 1
-    while end > token.i + 1 and doc[end - 1].pos_ in ("PUNCT", "ADP", "CCONJ", "DET"):
+        end = i + 1
+    while end > token.i + 1 and attrs.pos[end - 1] in ("PUNCT", "ADP", "CCONJ", "DET"):
         end -= 1
-    if doc[left:end].text.count('"') % 2 and end < len(doc) and doc[end].text == '"':
+    if sum(attrs.text[i].count('"') for i in range(left, end)) % 2 and end < len(doc) and attrs.text[end] == '"':
         end += 1  # keep a quotation closed: 'formateurs "relais anti-drogue"'
-    while left < token.i and doc[left].pos_ in ("PUNCT", "ADP", "CCONJ"):
+    while left < token.i and attrs.pos[left] in ("PUNCT", "ADP", "CCONJ"):
         left += 1
     return left, end
 
