@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import weakref
+
 from spacy.tokens import Doc
 
+from plan_extract import api
 from plan_extract.api import make_doc
-from plan_extract.spans import entities, token_attrs
+from plan_extract.spans import DocCache, entities, release, token_attrs
 
 TEXT = "Le préfet de l'Orne a présenté jeudi un plan contre le crack à Alençon. Les bailleurs suivront."
 
@@ -52,3 +55,33 @@ def test_remembered_text_is_doc_text() -> None:
     text = "Le\u00a0plan  \n\n« 258 000 € » ;\tfin. "
     doc = make_doc(text)
     assert doc_text(doc) == doc.text == text
+
+
+def test_extraction_keeps_no_document_alive(monkeypatch) -> None:
+    """Per-Doc caches that hold spans keep their Doc alive: the API releases every Doc it is done
+    with, so that memory stays flat over a long stream of texts."""
+    made = []
+    real = api.make_doc
+
+    def recording(text, document_date=None):
+        doc = real(text, document_date)
+        made.append(weakref.ref(doc))
+        return doc
+
+    monkeypatch.setattr(api, "make_doc", recording)
+    extractions = list(api.extract_many([TEXT, "Une brigade de 12 gendarmes sera créée en 2025."] * 3))
+    assert len(extractions) == 6 and extractions[0].actors
+    assert len(made) == 6 and all(ref() is None for ref in made)
+
+
+def test_doc_cache_keeps_at_most_its_size(nlp) -> None:
+    cache = DocCache(size=3)
+    docs = [nlp.make_doc(f"texte {i}") for i in range(5)]
+    for i, doc in enumerate(docs):
+        cache.set(doc, [doc[0]])  # a value that refers to its Doc
+    assert [cache.get(doc) is not None for doc in docs] == [False, False, True, True, True]
+    refs = [weakref.ref(doc) for doc in docs]
+    del docs, doc
+    assert [ref() is None for ref in refs] == [True, True, False, False, False]
+    release(refs[2]())
+    assert refs[2]() is None and cache.get(refs[3]())[0].text == "texte"

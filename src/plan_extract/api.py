@@ -15,7 +15,7 @@ from plan_extract.export import doc_to_extraction
 from plan_extract.models import Extraction
 from plan_extract.pipeline import get_nlp
 from plan_extract.reading import Document
-from plan_extract.spans import remember_text
+from plan_extract.spans import release, remember_text
 
 DateLike = dt.date | str | None
 # Texts longer than this are cut on paragraph boundaries and processed chunk by chunk; the chunks
@@ -59,7 +59,10 @@ def extract(text: str, document_date: DateLike = None, path: str | None = None,
     >>> extract("L'ARS consacre 258 000 euros sur 3 ans.").money[0].value
     Decimal('258000')
     """
-    return doc_to_extraction(get_nlp()(make_doc(text, document_date)), path=path, encoding=encoding)
+    doc = get_nlp()(make_doc(text, document_date))
+    extraction = doc_to_extraction(doc, path=path, encoding=encoding)
+    release(doc)
+    return extraction
 
 
 def extract_many(texts: Iterable[str], document_date: DateLike = None, batch_size: int = 32) -> Iterator[Extraction]:
@@ -103,12 +106,18 @@ def extract_documents(documents: Iterable[Document], document_date: DateLike = N
         if first is None:
             pending.popleft()
             chunks = []
-            yield doc_to_extraction(doc, path=document.path, encoding=document.encoding)
+            extraction = doc_to_extraction(doc, path=document.path, encoding=document.encoding)
+            release(doc)
+            yield extraction
         elif len(chunks) == len(starts) - 1:
             pending.popleft()
             whole = join_chunks([first, *chunks], starts)
+            for done in (first, *chunks):
+                release(done)
             chunks = []
-            yield doc_to_extraction(whole, path=document.path, encoding=document.encoding)
+            extraction = doc_to_extraction(whole, path=document.path, encoding=document.encoding)
+            release(whole)
+            yield extraction
 
 
 def chunk_starts(text: str, limit: int) -> list[int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import weakref
 from bisect import bisect_right
 from collections.abc import Collection, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from spacy.attrs import DEP, LEMMA, LOWER, MORPH, ORTH, POS, SENT_START
 from spacy.tokens import Doc, Span, Token
@@ -108,9 +108,48 @@ def token_attrs(doc: Doc) -> TokenAttrs:
 _ATTRS: weakref.WeakKeyDictionary[Doc, TokenAttrs] = weakref.WeakKeyDictionary()
 
 
-# Per-Doc values that cannot live in `doc.user_data` (which must stay serialisable): they go
-# when the Doc goes.
-_ENTITIES: weakref.WeakKeyDictionary[Doc, tuple[int, tuple[Span, ...]]] = weakref.WeakKeyDictionary()
+class DocCache:
+    """Values worked out once per Doc, kept for the last `size` Docs only.
+
+    Values that hold spans cannot go in a `WeakKeyDictionary` keyed by their Doc: a span refers
+    to its Doc, so the Doc would never go. They cannot go in `doc.user_data` either, which must
+    stay serialisable. Here at most `size` Docs are kept alive (the documents of one `nlp.pipe`
+    batch go through a component together); an older value is worked out again if asked for.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self.entries: dict[int, tuple[weakref.ref[Doc], Any]] = {}
+        _CACHES.append(self)
+
+    def get(self, doc: Doc) -> Any | None:
+        entry = self.entries.get(id(doc))
+        return entry[1] if entry is not None and entry[0]() is doc else None
+
+    def set(self, doc: Doc, value: Any) -> Any:
+        self.entries.pop(id(doc), None)
+        self.entries[id(doc)] = (weakref.ref(doc), value)
+        while len(self.entries) > self.size:
+            del self.entries[next(iter(self.entries))]  # the oldest
+        return value
+
+
+    def forget(self, doc: Doc) -> None:
+        entry = self.entries.get(id(doc))
+        if entry is not None and entry[0]() is doc:
+            del self.entries[id(doc)]
+
+
+_CACHES: list[DocCache] = []
+
+
+def release(doc: Doc) -> None:
+    """Drop what the `DocCache`s keep for `doc`, once it is done with, so that it can go at once."""
+    for cache in _CACHES:
+        cache.forget(doc)
+
+
+_ENTITIES = DocCache()
 
 
 def entities(doc: Doc) -> tuple[Span, ...]:
@@ -118,7 +157,7 @@ def entities(doc: Doc) -> tuple[Span, ...]:
     components read the statistical NER's entities and never set them."""
     cached = _ENTITIES.get(doc)
     if cached is None or cached[0] != len(doc):
-        cached = _ENTITIES[doc] = (len(doc), doc.ents)
+        cached = _ENTITIES.set(doc, (len(doc), doc.ents))
     return cached[1]
 
 

@@ -7,7 +7,6 @@ the quantity, money and date rules can use a NUMBER token pattern.
 
 from __future__ import annotations
 
-import weakref
 from bisect import bisect_left
 from typing import TypedDict
 
@@ -16,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.numeral.parse import find_numerals, normalise
 from plan_extract.rules import Mark
-from plan_extract.spans import doc_text
+from plan_extract.spans import DocCache, doc_text
 
 SPANS_KEY = "numeral"
 CARDINAL_FORMS = ["digits", "words", "approx"]
@@ -82,7 +81,7 @@ def numeral_in(span: Span, key: str = SPANS_KEY) -> Span | None:
 
 # The numerals of a Doc with their start tokens, read once: a SpanGroup builds new Span
 # objects at every iteration.
-_NUMERALS: weakref.WeakKeyDictionary[Doc, tuple[object, list[int], list[Span]]] = weakref.WeakKeyDictionary()
+_NUMERALS = DocCache()
 
 
 def _by_start(doc: Doc, key: str) -> tuple[list[int], list[Span]]:
@@ -90,5 +89,5 @@ def _by_start(doc: Doc, key: str) -> tuple[list[int], list[Span]]:
     cached = _NUMERALS.get(doc)
     if cached is None or cached[0] is not group:
         numerals = list(group) if group is not None else []
-        cached = _NUMERALS[doc] = (group, [n.start for n in numerals], numerals)
+        cached = _NUMERALS.set(doc, (group, [n.start for n in numerals], numerals))
     return cached[1], cached[2]
