@@ -77,6 +77,8 @@ GATED_TEXTS = [
     "La région consacre 1,2 million d'euros et 300 000 francs CFP à 12 km de pistes, soit 40 mètres carrés.",
     "Depuis le 1er janvier, 27 kg de cannabis et la moitié des 150 saisies ; 90 µg / m3 mesurés à 8h.",
     "Entre T1 2024 et mi-2026, 3 nouveaux policiers, 5 autres agents et une centaine de bénévoles.",
+    # Numbers of several tokens (no-break spaces) followed by their unit: windows end after the run.
+    "Un budget de 1\u00a0200\u00a0000 euros sur 3\u00a0ans, puis 258 000 euros par an pendant 2 \u00a0mois.",
 ]
 
 

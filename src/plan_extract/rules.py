@@ -18,6 +18,8 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
+from plan_extract.spans import token_attrs
+
 Value = dict[str, Any]
 
 
@@ -249,6 +251,20 @@ def _intersection(first: list[tuple[int, int]], second: list[tuple[int, int]]) -
     return result
 
 
+def _run_ends(doc: Doc, marked_positions: list[int]) -> dict[int, int]:
+    """For each marked token, where the run of marked tokens it belongs to ends. Whitespace
+    tokens continue a run: the Matcher does not check them ("258 000" with a no-break space)."""
+    texts = token_attrs(doc).text
+    marked_set = set(marked_positions)
+    ends: dict[int, int] = {}
+    for p in sorted(marked_set, reverse=True):
+        q = p + 1
+        while q < len(texts) and q not in marked_set and texts[q].isspace():
+            q += 1
+        ends[p] = ends.get(q, q)
+    return ends
+
+
 class RuleSet:
     """Run named rules over a Doc and keep the longest non-overlapping spans that produce a value.
 
@@ -268,7 +284,7 @@ class RuleSet:
         # The check of a rule's first element when a match must begin with it.
         self.first_checks: dict[int, _ExtensionCheck] = {}
         self.anywhere: Matcher | None = None
-        groups: dict[frozenset[Gate], tuple[Matcher, list[int]]] = {}
+        groups: dict[frozenset[Gate], tuple[Matcher, list[Any]]] = {}
         for rule in rules:
             compiled, checks = compile_pattern(vocab, rule.pattern)
             if checks:
@@ -280,10 +296,17 @@ class RuleSet:
                 self.anywhere = self.anywhere or Matcher(vocab, validate=False)
                 self.anywhere.add(rule.name, [compiled])
                 continue
-            matcher, reach = groups.setdefault(gates, (Matcher(vocab, validate=False), [0]))
+            matcher, reach = groups.setdefault(gates, (Matcher(vocab, validate=False), [0, 0]))
             matcher.add(rule.name, [compiled])
             reach[0] = max(reach[0], _reach(compiled))
-        self.groups = [(matcher, reach[0]) for matcher, reach in groups.values()]
+            # A rule that starts with a run of marked tokens ("<number>+ <unit>") reaches no
+            # further than the end of that run plus its other elements.
+            run = 0 in checks and checks[0].inside and compiled[0].get("OP") in (None, "+") \
+                and gates == frozenset([(checks[0].bit, frozenset([1]))])
+            reach[1] = max(reach[1], _reach(compiled[1:])) if run and reach[1] is not None else None
+        # Each group: its Matcher, its reach from a start, and its reach after a run of marked
+        # tokens (None when a rule of the group does not start with one).
+        self.groups = [(matcher, reach, after_run) for matcher, (reach, after_run) in groups.values()]
         # The checks of the rules by the flag that stands for their mark.
         self.tests_by_flag: dict[int, list[_ExtensionCheck]] = {}
         for checks in self.checks.values():
@@ -328,11 +351,16 @@ class RuleSet:
                 positions = sorted(marked(doc, attr))
                 for group in self.gates[bit][1]:
                     starts[group].extend(positions)
-            for (matcher, reach), positions in zip(self.groups, starts):
-                if positions:
-                    ranges = _merged(((p, p + reach) for p in positions), len(doc))  # sorts them
-                    self._run(matcher, doc, ranges if windows is None else _intersection(ranges, allowed), found,
-                              bad, set(positions))
+            for (matcher, reach, after_run), positions in zip(self.groups, starts):
+                if not positions:
+                    continue
+                if after_run is not None:
+                    ends = _run_ends(doc, positions)
+                    ranges = _merged(((p, ends[p] + after_run) for p in positions), len(doc))  # sorts them
+                else:
+                    ranges = _merged(((p, p + reach) for p in positions), len(doc))
+                self._run(matcher, doc, ranges if windows is None else _intersection(ranges, allowed), found,
+                          bad, set(positions))
         return sorted(found, key=lambda m: (m[1], m[2], m[0]))
 
     def _opened(self, orth: int) -> tuple[int, ...]:
