@@ -283,6 +283,8 @@ class RuleSet:
         self.checks: dict[int, dict[int, _ExtensionCheck]] = {}
         # The check of a rule's first element when a match must begin with it.
         self.first_checks: dict[int, _ExtensionCheck] = {}
+        # By rule, the checked elements followed by an optional whitespace element.
+        self.space_after: dict[int, set[int]] = {}
         self.anywhere: Matcher | None = None
         groups: dict[frozenset[Gate], tuple[Matcher, list[Any]]] = {}
         for rule in rules:
@@ -291,6 +293,8 @@ class RuleSet:
                 self.checks[vocab.strings.add(rule.name)] = checks
                 if 0 in checks and compiled[0].get("OP") in (None, "+"):
                     self.first_checks[vocab.strings.add(rule.name)] = checks[0]
+                self.space_after[vocab.strings.add(rule.name)] = {
+                    index for index in checks if index + 1 < len(compiled) and compiled[index + 1].get("IS_SPACE") is True}
             gates = _start_gates(vocab, compiled, rule.pattern)
             if gates is None:
                 self.anywhere = self.anywhere or Matcher(vocab, validate=False)
@@ -393,9 +397,10 @@ class RuleSet:
 
         The alignment is asked for only when a match holds a word that carries a mark flag but
         fails one of its rule's checks (`bad`); a match whose first token fails the check of a
-        required first element is dropped at once. Whitespace is not checked: a no-break space
-        inside "258 000" belongs to the number, the one in "23 %" to the optional space after
-        it, and the Matcher reports only one of the two readings of the same match.
+        required first element is dropped at once. A no-break space inside "258 000" is marked
+        with the number; the one in "23 %" is not, and may be reported as the last token of the
+        number when the rule has an optional space after it: the Matcher gives only one of the
+        two readings of the same match, so that space passes (see `_passes`).
         """
         matches = matcher(doclike)
         if starts is not None:
@@ -419,11 +424,23 @@ class RuleSet:
             # Only now is it worth asking which element each token stands for.
             aligned = {(m, s, e): a for m, s, e, a in matcher(doclike, with_alignments=True)}
             for match_id, start, end in doubtful:
-                checks = self.checks[match_id]
-                if all(element not in checks or doclike[start + i].is_space or checks[element](doclike[start + i])
-                       for i, element in enumerate(aligned[match_id, start, end])):
+                if self._passes(match_id, doclike, start, aligned[match_id, start, end]):
                     kept.append((match_id, start, end))
         return kept
+
+    def _passes(self, match_id: int, doclike: Doc | Span, start: int, alignment: list[int]) -> bool:
+        checks = self.checks[match_id]
+        for i, element in enumerate(alignment):
+            if element not in checks:
+                continue
+            token = doclike[start + i]
+            if checks[element](token):
+                continue
+            following = alignment[i + 1] if i + 1 < len(alignment) else None
+            if token.is_space and element in self.space_after[match_id] and following not in (element, element + 1):
+                continue  # the other reading: the optional space after the element
+            return False
+        return True
 
     def _failing(self, doc: Doc) -> dict[_ExtensionCheck, set[int]]:
         """By check, the tokens whose word carries its mark flag but that fail it: only the
@@ -431,8 +448,8 @@ class RuleSet:
         found: dict[_ExtensionCheck, set[int]] = {}
         for bit, tests in self.tests_by_flag.items():
             values = marked(doc, tests[0].attr)
-            flagged = [i for i in doc.to_array([bit]).nonzero()[0].tolist() if not doc[i].is_space]
-            for test in tests:  # whitespace is not checked
+            flagged = doc.to_array([bit]).nonzero()[0].tolist()
+            for test in tests:
                 found[test] = {i for i in flagged if not test.passes(values.get(i))}
         return found
 

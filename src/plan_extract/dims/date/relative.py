@@ -14,7 +14,7 @@ from plan_extract.dims.date.lexicon import (
     IN, LEXICON, PERIOD, SHIFT, THIS, UNIT, UNITS, WEEKDAY, WEEKDAYS, lower, phrase_pattern,
 )
 from plan_extract.dims.date.resolve import Point, Time, day_point, period_point, shift_date
-from plan_extract.dims.numeral import NUMBER, numeral_in
+from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
 from plan_extract.dims.numeral.parse import normalise
 from plan_extract.rules import Rule, Value
 
@@ -267,8 +267,8 @@ def relative_rules(nlp: Language) -> list[Rule]:
         Rule("cet <season>", [THIS, IN(LEXICON.season)], this_season),
         Rule("<period> <shift>", [PERIOD, SHIFT], shifted_period),
         Rule("<period> en cours", [PERIOD, IN(["en"]), IN(["cours"])], current_period),
-        Rule("<number> <unit>", [NUMBER, UNIT], duration),
-        Rule("<number> <unit> et demi", [NUMBER, UNIT, *half], duration),
+        Rule("<number> <unit>", [NUMBER, SPACE, UNIT], duration),
+        Rule("<number> <unit> et demi", [NUMBER, SPACE, UNIT, *half], duration),
         Rule("un <unit>", [number_or_article, UNIT], duration),
         Rule("un <unit> et demi", [number_or_article, UNIT, *half], duration),
         Rule("<number>h", [{"LOWER": {"REGEX": r"^\d{1,3}h$"}}], glued_hours),
@@ -276,11 +276,12 @@ def relative_rules(nlp: Language) -> list[Rule]:
         Rule("il y a <duration>", [*ago_words, {"OP": "?", "LOWER": "à"},
                                    {"OP": "*", "IS_ALPHA": True, "LOWER": {"IN": ["peu", "près", "environ"]}},
                                    {"LOWER": {"IN": [*ARTICLES, *LEXICON.vague_count.words]}, "OP": "?"},
-                                   {**NUMBER, "OP": "*"}, UNIT], ago),
+                                   {**NUMBER, "OP": "*"}, SPACE, UNIT], ago),
         Rule("il ya <duration>", [*ago_glued, {"LOWER": {"IN": [*ARTICLES, *LEXICON.vague_count.words]}, "OP": "?"},
-                                  {**NUMBER, "OP": "*"}, UNIT], ago),
-        Rule("dans <duration>", [*after_words, {"LOWER": {"IN": ARTICLES}, "OP": "?"}, {**NUMBER, "OP": "*"}, UNIT], ago),
-        Rule("<number> derniers <unit>", [{**NUMBER}, SHIFT, UNIT], last_n),
+                                  {**NUMBER, "OP": "*"}, SPACE, UNIT], ago),
+        Rule("dans <duration>", [*after_words, {"LOWER": {"IN": ARTICLES}, "OP": "?"}, {**NUMBER, "OP": "*"}, SPACE,
+                                           UNIT], ago),
+        Rule("<number> derniers <unit>", [NUMBER, SPACE, SHIFT, UNIT], last_n),
         Rule("chaque <period>", [IN(LEXICON.recurrence.each), IN(recur_words)], recurrence),
         Rule("par <unit>", [IN(LEXICON.recurrence.per), IN([*UNITS, *LEXICON.period])], recurrence),
         Rule("<adverb>", [IN(LEXICON.recurrence.adverbs)], set_adverb),
@@ -292,5 +293,5 @@ def relative_rules(nlp: Language) -> list[Rule]:
     for phrase in LEXICON.recurrence.every:  # "tous les", "toutes les"
         words = [IN([w]) for w in phrase.split()]
         rules.append(Rule(f"{phrase} <number>? <period>",
-                          [*words, {**NUMBER, "OP": "*"}, IN(recur_words)], recurrence))
+                          [*words, {**NUMBER, "OP": "*"}, SPACE, IN(recur_words)], recurrence))
     return rules
