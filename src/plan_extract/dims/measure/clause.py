@@ -23,7 +23,7 @@ from plan_extract.spans import feature, positions, sentence_bounds, token_attrs
 
 REFERENCES = set(LEXICON.references.nouns)
 EQUIPMENT_VERBS = set(LEXICON.equipment.verbs)
-EQUIPMENT_NOUNS = set(LEXICON.equipment.nouns)
+EQUIPMENT_NOUNS = frozenset(LEXICON.equipment.nouns)
 # Dependencies that start a clause of its own inside another one.
 SEPARATE_DEPS = {"conj", "acl:relcl", "parataxis"}
 # Dependencies of a noun that make its governing verb the head of its clause.
@@ -171,8 +171,10 @@ def find_triggers(doc: Doc, money: list[Span] = ()) -> list[Trigger]:
     the lexicon's [money] list that govern an amount ("l'Ademe apporte 1,5 million d'euros")."""
     triggers, after = [], 0
     attrs = token_attrs(doc)
-    for i, (lemma, text) in enumerate(zip(attrs.lemma, attrs.text)):
-        if i < after or not _may_trigger(lemma, text):
+    known = _MAY_TRIGGER.get
+    for i, word in enumerate(zip(attrs.lemma, attrs.text)):
+        may = known(word)
+        if i < after or not (may if may is not None else _may_trigger(*word)):
             continue
         token = doc[i]
         trigger = match_trigger(token)
@@ -185,9 +187,7 @@ def find_triggers(doc: Doc, money: list[Span] = ()) -> list[Trigger]:
         if verb is not None and verb.i not in taken and verb.lemma_.lower() in MONEY_VERBS:
             triggers.append(Trigger(verb, verb.i + 1, "financement", verbal=True))
             taken.add(verb.i)
-    for i, lemma in enumerate(attrs.lemma):
-        if lemma not in EQUIPMENT_NOUNS:
-            continue
+    for i in positions(doc, EQUIPMENT_NOUNS, "lemma"):
         token = doc[i]
         # "la gendarmerie dispose depuis 2022 d'une unité": a unit that a body has or gets.
         if token.head.lemma_.lower() in EQUIPMENT_VERBS \
