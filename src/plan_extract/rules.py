@@ -253,7 +253,8 @@ def _intersection(first: list[tuple[int, int]], second: list[tuple[int, int]]) -
 
 def _run_ends(doc: Doc, marked_positions: list[int]) -> dict[int, int]:
     """For each marked token, where the run of marked tokens it belongs to ends. Whitespace
-    tokens continue a run: the Matcher does not check them ("258 000" with a no-break space)."""
+    right after a run is taken with it: the Matcher may report it as the run's last token when
+    the rule has an optional space there (see `RuleSet._passes`); an upper bound is enough."""
     texts = token_attrs(doc).text
     marked_set = set(marked_positions)
     ends: dict[int, int] = {}
@@ -429,6 +430,9 @@ class RuleSet:
         return kept
 
     def _passes(self, match_id: int, doclike: Doc | Span, start: int, alignment: list[int]) -> bool:
+        """Whether every token passes the check of the element it is aligned to; a space that
+        fails it passes when it ends the element's run and the rule's optional space element
+        follows (the reading the Matcher did not report: "23 %" with a no-break space)."""
         checks = self.checks[match_id]
         for i, element in enumerate(alignment):
             if element not in checks:

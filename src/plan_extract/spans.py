@@ -133,7 +133,6 @@ class DocCache:
             del self.entries[next(iter(self.entries))]  # the oldest
         return value
 
-
     def forget(self, doc: Doc) -> None:
         entry = self.entries.get(id(doc))
         if entry is not None and entry[0]() is doc:
