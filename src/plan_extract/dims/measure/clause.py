@@ -171,10 +171,11 @@ def find_triggers(doc: Doc, money: list[Span] = ()) -> list[Trigger]:
     the lexicon's [money] list that govern an amount ("l'Ademe apporte 1,5 million d'euros")."""
     triggers, after = [], 0
     attrs = token_attrs(doc)
-    known = _MAY_TRIGGER.get
     for i, word in enumerate(zip(attrs.lemma, attrs.text)):
-        may = known(word)
-        if i < after or not (may if may is not None else _may_trigger(*word)):
+        if i < after:
+            continue
+        may = _MAY_TRIGGER.get(word)  # a word met before, without a call per token
+        if not (may if may is not None else _may_trigger(*word)):
             continue
         token = doc[i]
         trigger = match_trigger(token)
