@@ -79,3 +79,17 @@ def test_durations_and_sets_leave_numbers_to_money_and_quantities(nlp) -> None:
 
 
 
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("La réunion du 12\u00a0mai 2023 a eu lieu.", ("12\u00a0mai 2023", "date", "2023-05-12")),
+    ("Le chantier commence en mars\u00a02024.", ("mars\u00a02024", "date", "2024-03")),
+    ("Le 1er\u00a0juin 2025, les travaux finiront.", ("1er\u00a0juin 2025", "date", "2025-06-01")),
+])
+def test_no_break_space_inside_a_date(nlp, text: str, expected: tuple[str, str, str]) -> None:
+    """French typography puts a no-break space (U+00A0) after a day number or before a year."""
+    assert expected in _dates(nlp, text, "2024-01-10")
+
+
+def test_no_break_space_does_not_end_a_date(nlp) -> None:
+    assert _dates(nlp, "Depuis le 12 mai\u00a0 les contrôles sont renforcés.", "2024-06-10")[0][0] == "Depuis le 12 mai"

@@ -20,6 +20,7 @@ from plan_extract.dims.date.lexicon import (
     SEASON, SHIFT, WEEKDAY, WEEKDAY_ABBR, YEAR, lower, phrase_pattern,
 )
 from plan_extract.dims.date.resolve import Point, Time, day_point, period_point, place_year
+from plan_extract.dims.numeral import SPACE
 from plan_extract.rules import Rule, Value
 
 # Digit-only dates are formats, not words: 12/01/2023, 12.01.2023, 12-01-23, 2023-01-12, 03/2023.
@@ -300,18 +301,23 @@ def decade(span: Span) -> Value | None:
 
 
 def calendar_rules(nlp: Language) -> list[Rule]:
-    """The calendar rules; multi-word holiday names are tokenised with the pipeline's tokenizer."""
+    """The calendar rules; multi-word holiday names are tokenised with the pipeline's tokenizer.
+
+    A no-break space after a day number ("12\u00a0mai") or between a month and its year is a
+    token of its own (`SPACE`); it is allowed between two required elements only, so that no
+    date ends with it.
+    """
     opt_year = {**YEAR, "OP": "?"}
     rules = [
         Rule("<weekday>? <day> <month> <year>?",
-             [IN(LEXICON.weekday, "?"), DAY, ANY_MONTH_TOKEN, DOT, COMMA, opt_year], day_month_year),
+             [IN(LEXICON.weekday, "?"), DAY, SPACE, ANY_MONTH_TOKEN, DOT, COMMA, opt_year], day_month_year),
         Rule("<weekday>? 1er <month> <year>?",
-             [IN(LEXICON.weekday, "?"), FIRST_DAY, ANY_MONTH_TOKEN, DOT, COMMA, opt_year], day_month_year),
+             [IN(LEXICON.weekday, "?"), FIRST_DAY, SPACE, ANY_MONTH_TOKEN, DOT, COMMA, opt_year], day_month_year),
         Rule("<weekday abbr>. <day> <month> <year>?",
-             [WEEKDAY_ABBR, DOT, COMMA, DAY, ANY_MONTH_TOKEN, DOT, COMMA, opt_year], day_month_year),
+             [WEEKDAY_ABBR, DOT, COMMA, DAY, SPACE, ANY_MONTH_TOKEN, DOT, COMMA, opt_year], day_month_year),
         Rule("<day> <month> de <year>",
-             [DAY, MONTH, {"LOWER": "de"}, YEAR], day_month_year),
-        Rule("<month> <year>", [MONTH, YEAR], month_year),
+             [DAY, SPACE, MONTH, {"LOWER": "de"}, YEAR], day_month_year),
+        Rule("<month> <year>", [MONTH, SPACE, YEAR], month_year),
         Rule("<month> <shift>?", [MONTH, {**SHIFT, "OP": "?"}], month_alone),
         Rule("<year>", [YEAR], year_alone),
         Rule("<dd/mm/yyyy>", [{"TEXT": {"REGEX": r"^\d{1,4}[/.-]\d{1,4}([/.-]\d{2,4})?$"}}], numeric_date),
