@@ -34,6 +34,7 @@ LEADING_DEPS = {"obl", "obl:mod", "obl:arg", "advmod", "advcl", "nmod", "dep", "
 # A purpose clause ("pour identifier les lieux") says why, it is not an action of its own.
 PURPOSE_MARKS = {"pour", "afin", "visant"}
 NEGATIONS = frozenset({"pas", "jamais", "aucun", "aucune"})
+# Determiners that point back at what the text just said: "Ces opérations ont permis …".
 DEMONSTRATIVES = {"ce", "cet", "cette", "ces"}
 EDGE_POS = {"PUNCT", "SPACE", "CCONJ"}
 LEADING_EDGE_POS = EDGE_POS | {"ADP"}
@@ -232,7 +233,8 @@ def is_misparsed_finite(token: Token) -> bool:
         and ("Fin" in feature(token, "VerbForm") or token.lower_.endswith(FINITE_ENDINGS))
 
 
-def _case_of(token: Token) -> str:
+def case_of(token: Token) -> str:
+    """The preposition of a noun ("de" in "la saisie de 27 kg"), or ""."""
     return next((c.lower_ for c in token.children if c.dep_ == "case"), "")
 
 
@@ -294,12 +296,12 @@ def clause_head(trigger: Trigger) -> Token | None:
             else:
                 return None
         head = climb(token)
-    elif (token.dep_ == "conj" or is_list_item(token)) and _case_of(token) in ("", "de", "d'"):
+    elif (token.dep_ == "conj" or is_list_item(token)) and case_of(token) in ("", "de", "d'"):
         # Coordinated or listed actions are measures of their own: "prévoient l'ouverture de
         # 63 classes et la fermeture de 118 classes", "420 000 euros : campagne d'affichage,
         # formation de 600 aides à domicile et installation de brumisateurs".
         head = token
-    elif (token.dep_ in ARGUMENT_DEPS or token.dep_ == "obl:arg" and _case_of(token) in ("à", "au", "aux"))\
+    elif (token.dep_ in ARGUMENT_DEPS or token.dep_ == "obl:arg" and case_of(token) in ("à", "au", "aux"))\
             and token.head.pos_ in VERB_POS:
         # "des opérations ont été conduites", "ont abouti à la saisie de 27 kg".
         head = climb(token.head)
@@ -582,7 +584,7 @@ def _rank(trigger: Trigger, head: Token) -> tuple[int, int, int]:
     support = trigger.action in LEXICON.action and LEXICON.action[trigger.action].support
     # "Ces opérations ont permis des saisies": a demonstrative points back to a measure already
     # named; the new noun names this one.
-    anaphoric = _is_anaphoric(trigger.token)
+    anaphoric = is_anaphoric(trigger.token)
     rank = (0 if on_chain and trigger.verbal else 1 if on_chain else 2) + (3 if support or anaphoric else 0)
     return rank, distance, trigger.token.i
 
@@ -594,8 +596,9 @@ def is_support_only(clause: Clause) -> bool:
     if all(t.action in LEXICON.action and LEXICON.action[t.action].support for t in clause.triggers):
         return True
     first = clause.trigger
-    return not first.verbal and _is_anaphoric(first.token) and all(not t.verbal for t in clause.triggers)
+    return not first.verbal and is_anaphoric(first.token) and all(not t.verbal for t in clause.triggers)
 
 
-def _is_anaphoric(token: Token) -> bool:
+def is_anaphoric(token: Token) -> bool:
+    """The token has a demonstrative determiner: "ces opérations" points back."""
     return any(c.dep_ == "det" and c.lower_ in DEMONSTRATIVES for c in token.children)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from plan_extract.dims.measure.clause import NOUN_POS, VERB_POS, Clause, Trigger, is_misparsed_finite
+from plan_extract.dims.measure.clause import NOUN_POS, VERB_POS, Clause, Trigger, case_of, is_misparsed_finite
 from plan_extract.dims.measure.lexicon import CATEGORY_OF, LEXICON, TARGET_NOUNS
 from plan_extract.spans import feature, token_attrs
 
@@ -110,9 +110,9 @@ def roles(clause: Clause) -> Roles:
     elif not trigger.verbal and trigger.action == "financement" and token.pos_ not in ("VERB",):
         # A listed amount: "650 000 euros pour la voirie" funds the voirie.
         patient = next((t for t in token.doc[token.i + 1: clause.end] if t.pos_ in NOUN_POS
-                        and _case(t) in ("pour", "à", "au", "aux")), None)
+                        and case_of(t) in ("pour", "à", "au", "aux")), None)
     elif not trigger.verbal:
-        patient = next((c for c in token.children if c.dep_ == "nmod" and _case(c) in ("de", "d'", "du", "des")), None)
+        patient = next((c for c in token.children if c.dep_ == "nmod" and case_of(c) in ("de", "d'", "du", "des")), None)
     return Roles(agents, patient)
 
 
@@ -120,10 +120,6 @@ def _is_intransitive(verb: Token) -> bool:
     """Pronominal or motion verbs act on their subject: "se poursuivre", "est arrivée"."""
     return verb.pos_ in ("AUX", "ADJ") or verb.lemma_.lower() in ETRE_VERBS or \
         any(c.dep_ in ("expl:comp", "expl:pass") and c.lower_ in ("se", "s'", "s’") for c in verb.children)
-
-
-def _case(token: Token) -> str:
-    return next((c.lower_ for c in token.children if c.dep_ == "case"), "")
 
 
 # Object pronouns written before the verb: "s'engage à entretenir ce réseau et à l'étendre".
@@ -145,7 +141,7 @@ def _object(verb: Token) -> Token | None:
     if obj is not None and obj.lemma_.lower() in AMOUNT_NOUNS:
         # The money goes to what it funds: "à un programme", "pour la rénovation".
         target = next((c for c in [*verb.children, *obj.subtree] if c.dep_.startswith(("obl", "nmod"))
-                       and _case(c) in ("à", "au", "aux", "pour")), None)
+                       and case_of(c) in ("à", "au", "aux", "pour")), None)
         return target or obj
     return obj
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from plan_extract.dims.measure.clause import Clause, line_bounds, segment
+from plan_extract.dims.measure.clause import Clause, case_of, is_anaphoric, line_bounds, segment
 from plan_extract.dims.measure.describe import is_passive
 from plan_extract.dims.measure.lexicon import LEXICON, TOPIC_OPENERS
 from plan_extract.spans import feature, token_attrs
@@ -194,10 +194,6 @@ def _carry_actors(drafts: list[Draft], text: str) -> None:
         previous = draft
 
 
-# Determiners that point back at what the text just said: "Ces opérations ont permis …".
-DEMONSTRATIVES = {"ce", "cet", "cette", "ces"}
-
-
 def _subjects(draft: Draft) -> list[Token]:
     span = draft.span
     dep = token_attrs(span.doc).dep
@@ -215,7 +211,7 @@ def _demonstrative_subject(draft: Draft) -> Token | None:
 def _find_demonstrative_subject(draft: Draft) -> Token | None:
     for subject in _subjects(draft):
         for token in subject.subtree:
-            if any(c.dep_ == "det" and c.lower_ in DEMONSTRATIVES for c in token.children):
+            if is_anaphoric(token):
                 return token
     return None
 
@@ -291,7 +287,7 @@ def _actors(draft: Draft, own: list[Span], every: list[Span], topic: tuple[int, 
     if before is not None:
         return [before]
     bounds = _chars(patient) if patient is not None else (0, 0)
-    free = [m for m in own if not _overlaps(m, *bounds) and _case(m.root) not in PLACE_CASES]
+    free = [m for m in own if not _overlaps(m, *bounds) and case_of(m.root) not in PLACE_CASES]
     return (free or outside)[:1]
 
 
@@ -310,17 +306,13 @@ def _implied_agent(draft: Draft, every: list[Span]) -> Span | None:
 PLACE_CASES = {"dans", "à", "au", "aux", "en", "sur", "vers", "près", "auprès", "devant", "chez"}
 
 
-def _case(token: Token) -> str:
-    return next((c.lower_ for c in token.children if c.dep_ == "case"), "")
-
-
 def _makes(mention: Span, draft: Draft) -> bool:
     """A bare "de" complement of an action noun names who acts: "opérations de police",
     "contrôles de gendarmerie" (not "la création de la brigade", which is its object)."""
     root = mention.root
     if root.dep_ != "nmod" or root.head.i not in {t.token.i for t in draft.clause.triggers}:
         return False
-    return _case(root) in ("de", "d'") and not any(c.dep_ == "det" for c in root.children)
+    return case_of(root) in ("de", "d'") and not any(c.dep_ == "det" for c in root.children)
 
 
 # Adverbs and clitics between a subject and its verb: "l'ARS y consacre", "la Région le financera".
