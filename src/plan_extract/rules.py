@@ -70,11 +70,14 @@ class _Marked:
         return False  # no word is marked before a token of it is
 
 
-def _flag(vocab: Vocab, test: _LexicalTest | _Marked) -> int | None:
-    """The flag bit holding `test`, shared by every rule that uses it; None when none is free."""
+def _flag(vocab: Vocab, test: _LexicalTest | _Marked, allocate: bool = True) -> int | None:
+    """The flag bit holding `test`, shared by every rule that uses it; None when none is free
+    (or, without `allocate`, when none holds it yet)."""
     for bit, getter in vocab.lex_attr_getters.items():
         if getter == test:
             return bit
+    if not allocate:
+        return None
     free = [bit for bit in _FLAG_BITS if bit not in vocab.lex_attr_getters]
     return vocab.add_flag(test, flag_id=free[0]) if free else None
 
@@ -157,7 +160,7 @@ def compile_pattern(vocab: Vocab, pattern: list[dict[str, Any]]) -> tuple[list[d
                         continue
             if key == "_" and len(value) == 1:
                 attr, predicate = next(iter(value.items()))
-                bit = next((b for b, g in vocab.lex_attr_getters.items() if g == _Marked(attr)), None)
+                bit = _flag(vocab, _Marked(attr), allocate=False)  # set by `Mark`
                 if bit is not None:
                     token[bit] = True
                     checks[index] = _ExtensionCheck.of(attr, bit, predicate)
@@ -279,6 +282,7 @@ class RuleSet:
         self.rules = {rule.name: rule for rule in rules}
         if len(self.rules) != len(rules):
             raise ValueError("two rules share a name")
+        self.order = {name: i for i, name in enumerate(self.rules)}
         # Patterns are checked here, before flags replace their lexical predicates.
         Matcher(vocab, validate=True).add("check", [rule.pattern for rule in rules])
         self.checks: dict[int, dict[int, _ExtensionCheck]] = {}
@@ -290,10 +294,11 @@ class RuleSet:
         groups: dict[frozenset[Gate], tuple[Matcher, list[Any]]] = {}
         for rule in rules:
             compiled, checks = compile_pattern(vocab, rule.pattern)
+            first = checks.get(0) if compiled[0].get("OP") in (None, "+") else None
             if checks:
                 self.checks[vocab.strings.add(rule.name)] = checks
-                if 0 in checks and compiled[0].get("OP") in (None, "+"):
-                    self.first_checks[vocab.strings.add(rule.name)] = checks[0]
+                if first is not None:
+                    self.first_checks[vocab.strings.add(rule.name)] = first
                 self.space_after[vocab.strings.add(rule.name)] = {
                     index for index in checks if index + 1 < len(compiled) and compiled[index + 1].get("IS_SPACE") is True}
             gates = _start_gates(vocab, compiled, rule.pattern)
@@ -306,8 +311,7 @@ class RuleSet:
             reach[0] = max(reach[0], _reach(compiled))
             # A rule that starts with a run of marked tokens ("<number>+ <unit>") reaches no
             # further than the end of that run plus its other elements.
-            run = 0 in checks and checks[0].inside and compiled[0].get("OP") in (None, "+") \
-                and gates == frozenset([(checks[0].bit, frozenset([1]))])
+            run = first is not None and first.inside and gates == frozenset([(first.bit, frozenset([1]))])
             reach[1] = max(reach[1], _reach(compiled[1:])) if run and reach[1] is not None else None
         # Each group: its Matcher, its reach from a start, and its reach after a run of marked
         # tokens (None when a rule of the group does not start with one).
@@ -476,8 +480,7 @@ class RuleSet:
                 candidates.append((span, value))
         # Longest spans win, then the earlier start, then the earlier rule in the list
         # (the order of spacy.util.filter_spans, with rule order breaking its ties).
-        order = {name: i for i, name in enumerate(self.rules)}
-        candidates.sort(key=lambda sv: (-(sv[0].end - sv[0].start), sv[0].start, order[sv[0].id_]))
+        candidates.sort(key=lambda sv: (-(sv[0].end - sv[0].start), sv[0].start, self.order[sv[0].id_]))
         used: set[int] = set()
         result = []
         for span, value in candidates:
