@@ -8,7 +8,7 @@ from spacy.tokens import Doc
 
 from plan_extract import api
 from plan_extract.api import make_doc
-from plan_extract.spans import DocCache, entities, release, token_attrs
+from plan_extract.spans import DocCache, entities, release, subtree, token_attrs
 
 TEXT = "Le préfet de l'Orne a présenté jeudi un plan contre le crack à Alençon. Les bailleurs suivront."
 
@@ -21,8 +21,12 @@ def test_token_attrs_are_the_tokens_strings(nlp) -> None:
     assert attrs.lemma == [t.lemma_.lower() for t in doc]
     assert attrs.pos == [t.pos_ for t in doc]
     assert attrs.dep == [t.dep_ for t in doc]
+    assert attrs.head == [t.head.i for t in doc]
+    assert attrs.children == [[c.i for c in t.children] for t in doc]
+    assert [subtree(doc, t.i) for t in doc] == [sorted(s.i for s in t.subtree) for t in doc]
     again = Doc(nlp.vocab).from_bytes(doc.to_bytes())  # the cache is plain data
-    assert token_attrs(again) == attrs
+    columns = ("text", "lower", "lemma", "pos", "dep", "morph", "head", "children")
+    assert all(getattr(token_attrs(again), c) == getattr(attrs, c) for c in columns)
 
 
 def test_entities_are_doc_ents(nlp) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import weakref
 from bisect import bisect_right
 from collections.abc import Collection, Sequence
-from typing import Any, NamedTuple
+from functools import cached_property
+from typing import Any
 
-from spacy.attrs import DEP, LEMMA, LOWER, MORPH, ORTH, POS, SENT_START
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, MORPH, ORTH, POS, SENT_START
 from spacy.tokens import Doc, Span, Token
 
 
@@ -63,19 +64,68 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-class TokenAttrs(NamedTuple):
-    """String attributes of every token of a Doc, as lists indexed by token position.
+class TokenAttrs:
+    """Attributes of every token of a Doc, as lists indexed by token position.
 
     Reading `token.lemma_` builds a Token and decodes a string at every access; rules that look
-    at many tokens read these lists instead. `lemma` is lower-cased.
+    at many tokens read these lists instead. Each list is built the first time it is asked for.
+    `lemma` is lower-cased; `morph` holds the hash of the morphological features (see
+    `feature`); `head` the position of each token's head (its own for a root), `children` the
+    positions of its children in text order.
     """
 
-    text: list[str]
-    lower: list[str]
-    lemma: list[str]
-    pos: list[str]
-    dep: list[str]
-    morph: list[int]  # the hash of the morphological features (see `feature`)
+    def __init__(self, doc: Doc) -> None:
+        # No reference to the Doc is kept, so that it can go.
+        self.length = len(doc)
+        self._strings = doc.vocab.strings
+        self._array = doc.to_array([ORTH, LOWER, LEMMA, POS, DEP, MORPH, HEAD])
+
+    def _column(self, index: int, table: dict[int, str]) -> list[str]:
+        values = self._array[:, index].tolist()
+        column = [table.get(value) for value in values]
+        if None in column:
+            for i, value in enumerate(values):
+                if column[i] is None:
+                    word = self._strings[value]
+                    column[i] = table[value] = word.lower() if table is _LEMMAS else word
+        return column
+
+    @cached_property
+    def text(self) -> list[str]:
+        return self._column(0, _STRINGS)
+
+    @cached_property
+    def lower(self) -> list[str]:
+        return self._column(1, _STRINGS)
+
+    @cached_property
+    def lemma(self) -> list[str]:
+        return self._column(2, _LEMMAS)
+
+    @cached_property
+    def pos(self) -> list[str]:
+        return self._column(3, _STRINGS)
+
+    @cached_property
+    def dep(self) -> list[str]:
+        return self._column(4, _STRINGS)
+
+    @cached_property
+    def morph(self) -> list[int]:
+        return self._array[:, 5].tolist()
+
+    @cached_property
+    def head(self) -> list[int]:
+        # HEAD is an offset stored unsigned: back to signed, then to a position.
+        return [offset + i for i, offset in enumerate(self._array[:, 6].astype("int64").tolist())]
+
+    @cached_property
+    def children(self) -> list[list[int]]:
+        children: list[list[int]] = [[] for _ in range(self.length)]
+        for i, head in enumerate(self.head):
+            if head != i:
+                children[head].append(i)
+        return children
 
 
 # Hash -> string for every form met so far (lemmas lower-cased apart), shared by all Docs.
@@ -87,21 +137,8 @@ def token_attrs(doc: Doc) -> TokenAttrs:
     """The `TokenAttrs` of `doc`, read once per Doc (kept beside it, not in `doc.user_data`:
     the lists hold no reference to the Doc, which can go)."""
     cached = _ATTRS.get(doc)
-    if cached is not None and len(cached.text) == len(doc):
-        return cached
-    strings = doc.vocab.strings
-    columns = []
-    rows = doc.to_array([ORTH, LOWER, LEMMA, POS, DEP, MORPH]).T.tolist()
-    for values, table in zip(rows[:5], (_STRINGS, _STRINGS, _LEMMAS, _STRINGS, _STRINGS)):
-        column = [table.get(value) for value in values]
-        if None in column:
-            for i, value in enumerate(values):
-                if column[i] is None:
-                    word = strings[value]
-                    column[i] = table[value] = word.lower() if table is _LEMMAS else word
-        columns.append(column)
-    columns.append(rows[5])
-    cached = _ATTRS[doc] = TokenAttrs(*columns)
+    if cached is None or cached.length != len(doc):
+        cached = _ATTRS[doc] = TokenAttrs(doc)
     return cached
 
 
@@ -192,6 +229,17 @@ def feature(token: Token, name: str) -> list[str]:
         features = _FEATURES[key] = {
             field: values.split(",") for field, _, values in (part.partition("=") for part in text.split("|") if part)}
     return features.get(name, [])
+
+
+def subtree(doc: Doc, i: int) -> list[int]:
+    """Positions of the tokens of `doc[i].subtree`, in text order, read from `TokenAttrs`."""
+    children = token_attrs(doc).children
+    found, todo = [], [i]
+    while todo:
+        j = todo.pop()
+        found.append(j)
+        todo.extend(children[j])
+    return sorted(found)
 
 
 _POSITIONS: weakref.WeakKeyDictionary[Doc, dict[tuple[str, frozenset[str]], list[int]]] = weakref.WeakKeyDictionary()

@@ -20,6 +20,7 @@ from plan_extract.dims.measure.lexicon import (
     EVENT_NOUNS, LEXICON, MONEY_VERBS, NOUN_PHRASES, PREDICATES, VERB_PHRASES, Phrases,
 )
 from plan_extract.spans import feature, positions, sentence_bounds, token_attrs
+from plan_extract.spans import subtree as subtree_positions
 
 REFERENCES = set(LEXICON.references.nouns)
 EQUIPMENT_VERBS = set(LEXICON.equipment.verbs)
@@ -226,16 +227,24 @@ def _governing_verb(token: Token) -> Token | None:
     return None
 
 
+# How the parser attaches a finite verb it took for a participle (see `is_misparsed_finite`).
+MISPARSED_DEPS = ("acl", "amod")
+
+
 def is_misparsed_finite(token: Token) -> bool:
     """A finite verb the parser hung on its subject as if it were a participle: "L'Ademe
     financera la formation" parsed as "Ademe" + acl "financera"."""
-    return token.dep_ in ("acl", "amod") and token.head.pos_ in NOUN_POS and token.head.i < token.i \
-        and ("Fin" in feature(token, "VerbForm") or token.lower_.endswith(FINITE_ENDINGS))
+    attrs = token_attrs(token.doc)
+    i = token.i
+    head = attrs.head[i]
+    return attrs.dep[i] in MISPARSED_DEPS and attrs.pos[head] in NOUN_POS and head < i \
+        and ("Fin" in feature(token, "VerbForm") or attrs.lower[i].endswith(FINITE_ENDINGS))
 
 
 def case_of(token: Token) -> str:
     """The preposition of a noun ("de" in "la saisie de 27 kg"), or ""."""
-    return next((c.lower_ for c in token.children if c.dep_ == "case"), "")
+    attrs = token_attrs(token.doc)
+    return next((attrs.lower[c] for c in attrs.children[token.i] if attrs.dep[c] == "case"), "")
 
 
 def _is_infinitive(token: Token) -> bool:
@@ -244,16 +253,17 @@ def _is_infinitive(token: Token) -> bool:
 
 def _is_negated(token: Token) -> bool:
     """A negation word among the token's children ("ne sera pas reconduit")."""
-    doc = token.doc
-    return any(doc[i].head.i == token.i and i != token.i for i in positions(doc, NEGATIONS))
+    heads = token_attrs(token.doc).head
+    return any(heads[i] == token.i and i != token.i for i in positions(token.doc, NEGATIONS))
 
 
 def _has_event_subject(*verbs: Token) -> bool:
     """"L'annonce intervient trois mois après les émeutes": a verb whose subject is an event
     tells when something happened, not what a body does."""
     doc = verbs[0].doc
-    subjects = [doc[i] for i in positions(doc, EVENT_NOUNS, "lemma")]
-    return any(s.dep_ == "nsubj" and s.head.i != s.i and s.head.i == verb.i for verb in verbs for s in subjects)
+    attrs = token_attrs(doc)
+    heads = {attrs.head[i] for i in positions(doc, EVENT_NOUNS, "lemma") if attrs.dep[i] == "nsubj" and attrs.head[i] != i}
+    return any(verb.i in heads for verb in verbs)
 
 
 def _is_purpose(token: Token) -> bool:
@@ -436,10 +446,12 @@ def _trim(doc: Doc, head: Token, start: int, end: int) -> tuple[int, int]:
         if child.dep_ in LEADING_DEPS and start <= child.left_edge.i and right + 1 < head.i \
                 and doc[right + 1].text == "," and right + 2 <= end:
             start = max(start, right + 2)
-    while start < end and doc[start].pos_ in LEADING_EDGE_POS and doc[start].dep_ in ("punct", "cc", "dep", ""):
+    attrs = token_attrs(doc)
+    pos, dep, text = attrs.pos, attrs.dep, attrs.text
+    while start < end and pos[start] in LEADING_EDGE_POS and dep[start] in ("punct", "cc", "dep", ""):
         start += 1
-    while end > start and (doc[end - 1].pos_ in EDGE_POS or doc[end - 1].is_space
-                           or doc[end - 1].pos_ == "PRON" and end - 2 > start and doc[end - 2].text == ","):
+    while end > start and (pos[end - 1] in EDGE_POS or text[end - 1].isspace()
+                           or pos[end - 1] == "PRON" and end - 2 > start and text[end - 2] == ","):
         # ", ce qui a permis ...": the pronoun opens the next clause.
         end -= 1
     return start, end
@@ -488,7 +500,7 @@ def find_clauses(doc: Doc, triggers: list[Trigger]) -> list[Clause]:
 
     def subtree(token: Token) -> set[int]:
         if token.i not in subtrees:
-            subtrees[token.i] = {t.i for t in token.subtree}
+            subtrees[token.i] = set(subtree_positions(doc, token.i))
         return subtrees[token.i]
 
     for clause in kept:
@@ -601,4 +613,5 @@ def is_support_only(clause: Clause) -> bool:
 
 def is_anaphoric(token: Token) -> bool:
     """The token has a demonstrative determiner: "ces opérations" points back."""
-    return any(c.dep_ == "det" and c.lower_ in DEMONSTRATIVES for c in token.children)
+    attrs = token_attrs(token.doc)
+    return any(attrs.dep[c] == "det" and attrs.lower[c] in DEMONSTRATIVES for c in attrs.children[token.i])

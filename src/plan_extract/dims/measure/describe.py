@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from plan_extract.dims.measure.clause import NOUN_POS, VERB_POS, Clause, Trigger, case_of, is_misparsed_finite
+from plan_extract.dims.measure.clause import (
+    MISPARSED_DEPS, NOUN_POS, VERB_POS, Clause, Trigger, case_of, is_misparsed_finite,
+)
 from plan_extract.dims.measure.lexicon import CATEGORY_OF, LEXICON, TARGET_NOUNS
 from plan_extract.spans import feature, token_attrs
 
@@ -48,7 +50,8 @@ def chain(clause: Clause) -> list[Token]:
 
 
 def is_passive(verb: Token) -> bool:
-    return "Pass" in feature(verb, "Voice") or any(c.dep_ in ("aux:pass", "nsubj:pass") for c in verb.children)
+    attrs = token_attrs(verb.doc)
+    return "Pass" in feature(verb, "Voice") or any(attrs.dep[c] in ("aux:pass", "nsubj:pass") for c in attrs.children[verb.i])
 
 
 def _antecedent(verb: Token, pronoun: Token) -> Token:
@@ -194,11 +197,12 @@ def _phrase_bounds(token: Token, stop: Token | None, limit: int | None) -> tuple
 
 
 def _lower_first(span: Span) -> str:
-    first = span[0]
+    attrs = token_attrs(span.doc)
+    first = attrs.text[span.start]
     text = span.text
     # An acronym keeps its capitals ("ARS"); an elided article does not ("L'ensemble").
-    acronym = first.text.isupper() and len(first.text.rstrip("'’")) > 1
-    if first.pos_ in ("DET", "NUM", "ADJ", "NOUN", "PRON") and not acronym:
+    acronym = first.isupper() and len(first.rstrip("'’")) > 1
+    if attrs.pos[span.start] in ("DET", "NUM", "ADJ", "NOUN", "PRON") and not acronym:
         text = text[:1].lower() + text[1:]
     return text
 
@@ -250,9 +254,12 @@ def status(clause: Clause, span: Span) -> str:
         verbs += [first] + ([first.head] if first.dep_ == "xcomp" else [])
     # "Les centres resteront ouverts" parsed as "centres" + "resteront" + "ouverts": the
     # misplaced finite verb still gives the tense.
-    verbs += [c for c in clause.head.children if c not in verbs and is_misparsed_finite(c)]
-    auxes = [c for v in verbs for c in v.children if c.dep_.startswith("aux") or c.dep_ == "cop"]
-    attrs = token_attrs(span.doc)
+    doc = span.doc
+    attrs = token_attrs(doc)
+    dep = attrs.dep
+    verbs += [doc[c] for c in attrs.children[clause.head.i]
+              if dep[c] in MISPARSED_DEPS and doc[c] not in verbs and is_misparsed_finite(doc[c])]
+    auxes = [doc[c] for v in verbs for c in attrs.children[v.i] if dep[c].startswith("aux") or dep[c] == "cop"]
     words = {*attrs.lower[span.start:span.end], *attrs.lemma[span.start:span.end]}
     # "s'engage à maintenir", "prévoit la création": a promise; the trigger itself ("engagera
     # 25 M€") is only a verb of the action.

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 from plan_extract.dims.measure.clause import Clause, case_of, is_anaphoric, line_bounds, segment
 from plan_extract.dims.measure.describe import is_passive
 from plan_extract.dims.measure.lexicon import LEXICON, TOPIC_OPENERS
-from plan_extract.spans import feature, token_attrs
+from plan_extract.spans import feature, subtree, token_attrs
 
 # Span key of each linked dimension -> key of the measure's `links`.
 LINK_KINDS = {"actor": "actors", "quantity": "quantities", "money": "money", "date": "dates", "location": "locations"}
@@ -44,7 +44,8 @@ class Draft:
 
     @property
     def verbal(self) -> bool:
-        return any(t.pos_ in ("VERB", "AUX") for t in self.span)
+        pos = token_attrs(self.span.doc).pos
+        return any(pos[i] in ("VERB", "AUX") for i in range(self.span.start, self.span.end))
 
 
 def _get(doc: Doc, key: str) -> list[Span]:
@@ -70,7 +71,7 @@ def topic_phrase(doc: Doc, sentence_start: int) -> tuple[int, int] | None:
     i = sentence_start
     while i < len(doc) and doc[i].is_space:
         i += 1
-    words = [t.lower_.replace("’", "'") for t in doc[i: i + TOPIC_MAX_TOKENS]]
+    words = [word.replace("’", "'") for word in token_attrs(doc).lower[i: i + TOPIC_MAX_TOKENS]]
     for opener in TOPIC_OPENERS:
         if tuple(words[: len(opener)]) == opener:
             if "," in words[len(opener):]:
@@ -81,8 +82,9 @@ def topic_phrase(doc: Doc, sentence_start: int) -> tuple[int, int] | None:
 
 def _topic_before(doc: Doc, start: int) -> tuple[int, int] | None:
     """A topic phrase the parser cut off as a sentence of its own: "Côté gendarmerie," + ", une unité..."."""
+    texts = token_attrs(doc).text
     line = start
-    while line > 0 and "\n" not in doc[line - 1].text and start - line <= TOPIC_MAX_TOKENS:
+    while line > 0 and "\n" not in texts[line - 1] and start - line <= TOPIC_MAX_TOKENS:
         line -= 1
     if line == start:
         return None
@@ -209,10 +211,11 @@ def _demonstrative_subject(draft: Draft) -> Token | None:
 
 
 def _find_demonstrative_subject(draft: Draft) -> Token | None:
+    doc = draft.span.doc
     for subject in _subjects(draft):
-        for token in subject.subtree:
-            if is_anaphoric(token):
-                return token
+        for i in subtree(doc, subject.i):
+            if is_anaphoric(doc[i]):
+                return doc[i]
     return None
 
 
@@ -223,8 +226,8 @@ def _pronoun_subject(draft: Draft) -> bool:
 
 def _refers_to(anaphor: Token, draft: Draft) -> bool:
     """ "Ces opérations" after "150 opérations ont été menées": the noun recurs in the measure."""
-    lemma = anaphor.lemma_.lower()
-    return any(t.lemma_.lower() == lemma for t in draft.span)
+    lemmas = token_attrs(anaphor.doc).lemma
+    return lemmas[anaphor.i] in lemmas[draft.span.start:draft.span.end]
 
 
 def _carry_dates(drafts: list[Draft], text: str) -> None:
@@ -263,7 +266,8 @@ def _actors(draft: Draft, own: list[Span], every: list[Span], topic: tuple[int, 
     places; the first of the sentence outside every clause."""
     # The first body of a coordinated subject carries the measure ("la préfecture et le
     # département lancent ...": the préfecture).
-    agents = [m for m in every for a in draft.agents if _overlaps(m, *_chars(a))]
+    phrases = [_chars(a) for a in draft.agents]
+    agents = [m for m in every for bounds in phrases if _overlaps(m, *bounds)]
     if agents:
         return [min(agents, key=lambda m: m.start)]
     if any(a.pos_ == "PRON" and a.dep_ == "nsubj" for a in draft.agents):
@@ -339,7 +343,8 @@ def _actor_before_verb(draft: Draft, every: list[Span]) -> Span | None:
 def _content(token: Token | None) -> set[str]:
     if token is None:
         return set()
-    return {t.lemma_.lower() for t in token.subtree if t.pos_ in CONTENT_POS and t.i - token.i < 8}
+    attrs = token_attrs(token.doc)
+    return {attrs.lemma[i] for i in subtree(token.doc, token.i) if attrs.pos[i] in CONTENT_POS and i - token.i < 8}
 
 
 def _same_action(a: Draft, b: Draft, text: str, contents: dict[int, set[str]]) -> bool:
@@ -371,8 +376,9 @@ def is_title(draft: Draft) -> bool:
     start, end = line_bounds(doc, draft.span.start, draft.span.end)
     if end - start > 3 * TITLE_MAX_TOKENS:
         return False  # surely a paragraph; spare the token walk
-    line = [t for t in doc[start:end] if not t.is_space]
-    return bool(line) and len(line) <= TITLE_MAX_TOKENS and line[-1].text not in (".", "!", "?", "…", ":", ";", ",")
+    texts = token_attrs(doc).text
+    line = [texts[i] for i in range(start, end) if not texts[i].isspace()]
+    return bool(line) and len(line) <= TITLE_MAX_TOKENS and line[-1] not in (".", "!", "?", "…", ":", ";", ",")
 
 
 def _nouns(span: Span) -> set[str]:
