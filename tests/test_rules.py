@@ -12,6 +12,8 @@ from plan_extract.rules import Mark, Rule, RuleSet, phrase_elements
 
 if not Token.has_extension("test_kind"):
     Token.set_extension("test_kind", default=None)
+if not Token.has_extension("test_plain"):  # never given a Mark
+    Token.set_extension("test_plain", default=None)
 
 
 def _texts(found):
@@ -45,7 +47,7 @@ def test_longest_match_wins_and_blocked_spans_are_skipped() -> None:
 
 def test_marked_extension_matches_only_marked_tokens() -> None:
     nlp = spacy.blank("fr")
-    mark = Mark(nlp.vocab, "test_kind")
+    mark = Mark("test_kind")
     rules = RuleSet(nlp.vocab, [
         _rule("count", [{"_": {"test_kind": {"IN": ["number"]}}, "OP": "+"}, {"LOWER": "agents"}]),
     ])
@@ -53,15 +55,14 @@ def test_marked_extension_matches_only_marked_tokens() -> None:
     # "une centaine" is a number at the start, the second "une" is an article.
     for i in (0, 1, 8, 9, 10):  # 9 is the no-break space inside the number
         mark(doc[i], "number")
-    assert doc[0].check_flag(mark.bit) and doc[5].check_flag(mark.bit)  # the word is flagged...
-    assert doc[5]._.test_kind is None  # ...the article is not marked
+    assert doc[0]._.test_kind == "number" and doc[5]._.test_kind is None  # the article is not marked
     # "une centaine d'agents" needs "d'" in the pattern: no match; "une agents": article, no match.
     assert _texts(rules(doc)) == [("une\u00a0centaine agents", "count")]
 
 
 def test_marked_extension_with_a_plain_value_and_windows() -> None:
     nlp = spacy.blank("fr")
-    mark = Mark(nlp.vocab, "test_kind")
+    mark = Mark("test_kind")
     rules = RuleSet(nlp.vocab, [_rule("unit", [{"_": {"test_kind": "number"}}, {"LOWER": "kg"}])])
     doc = nlp("3 kg puis 4 kg")
     mark(doc[0], "number")
@@ -106,3 +107,40 @@ def test_phrase_elements_one_pattern_per_length() -> None:
         2: [{"LOWER": {"IN": ["degrés", "mètre"]}}, {"LOWER": {"IN": ["celsius", "cube"]}}],
         3: [{"LOWER": {"IN": ["km"]}}, {"LOWER": {"IN": ["/"]}}, {"LOWER": {"IN": ["h"]}}],
     }
+
+
+ENGINE_PATTERNS = [
+    [{"LOWER": "a", "OP": "+"}, {"LOWER": "b"}],
+    [{"LOWER": "a", "OP": "?"}, {"LOWER": "a", "OP": "*"}, {"LOWER": "b", "OP": "?"}, {"LOWER": "c"}],
+    [{"LOWER": "b"}, {"IS_SPACE": True, "OP": "?"}, {"LOWER": {"IN": ["c", "d"]}, "OP": "+"}],
+    [{"TEXT": {"REGEX": "^[A-Z]$"}}, {"LOWER": {"NOT_IN": ["b"]}, "OP": "*"}, {"LOWER": "d"}],
+    [{"IS_ALPHA": True, "OP": "+"}],
+]
+
+
+@pytest.mark.parametrize("pattern", ENGINE_PATTERNS)
+def test_matches_are_those_of_spacys_matcher(pattern) -> None:
+    """Every match, of every length and from every start, as spaCy's Matcher gives them."""
+    nlp = spacy.blank("fr")
+    doc = nlp("a a b c A a b\u00a0c d d , A c d a")
+    rules = RuleSet(nlp.vocab, [_rule("p", pattern)])
+    plain = Matcher(nlp.vocab)
+    plain.add("p", [pattern])
+    assert rules.matches(doc) == sorted(plain(doc), key=lambda m: (m[1], m[2], m[0]))
+
+
+def test_long_repeats_and_unmarked_extensions_match() -> None:
+    nlp = spacy.blank("fr")
+    doc = nlp("x " * 20 + "fin")
+    for token in doc[:20]:
+        token._.test_plain = "x"  # no Mark: read from the token itself
+    rules = RuleSet(nlp.vocab, [_rule("run", [{"_": {"test_plain": "x"}, "OP": "+"}, {"LOWER": "fin"}])])
+    assert _texts(rules(doc)) == [(doc.text, "run")]
+
+
+def test_unsupported_pattern_features_are_refused() -> None:
+    nlp = spacy.blank("fr")
+    with pytest.raises(ValueError, match="operator"):
+        RuleSet(nlp.vocab, [_rule("neg", [{"LOWER": "a", "OP": "!"}, {"LOWER": "b"}])])
+    with pytest.raises(ValueError, match="LEMMA"):
+        RuleSet(nlp.vocab, [_rule("lemma", [{"LEMMA": "aller"}])])

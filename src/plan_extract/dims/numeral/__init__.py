@@ -42,7 +42,7 @@ if not Token.has_extension("numeral_form"):
                   default_config={"spans_key": SPANS_KEY})
 def make_numeral_finder(nlp: Language, name: str, spans_key: str) -> NumeralFinder:
     # Made before the rules of dates, money and quantities, which test the mark (see `Mark`).
-    return NumeralFinder(Mark(nlp.vocab, "numeral_form"), spans_key=spans_key)
+    return NumeralFinder(Mark("numeral_form"), spans_key=spans_key)
 
 
 class NumeralFinder:
