@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from plan_extract import extract
+from plan_extract import extract, extract_many
 from plan_extract.models import json_schema
 
 ROOT = Path(__file__).parent.parent
@@ -77,3 +77,13 @@ def test_chunk_starts_prefer_paragraphs() -> None:
     assert chunk_starts(text, 16) == [0, 5, 19]
     assert chunk_starts(text, 12) == [0, 5, 10, 19, 27]
     assert chunk_starts("x" * 25, 10) == [0, 10, 20]
+
+
+def test_batches_give_what_single_texts_give(nlp) -> None:
+    """`extract_many` runs each component over a whole batch before the next one (their `pipe`):
+    every text comes out as it does alone, in the input order, whatever the batch size."""
+    texts = [p.read_text(encoding="utf-8") for p in CORPUS[:7]]
+    alone = [extract(text).model_dump(mode="json") for text in texts]
+    for batch_size in (1, 3, 32):
+        assert [e.model_dump(mode="json") for e in extract_many(texts, batch_size=batch_size)] == alone
+    assert all(hasattr(nlp.get_pipe(name), "pipe") for name in nlp.pipe_names if name.startswith("plan_"))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import minibatch
 
 from plan_extract.rules import Rule, RuleSet, Value
 from plan_extract.spans import doc_text
@@ -17,7 +19,21 @@ def register_extension(dim: str) -> None:
         Span.set_extension(dim, default=None)
 
 
-class RuleComponent:
+class BatchComponent(ABC):
+    """A component that goes through a batch of Docs before handing them on, as spaCy's own do:
+    `nlp.pipe` then runs each component over the whole batch in turn, and the component's
+    lexicons and caches stay warm between Docs instead of being pushed out by the next
+    components and the model."""
+
+    @abstractmethod
+    def __call__(self, doc: Doc) -> Doc: ...
+
+    def pipe(self, stream: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
+        for batch in minibatch(stream, size=batch_size):
+            yield from [self(doc) for doc in batch]
+
+
+class RuleComponent(BatchComponent):
     """Find spans of one dimension with named rules.
 
     Spans go to `doc.spans[spans_key]`, values to `span._.<dim>`, rule names to `span.id_`.

@@ -79,20 +79,21 @@ def _simple(doc: Doc, index: _Index, dim: str) -> list[dict[str, Any]]:
 
 def _clustered(doc: Doc, index: _Index, dim: str) -> list[dict[str, Any]]:
     """Group mentions by their clustering key: one item per actor or place, with all mentions."""
-    groups: dict[str, list[Span]] = {}
+    groups: dict[str, list[tuple[Span, dict[str, Any]]]] = {}
     for span in _spans(doc, dim):
-        groups.setdefault(span._.get(dim)["key"], []).append(span)
+        value = span._.get(dim)
+        groups.setdefault(value["key"], []).append((span, value))
     items = []
-    for rank, mentions in enumerate(groups.values(), 1):
+    for rank, group in enumerate(groups.values(), 1):
         item_id = f"{PREFIX[dim]}{rank}"
         # The fullest mention carries the value (name, acronym, role); the first one is the anchor.
         values: dict[str, Any] = {}
-        for span in mentions:
-            for k, v in _public(span._.get(dim)).items():
+        for span, value in group:
+            for k, v in _public(value).items():
                 if k not in values or (k == "name" and len(str(v)) > len(str(values[k]))):
                     values[k] = v
             index.ids[dim][(span.start_char, span.end_char)] = item_id
-        items.append((item_id, mentions, values))
+        items.append((item_id, [span for span, _ in group], values))
     result = []
     for item_id, mentions, values in items:
         if "location" in values and dim == "actor":
@@ -104,6 +105,8 @@ def _clustered(doc: Doc, index: _Index, dim: str) -> list[dict[str, Any]]:
 
 def _links(index: _Index, offsets: list[list[int]], kind: str) -> list[str]:
     """Ids of the `kind` items at the given character offsets, once each, in order."""
+    if not offsets:
+        return []
     found = (index.find(kind, start, end) for start, end in offsets)
     return list(dict.fromkeys(item for item in found if item))
 

@@ -135,14 +135,23 @@ _LEMMAS: dict[int, str] = {}
 
 def token_attrs(doc: Doc) -> TokenAttrs:
     """The `TokenAttrs` of `doc`, read once per Doc (kept beside it, not in `doc.user_data`:
-    the lists hold no reference to the Doc, which can go)."""
+    the lists hold no reference to the Doc, which can go).
+
+    Rules ask for them hundreds of times per Doc, and the components work on one Doc at a
+    time: the last Doc asked about is checked first, before the weak dictionary.
+    """
+    last = _LAST[0]
+    if last is not None and last[0]() is doc and last[1].length == len(doc):
+        return last[1]
     cached = _ATTRS.get(doc)
     if cached is None or cached.length != len(doc):
         cached = _ATTRS[doc] = TokenAttrs(doc)
+    _LAST[0] = (weakref.ref(doc), cached)
     return cached
 
 
 _ATTRS: weakref.WeakKeyDictionary[Doc, TokenAttrs] = weakref.WeakKeyDictionary()
+_LAST: list[tuple[weakref.ref[Doc], TokenAttrs] | None] = [None]
 
 
 class DocCache:

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from plan_extract.component import register_extension
+from plan_extract.component import BatchComponent, register_extension
 from plan_extract.dims.actor.lexicon import canonical_names
 from plan_extract.dims.actor.orgs import (
     ARTICLES, Mention, OrgMatcher, acronym_uses, defined_acronyms, ner_orgs,
@@ -41,7 +41,7 @@ def make_actor_extractor(nlp: Language, name: str, spans_key: str) -> ActorExtra
     return ActorExtractor(nlp, spans_key=spans_key)
 
 
-class ActorExtractor:
+class ActorExtractor(BatchComponent):
     """Find the organisations and persons that act in a text, and merge their mentions.
 
     >>> doc = nlp("Sébastien Jallet, préfet de l'Orne, a réuni la gendarmerie. Les gendarmes patrouillent.")

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from plan_extract.component import register_extension
+from plan_extract.component import BatchComponent, register_extension
 from plan_extract.dims.date.combine import combine
 from plan_extract.dims.date.context import direction
 from plan_extract.dims.date.document_date import infer
@@ -50,7 +50,7 @@ def _shift_after(span: Span) -> int | None:
     return None
 
 
-class DateExtractor:
+class DateExtractor(BatchComponent):
     """Find time expressions ("jeudi 12 janvier 2023", "depuis 2021", "sur 3 ans", "chaque jeudi").
 
     >>> # nlp("L'ARS consacre 258 000 euros sur 3 ans.").spans["date"][0]._.date["value"] -> "P3Y"

@@ -15,7 +15,7 @@ from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from plan_extract.component import register_extension
+from plan_extract.component import BatchComponent, register_extension
 from plan_extract.dims.location.places import Hit, Place
 from plan_extract.dims.location.rules import (
     ARTICLES, COMMON_WORDS, FACILITIES, INSTITUTIONS, LEXICON, LOWER_STARTS, NER_LABELS, PREPOSITIONS, blocked_before,
@@ -39,7 +39,7 @@ def make_location_extractor(nlp: Language, name: str, spans_key: str) -> Locatio
     return LocationExtractor(nlp, spans_key=spans_key)
 
 
-class LocationExtractor:
+class LocationExtractor(BatchComponent):
     """Find communes, neighbourhoods, départements, regions and countries.
 
     >>> doc = nlp("Le préfet de l'Orne s'est rendu dans le quartier de Perseigne à Alençon.")

@@ -20,6 +20,7 @@ from typing import TypedDict
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from plan_extract.component import BatchComponent
 from plan_extract.dims.measure.clause import BREAKS_KEY, Clause, find_clauses, find_triggers, is_support_only, money_items
 from plan_extract.dims.measure.describe import category, label, phrase, roles, status, targets
 from plan_extract.dims.measure.lexicon import REPORT_NOUNS, REPORT_VERBS
@@ -112,7 +113,7 @@ def reports_figures(draft: Draft) -> bool:
     return any(o is not None and o.lemma_.lower() in REPORT_NOUNS for o in objects)
 
 
-class MeasureExtractor:
+class MeasureExtractor(BatchComponent):
     """Find the measures of a plan and link them to actors, quantities, money, dates and places.
 
     >>> doc = nlp("L'ARS va consacrer 258 000 euros à un programme de prévention.")

@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Span
 
 from plan_extract.component import NumberRuleComponent
 from plan_extract.dims.money.rules import LEXICON, PER_WORDS, RULES
+from plan_extract.dims.numeral import numerals
 from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
 from plan_extract.dims.numeral.parse import qualifier_before
 from plan_extract.rules import Value
@@ -52,7 +53,7 @@ class MoneyExtractor(NumberRuleComponent):
         spans_before = [*found, *doc.spans.get("date", [])]
         taken = {i for s in spans_before for i in range(s.start, s.end)}
         spans = []
-        for numeral in doc.spans.get("numeral", []):
+        for numeral in numerals(doc):
             words = numeral.text.lower().split()
             if len(words) < 2 or words[-1] not in SCALE_WORDS or any(i in taken for i in range(numeral.start, numeral.end)):
                 continue

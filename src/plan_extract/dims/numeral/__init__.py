@@ -13,6 +13,7 @@ from typing import TypedDict
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from plan_extract.component import BatchComponent
 from plan_extract.dims.numeral.parse import find_numerals, normalise
 from plan_extract.rules import Mark
 from plan_extract.spans import DocCache, doc_text
@@ -45,7 +46,7 @@ def make_numeral_finder(nlp: Language, name: str, spans_key: str) -> NumeralFind
     return NumeralFinder(Mark("numeral_form"), spans_key=spans_key)
 
 
-class NumeralFinder:
+class NumeralFinder(BatchComponent):
     """Find numbers in digits, in letters and approximate ("une centaine"); mark ordinals."""
 
     def __init__(self, mark: Mark, spans_key: str = SPANS_KEY) -> None:
@@ -77,6 +78,11 @@ def numeral_in(span: Span, key: str = SPANS_KEY) -> Span | None:
         if numerals[i]._.numeral["form"] != "ordinal":
             return numerals[i]
     return None
+
+
+def numerals(doc: Doc, key: str = SPANS_KEY) -> list[Span]:
+    """The numerals found in `doc` (`doc.spans[key]`, none when absent), read once per Doc."""
+    return _by_start(doc, key)[1]
 
 
 # The numerals of a Doc with their start tokens, read once: a SpanGroup builds new Span

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from plan_extract.component import NumberRuleComponent
-from plan_extract.dims.numeral import numeral_in
+from plan_extract.dims.numeral import numeral_in, numerals
 from plan_extract.dims.numeral.parse import qualifier_before
 from plan_extract.dims.quantity.rules import LEXICON, RULES, _identifier
 from plan_extract.rules import Value
@@ -47,7 +47,7 @@ class QuantityExtractor(NumberRuleComponent):
         spans_before = [*found, *(s for key in self.blocked_keys for s in doc.spans.get(key, []))]
         taken = {i for s in spans_before for i in range(s.start, s.end)}
         spans = []
-        for numeral in doc.spans.get("numeral", []):
+        for numeral in numerals(doc):
             if numeral._.numeral["form"] not in ("digits", "words") or numeral.start == 0:
                 continue
             if doc[numeral.start - 1].lower_ not in _ELLIPTICAL or any(i in taken for i in range(numeral.start, numeral.end)):
@@ -85,7 +85,7 @@ class QuantityExtractor(NumberRuleComponent):
         doc = span.doc
         for opener, joiner in LEXICON.range.frames:
             if span.start >= 3 and doc[span.start - 1].lower_ == joiner:
-                first = [n for n in doc.spans.get("numeral", []) if n.end == span.start - 1]
+                first = [n for n in numerals(doc) if n.end == span.start - 1]
                 if first and first[0].start >= 1 and doc[first[0].start - 1].lower_ == opener:
                     low = first[0]._.numeral["value"]
                     value.update(min=low, max=value["value"], value=low)
