@@ -60,13 +60,20 @@ def split_glued_titles(nlp: Language) -> None:
     stop_after_currency = re.compile(r"(?<=[€$£¥%])\.$")
     infix_finditer, suffix_search = nlp.tokenizer.infix_finditer, nlp.tokenizer.suffix_search
 
+    # The tokenizer calls these for every string it does not have in its cache (strings with
+    # an elision such as "l'Agence" are never cached): the extra patterns are only tried on
+    # strings that can hold them.
     def infixes(text: str) -> list[re.Match[str]]:
-        extra = list(glued.finditer(text))
         found = list(infix_finditer(text))
+        if text[1:].lower() == text[1:]:
+            return found  # no capital after the first letter: no glued title
+        extra = list(glued.finditer(text))
         return sorted(found + extra, key=lambda m: m.start()) if extra else found
 
     def suffix(text: str) -> re.Match[str] | None:
-        return stop_after_currency.search(text) or suffix_search(text)
+        if text[-1:] == "." and text[-2:-1] in "€$£¥%":
+            return stop_after_currency.search(text) or suffix_search(text)
+        return suffix_search(text)
 
     nlp.tokenizer.infix_finditer = infixes
     nlp.tokenizer.suffix_search = suffix

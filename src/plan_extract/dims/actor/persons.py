@@ -15,6 +15,7 @@ from plan_extract.dims.actor.orgs import ARTICLES, LINKS, TARGETS, Mention
 from plan_extract.dims.location.rules import blocked_before, is_sentence_start
 
 ROLE_FIRST_WORDS = {role.split()[0] for role in LEXICON.roles.words}
+ROLES_LONGEST_FIRST = sorted(LEXICON.roles.words, key=len, reverse=True)
 COMPLEMENTS = set(LEXICON.roles.complements)
 CIVILITIES = set(LEXICON.civilities.words)
 # Prepositions of a role's complement: "de l'Orne", "au maire", "chargé des mobilités".
@@ -176,11 +177,12 @@ def standalone_role(role: Span) -> bool:
     """A role without a name is an actor when it is specific (it has a complement, or the role
     word is itself complete: "procureur de la République") or when it acts (the subject of a
     verb); "sans l'accord du maire" names no one in particular."""
-    head_words = len(role.text.split())
+    text = role.text
+    head_words = len(text.split())
     doc = role.doc
-    matched = next((w for w in sorted(LEXICON.roles.words, key=len, reverse=True)
-                    if role.text.lower().startswith(w)), "")
-    has_complement = len(role.text) > len(matched) + 1
+    lowered = text.lower()
+    matched = next((w for w in ROLES_LONGEST_FIRST if lowered.startswith(w)), "")
+    has_complement = len(text) > len(matched) + 1
     return has_complement or " " in matched or head_words > 2 or any(t.dep_ in SUBJECT_DEPS for t in role[:1]) \
         or (role.start > 0 and doc[role.start - 1].lower_ in {"le", "la", "l'", "l’"}
             and role[0].dep_ in SUBJECT_DEPS)
