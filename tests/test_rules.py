@@ -144,3 +144,16 @@ def test_unsupported_pattern_features_are_refused() -> None:
         RuleSet(nlp.vocab, [_rule("neg", [{"LOWER": "a", "OP": "!"}, {"LOWER": "b"}])])
     with pytest.raises(ValueError, match="LEMMA"):
         RuleSet(nlp.vocab, [_rule("lemma", [{"LEMMA": "aller"}])])
+
+
+def test_word_caches_stay_bounded(monkeypatch) -> None:
+    """Results kept per word are emptied past a size: memory stays flat, matches stay the same."""
+    import plan_extract.rules as rules_module
+
+    monkeypatch.setattr(rules_module, "WORD_CACHE_SIZE", 3)
+    nlp = spacy.blank("fr")
+    rules = RuleSet(nlp.vocab, [_rule("month", [{"LOWER": {"IN": ["mars", "mai"]}}, {"TEXT": {"REGEX": r"^\d{4}$"}}])])
+    doc = nlp("en mars 2023 puis en mai 2024 et enfin vers juin 2025 ou mars 2026")
+    assert _texts(rules(doc)) == [("mars 2023", "month"), ("mai 2024", "month"), ("mars 2026", "month")]
+    assert len(rules.opened_by_word) <= 3
+    assert all(len(element.words or {}) <= 3 for element in rules.elements.values())

@@ -65,6 +65,9 @@ _LEXEME_ATTRS = {"ORTH": "orth_", "TEXT": "orth_", "LOWER": "lower_", "SHAPE": "
                  "IS_PUNCT": "is_punct", "IS_SPACE": "is_space", "IS_STOP": "is_stop", "IS_CURRENCY": "is_currency",
                  "LIKE_NUM": "like_num", "LIKE_URL": "like_url", "LIKE_EMAIL": "like_email"}
 _OPS = {None, "?", "*", "+"}
+# Results kept per word (by element, and which patterns a word can start) are pure caches:
+# past this many words they are emptied, so that memory stays flat over any number of texts.
+WORD_CACHE_SIZE = 50_000
 
 
 def _predicate(value: Any) -> Callable[[Any], bool]:
@@ -123,6 +126,8 @@ class _Element:
             return True
         passed = self.words.get(text)
         if passed is None:
+            if len(self.words) >= WORD_CACHE_SIZE:
+                self.words.clear()
             lexeme = self.vocab[text]
             passed = self.words[text] = all(test(getattr(lexeme, name)) for name, test in self.word_tests)
         return passed
@@ -328,6 +333,8 @@ class RuleSet:
         for i, text in enumerate(tokens.text):
             opened = known.get(text)
             if opened is None:
+                if len(known) >= WORD_CACHE_SIZE:
+                    known.clear()
                 opened = known[text] = self._opened(text)
             for index in opened:
                 starts[index].add(i)
