@@ -91,21 +91,54 @@ def _first_words(phrases: list[str]) -> set[str]:
 
 
 # Where a number can start: digits (or a sign before them), a Roman numeral, or a word that
-# begins an entry of the lexicon. The patterns above are tried only there: scanning the whole
-# text with them costs more than finding these places.
-_START_WORDS = _first_words([*LEXICON.words, *LEXICON.articles, *LEXICON.scale, *LEXICON.approx,
-                             *LEXICON.approx_determiners.words, *LEXICON.fraction, *LEXICON.ordinal,
-                             "la", "le", "les", "un", "une"])
+# begins an entry of the lexicon. Each pattern above is tried only where it can start:
+# scanning the whole text with them costs more than finding these places.
 # (Each lookbehind is the weakest of those of the patterns, so that no start is missed.)
-_CANDIDATE_RE = re.compile(r"(?<![\w,])(?:[+\-−](?=\d)|\d)|(?<!\w)(?P<word>[^\W\d_]+)")
+_CANDIDATE_RE = re.compile(r"(?<![\w,])(?P<sign>[+\-−])(?=\d)|(?<![\w,])(?P<digit>\d)|(?<!\w)(?P<word>[^\W\d_]+)")
+_NUMBER_WORDS = _first_words([*LEXICON.words, *LEXICON.articles, *LEXICON.scale])
+_FIRST_WORDS = {
+    "number": _NUMBER_WORDS,
+    "fraction": _first_words([*LEXICON.words, "la", "le", "les", "un", "une"]),
+    "approx": _first_words(LEXICON.approx_determiners.words),
+    "ordinal": _first_words(list(LEXICON.ordinal)),
+}
 
 
-def _candidates(text: str) -> list[int]:
-    starts = []
+@dataclass(frozen=True)
+class _Starts:
+    """Where each pattern may match: numbers from a sign or digits, ordinals from digits or a
+    Roman numeral, phone numbers from a "0", every pattern from its own first words."""
+
+    number: list[int]
+    phone: list[int]
+    ordinal: list[int]
+    fraction: list[int]
+    approx: list[int]
+
+
+def _candidates(text: str) -> _Starts:
+    starts = _Starts([], [], [], [], [])
     for m in _CANDIDATE_RE.finditer(text):
+        start = m.start()
+        if m.group("sign") is not None:
+            starts.number.append(start)  # only a number takes a sign
+            continue
+        if m.group("digit") is not None:
+            starts.number.append(start)
+            starts.ordinal.append(start)
+            if m.group("digit") == "0":
+                starts.phone.append(start)
+            continue
         word = m.group("word")
-        if word is None or word[0] in "IVXLC" or word.lower() in _START_WORDS:
-            starts.append(m.start())
+        lowered = word.lower()
+        if lowered in _FIRST_WORDS["number"]:
+            starts.number.append(start)
+        if word[0] in "IVXLC" or lowered in _FIRST_WORDS["ordinal"]:
+            starts.ordinal.append(start)
+        if lowered in _FIRST_WORDS["fraction"]:
+            starts.fraction.append(start)
+        if lowered in _FIRST_WORDS["approx"]:
+            starts.approx.append(start)
     return starts
 
 
@@ -161,18 +194,18 @@ def find_numerals(text: str) -> list[Numeral]:
     [(Decimal('27'), 'digits'), (Decimal('10'), 'approx')]
     """
     starts = _candidates(text)
-    phones = [(m.start(), m.end()) for m in _finditer(PHONE_RE, text, starts)]
+    phones = [(m.start(), m.end()) for m in _finditer(PHONE_RE, text, starts.phone)]
     found: list[Numeral] = []
-    for m in _finditer(ORDINAL_RE, text, starts):
+    for m in _finditer(ORDINAL_RE, text, starts.ordinal):
         found.append(Numeral(m.start(), m.end(), Decimal(ordinal_rank(m.group())), "ordinal"))
-    for m in _finditer(FRACTION_RE, text, starts):
+    for m in _finditer(FRACTION_RE, text, starts.fraction):
         count = parse_words(m.group("count")) if m.group("count") else Decimal(1)
         if count is not None:
             share = count * Decimal(str(LEXICON.fraction[m.group("noun").lower()])) * 100
             found.append(Numeral(m.start(), m.end(), share.quantize(Decimal("0.01")), "fraction"))
-    for m in _finditer(APPROX_RE, text, starts):
+    for m in _finditer(APPROX_RE, text, starts.approx):
         found.append(Numeral(m.start(), m.end(), Decimal(LEXICON.approx[m.group("noun").lower()]), "approx"))
-    for m in _finditer(NUMBER_RE, text, starts):
+    for m in _finditer(NUMBER_RE, text, starts.number):
         if m.group("num"):
             scale = m.group("scale")
             digits = m.group("num")[: m.start("scale") - m.start()] if scale else m.group("num")
