@@ -157,3 +157,22 @@ def test_word_caches_stay_bounded(monkeypatch) -> None:
     assert _texts(rules(doc)) == [("mars 2023", "month"), ("mai 2024", "month"), ("mars 2026", "month")]
     assert len(rules.opened_by_word) <= 3
     assert all(len(element.words or {}) <= 3 for element in rules.elements.values())
+
+
+def test_features_and_unset_extensions_read_as_spacys_matcher_reads_them() -> None:
+    """A feature with two values is two features; IN and NOT_IN fail on an unset extension."""
+    nlp = spacy.blank("fr")
+    doc = nlp("ces deux")
+    doc[0].set_morph("Number=Plur|PronType=Art,Dem")
+    doc[1]._.test_plain = "deux"
+    patterns = [
+        [{"MORPH": {"IS_SUPERSET": ["PronType=Dem"]}}],
+        [{"MORPH": {"IS_SUPERSET": ["PronType=Art", "Number=Plur"]}}],
+        [{"_": {"test_plain": {"NOT_IN": ["trois"]}}}],
+        [{"_": {"test_plain": {"IN": ["deux"]}}}],
+    ]
+    for pattern in patterns:
+        rules = RuleSet(nlp.vocab, [_rule("p", pattern)])
+        plain = Matcher(nlp.vocab)
+        plain.add("p", [pattern])
+        assert rules.matches(doc) and rules.matches(doc) == sorted(plain(doc), key=lambda m: (m[1], m[2], m[0]))

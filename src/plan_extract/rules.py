@@ -71,7 +71,9 @@ WORD_CACHE_SIZE = 50_000
 
 
 def _predicate(value: Any) -> Callable[[Any], bool]:
-    """The test of one attribute's value: a plain value, or IN / NOT_IN / REGEX."""
+    """The test of one attribute's value: a plain value, or IN / NOT_IN / REGEX. As in spaCy's
+    Matcher, IN and NOT_IN fail on a value that is neither a string nor a number (an extension
+    left unset)."""
     if not isinstance(value, dict):
         return lambda found: found == value
     if len(value) != 1:
@@ -79,10 +81,10 @@ def _predicate(value: Any) -> Callable[[Any], bool]:
     op, arg = next(iter(value.items()))
     if op == "IN":
         allowed = frozenset(arg)
-        return lambda found: found in allowed
+        return lambda found: isinstance(found, (str, int)) and found in allowed
     if op == "NOT_IN":
         banned = frozenset(arg)
-        return lambda found: found not in banned
+        return lambda found: isinstance(found, (str, int)) and found not in banned
     if op == "REGEX":
         regex = re.compile(arg)
         return lambda found: isinstance(found, str) and regex.search(found) is not None
@@ -158,10 +160,13 @@ class _Tokens:
         self.results: list[dict[int, bool]] = [{} for _ in range(elements)]
 
     def features(self, i: int) -> frozenset[str]:
+        """The token's features one value each, as spaCy's Matcher reads them: "PronType=Art,Dem"
+        gives "PronType=Art" and "PronType=Dem"."""
         key = self.attrs.morph[i]
         found = _FEATURES.get(key)
         if found is None:
-            found = _FEATURES[key] = frozenset(self.doc.vocab.strings[key].split("|")) if key else frozenset()
+            parts = (part.partition("=") for part in self.doc.vocab.strings[key].split("|") if part) if key else ()
+            found = _FEATURES[key] = frozenset(f"{name}={v}" for name, _, values in parts for v in values.split(","))
         return found
 
     def extension(self, attr: str, i: int) -> Any:
