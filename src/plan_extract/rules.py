@@ -156,8 +156,9 @@ class _Tokens:
         self.attrs = token_attrs(doc)
         self.text = self.attrs.text
         self.marks = {attr: marked(doc, attr) for attr in _MARKED}
-        # By element, its result at each token tried (patterns share elements).
-        self.results: list[dict[int, bool]] = [{} for _ in range(elements)]
+        # By element, its result at each token tried (patterns share elements); a dict is only
+        # made for the elements tried.
+        self.results: list[dict[int, bool] | None] = [None] * elements
 
     def features(self, i: int) -> frozenset[str]:
         """The token's features one value each, as spaCy's Matcher reads them: "PronType=Art,Dem"
@@ -221,6 +222,8 @@ class _Pattern:
                 k = low.bit_length() - 1
                 element = steps[k][0]
                 known = results[element.slot]
+                if known is None:
+                    known = results[element.slot] = {}
                 passed = known.get(i)
                 if passed is None:
                     passed = known[i] = element.test(tokens, i)
@@ -335,14 +338,20 @@ class RuleSet:
         tokens = _Tokens(doc, len(self.elements))
         starts: list[set[int]] = [set() for _ in self.patterns]
         known = self.opened_by_word
-        for i, text in enumerate(tokens.text):
-            opened = known.get(text)
-            if opened is None:
-                if len(known) >= WORD_CACHE_SIZE:
-                    known.clear()
-                opened = known[text] = self._opened(text)
-            for index in opened:
-                starts[index].add(i)
+        openers = list(map(known.get, tokens.text))
+        if None in openers:  # words met for the first time
+            for i, text in enumerate(tokens.text):
+                if openers[i] is None:
+                    opened = known.get(text)  # the same word earlier in this Doc
+                    if opened is None:
+                        if len(known) >= WORD_CACHE_SIZE:
+                            known.clear()
+                        opened = known[text] = self._opened(text)
+                    openers[i] = opened
+        for i, opened in enumerate(openers):
+            if opened:
+                for index in opened:
+                    starts[index].add(i)
         for attr, indices in self.by_mark.items():
             # Without a `Mark` for the attribute, any token may carry it.
             positions = tokens.marks.get(attr, range(length))

@@ -82,7 +82,7 @@ class TokenAttrs:
 
     def _column(self, index: int, table: dict[int, str]) -> list[str]:
         values = self._array[:, index].tolist()
-        column = [table.get(value) for value in values]
+        column = list(map(table.get, values))
         if None in column:
             for i, value in enumerate(values):
                 if column[i] is None:
