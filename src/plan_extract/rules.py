@@ -17,7 +17,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
-from plan_extract.spans import token_attrs
+from plan_extract.spans import features, token_attrs
 
 Value = dict[str, Any]
 
@@ -118,6 +118,8 @@ class _Element:
                 self.extensions += [(attr, _predicate(test)) for attr, test in value.items()]
             else:
                 raise ValueError(f"RuleSet does not support {key!r} in a pattern")
+        # The first extension a token must carry to pass (a test that fails without a value).
+        self.required_mark = next((attr for attr, test in self.extensions if not test(None)), None)
         self.vocab = vocab
         self.word_tests = word_tests
         # Word -> whether it passes the word tests; None when the element has none.
@@ -166,8 +168,8 @@ class _Tokens:
         key = self.attrs.morph[i]
         found = _FEATURES.get(key)
         if found is None:
-            parts = (part.partition("=") for part in self.doc.vocab.strings[key].split("|") if part) if key else ()
-            found = _FEATURES[key] = frozenset(f"{name}={v}" for name, _, values in parts for v in values.split(","))
+            by_name = features(self.doc, i)
+            found = _FEATURES[key] = frozenset(f"{name}={value}" for name, values in by_name.items() for value in values)
         return found
 
     def extension(self, attr: str, i: int) -> Any:
@@ -177,7 +179,7 @@ class _Tokens:
         return values.get(i)
 
 
-# Morphological features ("Number=Plur") by the hash of the token's feature string.
+# Morphological features as "Number=Plur" strings, by the hash of the token's feature string.
 _FEATURES: dict[int, frozenset[str]] = {}
 
 
@@ -295,7 +297,7 @@ class RuleSet:
         self.by_mark: dict[str, list[int]] = {}
         self.anywhere: list[int] = []
         for index, pattern in enumerate(self.patterns):
-            if not all(e.word_tests or any(not test(None) for _, test in e.extensions) for e in pattern.first):
+            if not all(e.word_tests or e.required_mark for e in pattern.first):
                 self.anywhere.append(index)
                 continue
             for element in pattern.first:
@@ -305,9 +307,8 @@ class RuleSet:
                         self.by_form[attr].setdefault(form, set()).add(index)
                 elif element.word_tests:
                     self.by_test.append((element, index))
-                else:
-                    attr = next(attr for attr, test in element.extensions if not test(None))
-                    self.by_mark.setdefault(attr, []).append(index)
+                elif element.required_mark is not None:
+                    self.by_mark.setdefault(element.required_mark, []).append(index)
         self.opened_by_word: dict[str, tuple[int, ...]] = {}
 
     def _steps(self, vocab: Vocab, pattern: list[dict[str, Any]]) -> list[tuple[_Element, str | None]]:

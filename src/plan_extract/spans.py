@@ -229,15 +229,21 @@ def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
 _FEATURES: dict[int, dict[str, list[str]]] = {}
 
 
-def feature(token: Token, name: str) -> list[str]:
-    """`token.morph.get(name)`, parsed once per feature string instead of at every call."""
-    key = token_attrs(token.doc).morph[token.i]
-    features = _FEATURES.get(key)
-    if features is None:
-        text = token.vocab.strings[key] if key else ""
-        features = _FEATURES[key] = {
+def features(doc: Doc, i: int) -> dict[str, list[str]]:
+    """The morphological features of token `i` with their values ({"PronType": ["Art", "Dem"]}),
+    parsed once per feature string instead of at every call."""
+    key = token_attrs(doc).morph[i]
+    found = _FEATURES.get(key)
+    if found is None:
+        text = doc.vocab.strings[key] if key else ""
+        found = _FEATURES[key] = {
             field: values.split(",") for field, _, values in (part.partition("=") for part in text.split("|") if part)}
-    return features.get(name, [])
+    return found
+
+
+def feature(token: Token, name: str) -> list[str]:
+    """`token.morph.get(name)`, from `features`."""
+    return features(token.doc, token.i).get(name, [])
 
 
 def subtree(doc: Doc, i: int) -> list[int]:
