@@ -85,3 +85,27 @@ def test_eval_command_without_gold(tmp_path) -> None:
     result = CliRunner().invoke(main, ["eval", str(tmp_path)])
     assert result.exit_code == 1
     assert "no NAME.txt with a NAME.gold.json" in result.output
+
+
+def test_eval_given_dates_reads_gold_then_meta(tmp_path, nlp) -> None:
+    from plan_extract.evaluate import given_date
+    from plan_extract.gold import GoldFile
+
+    text = tmp_path / "a.txt"
+    text.write_text("Le conseil votera jeudi.", encoding="utf-8")
+    (tmp_path / "a.meta.json").write_text('{"published": "2024-03-12"}', encoding="utf-8")
+    assert given_date(text, GoldFile.model_validate({"document_date": None})).isoformat() == "2024-03-12"
+    assert given_date(text, GoldFile.model_validate({"document_date": "2023-01-05"})).isoformat() == "2023-01-05"
+    (tmp_path / "a.meta.json").write_text('{"published": null}', encoding="utf-8")
+    assert given_date(text, GoldFile.model_validate({"document_date": None})) is None
+
+
+def test_eval_command_given_dates_prints_both_tables(nlp) -> None:
+    result = CliRunner().invoke(main, ["eval", str(FIXTURES), "--given-dates"])
+    assert result.exit_code == 0, result.output
+    assert "document date given:" in result.output
+    assert "document date found in the text:" in result.output
+    assert result.output.count("category") == 2
+    data = json.loads(CliRunner().invoke(main, ["eval", str(FIXTURES), "--given-dates", "--json"]).stdout)
+    assert set(data) == {"given_dates", "dates_from_text"}
+    assert data["given_dates"]["document_date_accuracy"] == 1.0

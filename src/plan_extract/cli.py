@@ -168,12 +168,16 @@ def _with_errors_to_stderr(outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON instead of a table.")
 @click.option("--details", is_flag=True, help="Also list every missed and spurious item.")
-def eval_command(folder: Path, as_json: bool, details: bool) -> None:
+@click.option("--given-dates", is_flag=True,
+              help="Give each text its publication date (from its gold or NAME.meta.json), as users "
+                   "pass dates from their metadata; the table with dates found in the text follows.")
+def eval_command(folder: Path, as_json: bool, details: bool, given_dates: bool) -> None:
     """Score the extractor against the gold files of FOLDER (NAME.txt beside NAME.gold.json).
 
     \b
     Example:
         plan-extract eval corpus/
+        plan-extract eval ../shared/realtexts --given-dates
     """
     from plan_extract.evaluate import corpus_pairs, evaluate
     from plan_extract.gold import GoldError
@@ -181,10 +185,22 @@ def eval_command(folder: Path, as_json: bool, details: bool) -> None:
     if not corpus_pairs(folder):
         raise click.ClickException(f"{folder}: no NAME.txt with a NAME.gold.json beside it")
     try:
-        report = evaluate(folder)
+        report = evaluate(folder, given_dates=given_dates)
+        found = evaluate(folder) if given_dates else None
     except GoldError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.table())
+    if as_json:
+        data = report.as_dict()
+        if found is not None:
+            data = {"given_dates": data, "dates_from_text": found.as_dict()}
+        click.echo(json.dumps(data, indent=2))
+    else:
+        if found is not None:
+            click.echo("document date given:")
+        click.echo(report.table())
+        if found is not None:
+            click.echo("\ndocument date found in the text:")
+            click.echo(found.table())
     if details:
         click.echo(report.details())
 

@@ -16,6 +16,8 @@ A gold `text` may occur several times in a document: any occurrence may match.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -232,17 +234,45 @@ class CorpusReport:
         return "\n".join(out)
 
 
-def evaluate(folder: Path, extract_texts: Callable[[Iterable[str]], Iterable[Extraction]] | None = None) -> CorpusReport:
-    """Run the extractor over every text of `folder` that has a gold file and score it."""
-    if extract_texts is None:
-        from plan_extract.api import extract_many
+def given_date(text_path: Path, gold: GoldFile) -> dt.date | None:
+    """The date a user would pass for this document: the gold's `document_date`, else the
+    `published` field of `NAME.meta.json` beside the text, else None."""
+    if gold.document_date is not None:
+        return gold.document_date
+    meta = text_path.with_name(text_path.stem + ".meta.json")
+    if meta.exists():
+        try:
+            published = json.loads(meta.read_text(encoding="utf-8")).get("published")
+            return dt.date.fromisoformat(published) if published else None
+        except (ValueError, AttributeError):
+            return None
+    return None
 
-        extract_texts = extract_many
+
+def evaluate(folder: Path, extract_texts: Callable[[Iterable[str]], Iterable[Extraction]] | None = None,
+             given_dates: bool = False) -> CorpusReport:
+    """Run the extractor over every text of `folder` that has a gold file and score it.
+
+    With `given_dates`, each document is extracted with its publication date given (from its gold
+    or its `NAME.meta.json`), as a user passes the date from the metadata they hold; otherwise the
+    extractor finds the document date in the text.
+    """
     pairs = corpus_pairs(folder)
     texts = [txt.read_text(encoding="utf-8") for txt, _ in pairs]
     golds = [load_gold(gold, text) for (_, gold), text in zip(pairs, texts)]
+    if given_dates:
+        from plan_extract.api import extract
+
+        dates = [given_date(txt, gold) for (txt, _), gold in zip(pairs, golds)]
+        preds: Iterable[Extraction] = (extract(text, document_date=date) for text, date in zip(texts, dates))
+    else:
+        if extract_texts is None:
+            from plan_extract.api import extract_many
+
+            extract_texts = extract_many
+        preds = extract_texts(texts)
     reports = [
         score_document(txt.name, text, gold, pred)
-        for (txt, _), text, gold, pred in zip(pairs, texts, golds, extract_texts(texts))
+        for (txt, _), text, gold, pred in zip(pairs, texts, golds, preds)
     ]
     return CorpusReport(reports)
