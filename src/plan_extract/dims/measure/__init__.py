@@ -21,11 +21,14 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from plan_extract.component import BatchComponent
-from plan_extract.dims.measure.clause import BREAKS_KEY, Clause, find_clauses, find_triggers, is_support_only, money_items
+from plan_extract.dims.measure.clause import Clause, find_clauses, is_support_only
 from plan_extract.dims.measure.describe import category, label, phrase, roles, status, targets
+from plan_extract.dims.measure.items import money_items
 from plan_extract.dims.measure.lexicon import REPORT_NOUNS, REPORT_VERBS
 from plan_extract.dims.measure.linking import LINK_KINDS, Draft, link, merge_restated
 from plan_extract.dims.measure.plan import find_plan
+from plan_extract.dims.measure.segments import BREAKS_KEY
+from plan_extract.dims.measure.triggers import find_triggers
 from plan_extract.spans import doc_text
 
 SPANS_KEY = "measure"

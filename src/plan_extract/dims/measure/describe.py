@@ -7,10 +7,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from plan_extract.dims.measure.clause import (
-    MISPARSED_DEPS, NOUN_POS, VERB_POS, Clause, Trigger, case_of, is_misparsed_finite,
+from plan_extract.dims.measure.clause import Clause
+from plan_extract.dims.measure.lexicon import (
+    AMOUNT_NOUNS, BENEFIT_CASES, CATEGORY_OF, CLITIC_OBJECTS, ETRE_VERBS, FUTURE_VERBS, LEXICON, OBJECT_CASES,
+    REFLEXIVES, TARGET_NOUNS,
 )
-from plan_extract.dims.measure.lexicon import CATEGORY_OF, LEXICON, TARGET_NOUNS
+from plan_extract.dims.measure.syntax import MISPARSED_DEPS, NOUN_POS, VERB_POS, case_of, is_misparsed_finite
+from plan_extract.dims.measure.triggers import Trigger
 from plan_extract.spans import feature, token_attrs
 
 STATUS = LEXICON.status
@@ -20,10 +23,6 @@ ONGOING_WORDS = set(STATUS.ongoing_words)
 DONE_WORDS = set(STATUS.done_words)
 # Children of a noun that are not part of its short phrase.
 CLAUSAL_DEPS = {"acl:relcl", "appos", "parataxis", "advcl", "dep"}
-# Nouns that name an amount: "consacrer la somme de 258 000 euros à un programme" funds the programme.
-AMOUNT_NOUNS = {"somme", "enveloppe", "montant", "budget", "crédit", "euro", "million", "milliard"}
-# Motion verbs take "être" in the passé composé: "une brigade est arrivée" is done, not present.
-ETRE_VERBS = {"arriver", "entrer", "venir", "partir", "devenir", "rester", "naître"}
 MAX_PHRASE = 14
 VOWELS = tuple("aàâeéèêëiîïoôuùûyœh")
 
@@ -113,20 +112,18 @@ def roles(clause: Clause) -> Roles:
     elif not trigger.verbal and trigger.action == "financement" and token.pos_ not in ("VERB",):
         # A listed amount: "650 000 euros pour la voirie" funds the voirie.
         patient = next((t for t in token.doc[token.i + 1: clause.end] if t.pos_ in NOUN_POS
-                        and case_of(t) in ("pour", "à", "au", "aux")), None)
+                        and case_of(t) in BENEFIT_CASES), None)
     elif not trigger.verbal:
-        patient = next((c for c in token.children if c.dep_ == "nmod" and case_of(c) in ("de", "d'", "du", "des")), None)
+        patient = next((c for c in token.children if c.dep_ == "nmod" and case_of(c) in OBJECT_CASES), None)
     return Roles(agents, patient)
 
 
 def _is_intransitive(verb: Token) -> bool:
     """Pronominal or motion verbs act on their subject: "se poursuivre", "est arrivée"."""
     return verb.pos_ in ("AUX", "ADJ") or verb.lemma_.lower() in ETRE_VERBS or \
-        any(c.dep_ in ("expl:comp", "expl:pass") and c.lower_ in ("se", "s'", "s’") for c in verb.children)
+        any(c.dep_ in ("expl:comp", "expl:pass") and c.lower_ in REFLEXIVES for c in verb.children)
 
 
-# Object pronouns written before the verb: "s'engage à entretenir ce réseau et à l'étendre".
-CLITIC_OBJECTS = {"le", "la", "l'", "l’", "les"}
 
 
 def _object(verb: Token) -> Token | None:
@@ -144,7 +141,7 @@ def _object(verb: Token) -> Token | None:
     if obj is not None and obj.lemma_.lower() in AMOUNT_NOUNS:
         # The money goes to what it funds: "à un programme", "pour la rénovation".
         target = next((c for c in [*verb.children, *obj.subtree] if c.dep_.startswith(("obl", "nmod"))
-                       and case_of(c) in ("à", "au", "aux", "pour")), None)
+                       and case_of(c) in BENEFIT_CASES), None)
         return target or obj
     return obj
 
@@ -267,7 +264,7 @@ def status(clause: Clause, span: Span) -> str:
            for v in verbs) or \
             any("Cnd" in feature(t, "Mood") for t in verbs + auxes):
         return "announced"
-    if any(v.lemma_.lower() == "aller" and any(c.dep_ == "xcomp" for c in v.children) for v in verbs) or \
+    if any(v.lemma_.lower() in FUTURE_VERBS and any(c.dep_ == "xcomp" for c in v.children) for v in verbs) or \
             any(_is_future(t) or is_misparsed_finite(t) for t in verbs + auxes) \
             or not words.isdisjoint(PLANNED_WORDS):
         return "planned"

@@ -66,6 +66,35 @@ class _Topic(_Strict):
     openers: list[str]
 
 
+class _Grammar(_Strict):
+    purpose_marks: list[str]
+    negations: list[str]
+    demonstratives: list[str]
+    participle_endings: list[str]
+    finite_endings: list[str]
+    attribute_verbs: list[str]
+    etre_verbs: list[str]
+    clitic_objects: list[str]
+    amount_nouns: list[str]
+    place_cases: list[str]
+    comparison_cases: list[str]
+    indirect_cases: list[str]
+    object_cases: list[str]
+    bare_cases: list[str]
+    benefit_cases: list[str]
+    reflexives: list[str]
+    subject_pronouns: list[str]
+    place_relatives: list[str]
+    obligation_verbs: list[str]
+    future_verbs: list[str]
+
+
+class _Items(_Strict):
+    openers: list[str]
+    links: list[str]
+    participles: list[str]
+
+
 class MeasureLexicon(_Strict):
     action: dict[str, Action] = Field(min_length=1)
     plan: _Plan
@@ -87,6 +116,8 @@ class MeasureLexicon(_Strict):
     topic: _Topic
     references: _Words
     events: _Words
+    grammar: _Grammar
+    items: _Items
 
     @model_validator(mode="after")
     def _known_categories(self) -> MeasureLexicon:
@@ -136,3 +167,36 @@ for _category, _words in LEXICON.category.items():
 TARGET_NOUNS = set(LEXICON.targets.nouns)
 EVENT_NOUNS = frozenset(LEXICON.events.nouns)
 TOPIC_OPENERS = sorted((tuple(o.replace("'", "' ").split()) for o in LEXICON.topic.openers), key=len, reverse=True)
+
+
+def forms(words: list[str]) -> frozenset[str]:
+    """The words as written in the lexicon plus, for those with an apostrophe, the curly form
+    ("l'" -> "l'", "l’")."""
+    return frozenset(w for word in words for w in (word, word.replace("'", "’")))
+
+
+GRAMMAR = LEXICON.grammar
+PURPOSE_MARKS = forms(GRAMMAR.purpose_marks)
+NEGATIONS = forms(GRAMMAR.negations)
+DEMONSTRATIVES = forms(GRAMMAR.demonstratives)
+# Longest first, so that "ées" is stripped before "é".
+PARTICIPLE_ENDINGS = tuple(sorted(GRAMMAR.participle_endings, key=len, reverse=True))
+FINITE_ENDINGS = tuple(GRAMMAR.finite_endings)
+ATTRIBUTE_VERBS = forms(GRAMMAR.attribute_verbs)
+ETRE_VERBS = forms(GRAMMAR.etre_verbs)
+CLITIC_OBJECTS = forms(GRAMMAR.clitic_objects)
+AMOUNT_NOUNS = forms(GRAMMAR.amount_nouns)
+PLACE_CASES = forms(GRAMMAR.place_cases)
+COMPARISON_CASES = forms(GRAMMAR.comparison_cases)
+INDIRECT_CASES = forms(GRAMMAR.indirect_cases)
+OBJECT_CASES = forms(GRAMMAR.object_cases)
+BARE_CASES = forms(GRAMMAR.bare_cases)
+BENEFIT_CASES = forms(GRAMMAR.benefit_cases)
+REFLEXIVES = forms(GRAMMAR.reflexives)
+SUBJECT_PRONOUNS = forms(GRAMMAR.subject_pronouns)
+PLACE_RELATIVES = forms(GRAMMAR.place_relatives)
+OBLIGATION_VERBS = forms(GRAMMAR.obligation_verbs)
+FUTURE_VERBS = forms(GRAMMAR.future_verbs)
+ITEM_OPENERS = forms(LEXICON.items.openers)
+# "consacré" -> "consacré", "consacrée", "consacrés", "consacrées".
+ITEM_LINKS = forms(LEXICON.items.links) | {p + ending for p in LEXICON.items.participles for ending in ("", "e", "s", "es")}

@@ -13,9 +13,13 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from plan_extract.dims.measure.clause import Clause, case_of, is_anaphoric, line_bounds, segment
+from plan_extract.dims.measure.clause import Clause
 from plan_extract.dims.measure.describe import is_passive
-from plan_extract.dims.measure.lexicon import LEXICON, TOPIC_OPENERS
+from plan_extract.dims.measure.lexicon import (
+    BARE_CASES, COMPARISON_CASES, LEXICON, PLACE_CASES, SUBJECT_PRONOUNS, TOPIC_OPENERS,
+)
+from plan_extract.dims.measure.segments import line_bounds, segment
+from plan_extract.dims.measure.syntax import case_of, is_anaphoric
 from plan_extract.spans import feature, subtree, token_attrs
 
 # Span key of each linked dimension -> key of the measure's `links`.
@@ -134,8 +138,6 @@ def link(drafts: list[Draft], doc: Doc, text: str) -> None:
 # Dependencies that open a clause of its own inside the measure's clause: what they hold
 # modifies that clause, not the measure.
 NESTED_DEPS = {"acl", "acl:relcl", "advcl", "ccomp", "csubj", "parataxis"}
-# Prepositions that compare with another figure instead of qualifying the measure.
-COMPARISON_CASES = {"contre", "comme", "qu'"}
 # Time expressions that say how often, ranked after those that say when ("chaque mercredi
 # jusqu'à fin décembre": the interval dates the measure).
 FREQUENCY_TYPES = {"set"}
@@ -221,7 +223,7 @@ def _find_demonstrative_subject(draft: Draft) -> Token | None:
 
 def _pronoun_subject(draft: Draft) -> bool:
     """ "Elles ont abouti à …": the subject is a personal pronoun standing for what came before."""
-    return any(s.pos_ == "PRON" and s.lower_ in ("il", "elle", "ils", "elles") for s in _subjects(draft))
+    return any(s.pos_ == "PRON" and s.lower_ in SUBJECT_PRONOUNS for s in _subjects(draft))
 
 
 def _refers_to(anaphor: Token, draft: Draft) -> bool:
@@ -306,8 +308,6 @@ def _implied_agent(draft: Draft, every: list[Span]) -> Span | None:
     return before[-1] if before else named[0] if named else None
 
 
-# Prepositions that introduce a place, not who acts: "créée dans la préfecture de l'Orne".
-PLACE_CASES = {"dans", "à", "au", "aux", "en", "sur", "vers", "près", "auprès", "devant", "chez"}
 
 
 def _makes(mention: Span, draft: Draft) -> bool:
@@ -316,7 +316,7 @@ def _makes(mention: Span, draft: Draft) -> bool:
     root = mention.root
     if root.dep_ != "nmod" or root.head.i not in {t.token.i for t in draft.clause.triggers}:
         return False
-    return case_of(root) in ("de", "d'") and not any(c.dep_ == "det" for c in root.children)
+    return case_of(root) in BARE_CASES and not any(c.dep_ == "det" for c in root.children)
 
 
 # Adverbs and clitics between a subject and its verb: "l'ARS y consacre", "la Région le financera".

@@ -13,8 +13,9 @@ from typing import TypedDict
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
-from plan_extract.dims.measure.clause import NOUN_POS, _follows, _norm
 from plan_extract.dims.measure.lexicon import PLAN_NOUNS, PLAN_VERBS
+from plan_extract.dims.measure.syntax import NOUN_POS, norm
+from plan_extract.dims.measure.triggers import follows
 
 PLAN_LEMMA_IDS = {get_string_id(form) for word in PLAN_NOUNS for form in (word, word.capitalize())}
 # Children that end a plan's name: "le plan d'action présenté jeudi" is named "plan d'action".
@@ -53,7 +54,7 @@ def _presenting_verb(noun: Token) -> Token | None:
 def is_plan_noun(token: Token) -> bool:
     if token.pos_ not in NOUN_POS:
         return False
-    return any(_follows(token, rest) is not None for rest, _ in PLAN_NOUNS.get(token.lemma_.lower(), ()))
+    return any(follows(token, rest) is not None for rest, _ in PLAN_NOUNS.get(token.lemma_.lower(), ()))
 
 
 def name_span(noun: Token) -> Span:
@@ -102,7 +103,7 @@ def find_plan(doc: Doc, measures: list[Span]) -> PlanValue | None:
                       if any(c.left_edge.idx <= a[0] < c.right_edge.idx + len(c.right_edge.text) for c in agents)]
     if subject_actors:
         links["actor"] = subject_actors
-    return PlanValue(name=_norm(best.text[:1]) + best.text[1:], start=best.start_char, end=best.end_char,
+    return PlanValue(name=norm(best.text[:1]) + best.text[1:], start=best.start_char, end=best.end_char,
                      links=links, measures=[[m.start_char, m.end_char] for m in measures])
 
 

