@@ -7,6 +7,7 @@ one-line error on stderr and, in a batch, a record in the report); 2 a usage err
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import sys
@@ -211,3 +212,31 @@ def schema_command() -> None:
     from plan_extract.models import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+@main.command("tables")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--csv", "csv_dir", type=click.Path(path_type=Path),
+              help="Write one CSV file per table into this folder (and measures_flat.csv).")
+@click.option("--sqlite", "database", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the tables into this SQLite file; a document written again replaces its rows.")
+@click.option("--bom", is_flag=True, help="Start each CSV file with a UTF-8 byte-order mark (for Excel).")
+def tables_command(sources: tuple[Path, ...], csv_dir: Path | None, database: Path | None, bom: bool) -> None:
+    """Turn extraction outputs (a batch's --out folder, a JSONL file, JSON files) into tables.
+
+    \b
+    Examples:
+        plan-extract tables results/ --csv tables/
+        plan-extract tables all.jsonl --sqlite plans.db
+    """
+    from plan_extract import tables
+
+    if not csv_dir and not database:
+        raise click.UsageError("say where to write the tables: --csv DIR and/or --sqlite FILE")
+    try:
+        summary = tables.write(sources, csv_dir, database, bom, functools.partial(click.echo, err=True))
+    except tables.TablesError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(summary.line(), err=True)
+    if summary.errors:
+        sys.exit(EXIT_INPUT)
