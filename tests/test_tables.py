@@ -59,18 +59,6 @@ def _items(data: dict[str, Any]) -> int:
     return sum(len(data[name]) for name in tables.ITEMS)
 
 
-@pytest.fixture(scope="module")
-def corpus_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The corpus extracted by the batch command into a folder, and the same outputs as JSONL."""
-    out = tmp_path_factory.mktemp("corpus") / "out"
-    result = CliRunner().invoke(main, [str(ROOT / "corpus"), "-o", str(out), "-j", "1", "-q"])
-    assert result.exit_code == 0, result.output
-    lines = [json.dumps(json.loads(p.read_text(encoding="utf-8")), ensure_ascii=False)
-             for p in sorted(out.glob("*.json")) if p.name != "_report.json"]
-    (out.parent / "all.jsonl").write_text("\n".join([*lines, '{"report": {"files": 0}}']) + "\n", encoding="utf-8")
-    return out
-
-
 def _outputs(folder: Path) -> list[dict[str, Any]]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json")) if p.name != "_report.json"]
 

@@ -240,3 +240,31 @@ def tables_command(sources: tuple[Path, ...], csv_dir: Path | None, database: Pa
     click.echo(summary.line(), err=True)
     if summary.errors:
         sys.exit(EXIT_INPUT)
+
+
+@main.command("review")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--out", required=True, type=click.Path(path_type=Path),
+              help="The HTML page to write; for a batch, the folder of pages and index.html.")
+@click.option("--texts", type=click.Path(exists=True, path_type=Path),
+              help="The text file, or a folder of texts, when the paths in the outputs no longer lead to them.")
+def review_command(source: Path, out: Path, texts: Path | None) -> None:
+    """Write a review page: the text with every extracted item highlighted, and its measures.
+
+    SOURCE is one JSON output, or a batch's output folder or JSONL file (one page per document
+    and an index).
+
+    \b
+    Examples:
+        plan-extract review article.json -o article.html
+        plan-extract review results/ -o site/
+    """
+    from plan_extract import review
+
+    try:
+        summary = review.write(source, out, texts, functools.partial(click.echo, err=True))
+    except review.ReviewError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(summary.line(), err=True)
+    if summary.errors:
+        sys.exit(EXIT_INPUT)
