@@ -8,6 +8,9 @@ pairs whose span names the rule that built them ("du <date> au <date>").
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+
 from spacy.tokens import Doc, Span
 
 from plan_extract.dims.date.context import text_slice
@@ -122,8 +125,8 @@ def _closed(words: Words, first: Item | None, second: Item) -> Item | None:
     end_b: Time = value_b["time"]
     if first is not None:
         span_a, value_a = first
-        if span_a.end != connector:
-            return None
+        if span_a.end != connector or clock_only(value_a["time"]) != clock_only(end_b):
+            return None  # "du 18/02/2022 à 17:43" is a day and its time, not a range
         start_point = value_a["time"].start
         a_start = span_a.start
     else:
@@ -194,6 +197,47 @@ def _qualified(doc: Doc, item: Item) -> Item:
     return Span(doc, qualified.start, span.end, span_id=f"<qualifier> {span.id_}"), value
 
 
+DAY_LINKS = LEXICON.clock.day_links
+# Any date: a relative point is called on it only to learn its grain.
+PROBE = dt.date(2000, 1, 15)
+
+
+def _is_day(p: object) -> bool:
+    """Whether a point (or a relative point) names a whole day, without a time."""
+    if callable(p):
+        p = p(PROBE)
+    return isinstance(p, Point) and p.grain == "day" and p.hour is None
+
+
+def clock_only(time: Time) -> bool:
+    """A time of day, or a range of them, still waiting for its day."""
+    points = [p for p in (time.start, time.end) if p is not None]
+    return bool(points) and all(isinstance(p, Point) and p.clock_only for p in points)
+
+
+def _at(day: object, clock: Point | None) -> object:
+    """The time of day `clock` on `day` (a point or a relative point)."""
+    if clock is None:
+        return None
+    if callable(day):
+        return lambda doc, f=day: _at(f(doc), clock)
+    return replace(clock, year=day.year, month=day.month, day=day.day)
+
+
+def _day_time(words: Words, first: Item, second: Item) -> Item | None:
+    """Join a day and the time that follows it: "25/01/2024 à 12:13", "lundi 6 novembre, à 18
+    heures", "le 3 mars de 15 h à 19 h"."""
+    (span_a, value_a), (span_b, value_b) = first, second
+    day, clock = value_a["time"], value_b["time"]
+    if day.type != "date" or day.vague or not _is_day(day.start) or not clock_only(clock):
+        return None
+    if words.between(span_a.end, span_b.start) not in DAY_LINKS:
+        return None
+    time = clock.with_(start=_at(day.start, clock.start), end=_at(day.start, clock.end))
+    span = Span(words.doc, span_a.start, span_b.end, span_id=f"{span_a.id_} à {span_b.id_}")
+    return span, {"time": time}
+
+
 ARTICLES = {"le", "la", "l'", "les"}
 PUNCT_END = {",", ".", ";", ":", "!", "?"}
 
@@ -238,4 +282,11 @@ def combine(doc: Doc, items: list[Item]) -> list[Item]:
         opened = _open(words, item)
         result.append(opened if opened is not None else _qualified(doc, item))
         i += 1
-    return result
+    joined_days: list[Item] = []
+    for item in result:
+        merged = _day_time(words, joined_days[-1], item) if joined_days else None
+        if merged is not None:
+            joined_days[-1] = merged
+        else:
+            joined_days.append(item)
+    return joined_days

@@ -67,6 +67,16 @@ class _DocumentDate(_Strict):
     dateline_window: int
 
 
+class _Clock(_Strict):
+    hour_words: list[str]
+    prepositions: list[str]
+    range_openers: list[str]
+    range_links: list[str]
+    duration_prepositions: list[str]
+    named: dict[str, int]
+    day_links: list[Sequence]
+
+
 class DateLexicon(_Strict):
     month: dict[str, int]
     month_abbreviation: dict[str, int]
@@ -99,6 +109,7 @@ class DateLexicon(_Strict):
     after_now: _Sequences
     street: _Words
     document_date: _DocumentDate
+    clock: _Clock
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", DateLexicon)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from spacy.language import Language
 from spacy.tokens import Span
 
+from plan_extract.dims.date.clock import is_clock_context
 from plan_extract.dims.date.context import prev_token
 from plan_extract.dims.date.lexicon import (
     IN, LEXICON, PERIOD, SHIFT, THIS, UNIT, UNITS, WEEKDAY, WEEKDAYS, lower, phrase_pattern,
@@ -22,20 +23,6 @@ ARTICLES = ["un", "une"]
 # Words that may follow "la veille" / "le lendemain" used as times: "la veille du scrutin", "le lendemain, ...".
 ANCHOR_LINKS = {"de", "du", "des", "au", "à", "et", "soir", "matin"}
 DAY_PART = IN(LEXICON.day_part.words, "?")
-# Prepositions before a time of day: "à 14 heures" is a clock time, not a duration.
-CLOCK_PREPOSITIONS = {"à", "vers", "dès", "avant", "après", "jusqu'à", "jusqu'"}
-# "de 9 heures à 17 heures": "de"/"entre" make a clock time only when a second time follows.
-RANGE_PREPOSITIONS = {"de", "entre"}
-RANGE_LINKS = {"à", "et", "-", "au"}
-
-
-def _clock_time(span: Span) -> bool:
-    """True for "à 14 heures", "vers 9 h", "de 9 h à 17 h"; False for "dans un délai de 48 heures"."""
-    before, after = prev_token(span), span.doc[span.end] if span.end < len(span.doc) else None
-    word = lower(before.text) if before is not None else ""
-    if word in CLOCK_PREPOSITIONS:
-        return True
-    return word in RANGE_PREPOSITIONS and after is not None and lower(after.text) in RANGE_LINKS
 TIME_UNITS = {w for w, u in UNITS.items() if u.time}
 
 
@@ -145,7 +132,7 @@ def duration(span: Span) -> Value | None:
     amount = _amount(span)
     if unit_word is None or amount is None or amount <= 0:
         return None
-    if unit_word in TIME_UNITS and _clock_time(span):
+    if unit_word in TIME_UNITS and is_clock_context(span):
         return None
     if span[0].lower_ in ARTICLES and unit_word not in LEXICON.article_units.words:
         return None
@@ -155,7 +142,7 @@ def duration(span: Span) -> Value | None:
 
 def glued_hours(span: Span) -> Value | None:
     """ "48h", "72h": hours glued to their number; "à 14h" is a clock time."""
-    if _clock_time(span):
+    if is_clock_context(span):
         return None
     hours = Decimal(span.text[:-1])
     return {"time": Time("duration", duration=f"PT{normalise(hours)}H", grain="hour"), "amount": hours, "unit": "h"}

@@ -34,7 +34,9 @@ class Point:
     """A calendar point at a grain. A missing `year` is taken from the document date.
 
     `code` carries what is not a month or a day: a season ("SU"), a quarter ("Q2"), a half-year
-    ("H1"), an ISO week ("W03") or a decade ("199" for the 1990s).
+    ("H1"), an ISO week ("W03") or a decade ("199" for the 1990s). A time of day has `hour` and
+    `minute` (grain "hour" or "minute"); its day may be missing until the text gives one
+    (`on_day`).
     """
 
     grain: str
@@ -42,9 +44,23 @@ class Point:
     month: int | None = None
     day: int | None = None
     code: str | None = None
+    hour: int | None = None
+    minute: int | None = None
+
+    @property
+    def clock_only(self) -> bool:
+        """A time of day that still needs its day ("à 18 heures")."""
+        return self.hour is not None and self.day is None
+
+    def on_day(self, d: dt.date) -> Point:
+        """The time of day placed on day `d`."""
+        return replace(self, year=d.year, month=d.month, day=d.day)
 
     def iso(self) -> str:
-        """ISO 8601 text: "2023-01-12", "2023-01", "2023", "2023-Q2", "2024-SU", "2023-W03", "199"."""
+        """ISO 8601 text: "2023-01-12", "2023-01", "2023", "2023-Q2", "2024-SU", "2023-W03", "199",
+        "2023-01-12T18:30"."""
+        if self.hour is not None:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}T{self.hour:02d}:{self.minute or 0:02d}"
         if self.grain == "decade":
             return f"{self.year // 10:03d}"
         if self.grain == "week":
@@ -59,7 +75,7 @@ class Point:
 
     def bounds(self, year: int) -> tuple[dt.date, dt.date]:
         """First and last day of the point placed in `year` (used to choose a missing year)."""
-        if self.grain == "day":
+        if self.grain == "day" or self.hour is not None:
             day = min(self.day or 1, calendar.monthrange(year, self.month or 1)[1])
             d = dt.date(year, self.month or 1, day)
             return d, d
@@ -172,6 +188,8 @@ def _point(p: PointLike | None, doc: dt.date | None, direction: int) -> tuple[Po
         return None, False
     if callable(p):
         return (p(doc), True) if doc else (None, True)
+    if p.clock_only:
+        return (p.on_day(doc), True) if doc else (None, True)
     if p.year is None:
         return (place_year(p, doc, direction), True) if doc else (None, True)
     return p, False
@@ -195,14 +213,14 @@ def resolve(time: Time, doc: dt.date | None, direction: int = 0) -> DateValue:
     # Intervals: the end is placed first, the start takes its year when it has none
     # ("du 3 au 5 mars 2023", "de janvier à mars").
     end, end_rel = _point(time.end, doc, direction)
-    if isinstance(time.start, Point) and time.start.year is None and end is not None:
+    if isinstance(time.start, Point) and time.start.year is None and not time.start.clock_only and end is not None:
         start = replace(time.start, year=end.year)
         if start.bounds(end.year)[0] > end.bounds(end.year)[1]:
             start = replace(start, year=end.year - 1)
         start_rel = end_rel
     else:
         start, start_rel = _point(time.start, doc, direction)
-        if isinstance(time.end, Point) and time.end.year is None and start is not None:
+        if isinstance(time.end, Point) and time.end.year is None and not time.end.clock_only and start is not None:
             end = replace(time.end, year=start.year)
             if end.bounds(start.year)[1] < start.bounds(start.year)[0]:
                 end = replace(end, year=start.year + 1)
