@@ -13,6 +13,7 @@ never a quantity.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -25,7 +26,7 @@ from plan_extract.dims.date.context import direction
 from plan_extract.dims.date.document_date import infer
 from plan_extract.dims.date.lexicon import LEXICON, lower
 from plan_extract.dims.date.relative import relative_rules
-from plan_extract.dims.date.resolve import DateValue, Point, Time, resolve
+from plan_extract.dims.date.resolve import DateValue, Point, Time, day_point, resolve
 from plan_extract.dims.date.rules import calendar_rules
 from plan_extract.rules import RuleSet
 
@@ -52,6 +53,26 @@ def _shift_after(span: Span) -> int | None:
 
 
 DAY_GRAINS = {"day", "hour", "minute"}
+GRAIN_RANK = {"minute": 0, "hour": 1, "day": 2, "week": 3, "month": 4, "quarter": 5, "half": 6, "year": 7}
+SENTENCE_ENDS = {".", "!", "?"}
+
+
+def _same_sentence(doc: Doc, start: int, end: int) -> bool:
+    """No full stop nor paragraph break between tokens `start` and `end` (the parser's sentences
+    break too often around a fronted date: "Pour 2022, …")."""
+    return not any(t.text in SENTENCE_ENDS or "\n" in t.text for t in doc[start:end])
+ANAPHORIC = set(LEXICON.anaphoric_shift.words)
+ISO_START_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T[\d:]+)?$")
+
+
+def _first_day(value: DateValue) -> dt.date | None:
+    """The first day of a resolved date ("2022" -> 2022-01-01), or None for anything else."""
+    if value["type"] != "date" or not value["value"]:
+        return None
+    m = ISO_START_RE.match(value["value"])
+    if m is None:
+        return None
+    return dt.date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
 
 
 def _day_in_sentence(span: Span, doc: Doc) -> bool:
@@ -104,9 +125,17 @@ class DateExtractor(BatchComponent):
         reference = dt.date.fromisoformat(info["value"]) if info.get("value") else None
         spans = []
         last_day: dt.date | None = None  # the day the text last named, for times of day
+        last_named: tuple[int, dt.date, str] | None = None  # the end, first day and grain of the last date
         for span, value in items:
+            base = reference
             if clock_only(value["time"]):
                 value = {**value, "time": self._place_clock(span, value["time"], last_day or reference)}
+            elif value.get("anchored") and last_day is not None:
+                # "le lendemain": the day after the day the text last named.
+                value = {**value, "time": Time("date", start=day_point(last_day + dt.timedelta(days=value["anchored"])))}
+            elif lower(span[-1].text) in ANAPHORIC and last_named and _same_sentence(doc, last_named[0], span.start) \
+                    and GRAIN_RANK.get(last_named[2], 9) <= GRAIN_RANK.get(value.get("grain", ""), 0):
+                base = last_named[1]  # "Pour 2022, … par rapport à l'année précédente": 2021
             # The tense decides where a year-less date falls; the preposition when the tense is silent.
             time = value["time"]
             year_less = any(isinstance(p, Point) and p.year is None for p in (time.start, time.end))
@@ -115,11 +144,14 @@ class DateExtractor(BatchComponent):
                 # "le 15 septembre dernier", "le 3 mars prochain": the word says which side.
                 span = Span(doc, span.start, span.end + 1, span_id=span.id_)
             leaning = shift or ((direction(span) or value.get("leaning", 0)) if year_less and reference else 0)
-            resolved = resolve(value["time"], reference, leaning)
+            resolved = resolve(value["time"], base, leaning)
             span._.set(self.dim, resolved)
             spans.append(span)
-            if resolved["type"] == "date" and resolved["value"] and resolved["grain"] in DAY_GRAINS:
-                last_day = dt.date.fromisoformat(resolved["value"][:10])
+            start = _first_day(resolved)
+            if start is not None:
+                last_named = (span.end, start, resolved["grain"] or "")
+                if resolved["grain"] in DAY_GRAINS:
+                    last_day = start
         doc.spans[self.spans_key] = spans
         return doc
 

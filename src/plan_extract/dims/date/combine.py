@@ -67,7 +67,7 @@ END = Sequences(INTERVAL.end)
 START = Sequences(INTERVAL.start)
 FILLERS = Sequences(INTERVAL.fillers)
 ARTICLES_BEFORE_DAY = Sequences([["le"], ["la"], ["l'"]])
-OPENERS = {key: Sequences(getattr(INTERVAL, key)) for key in ("since", "by", "until", "from_")}
+OPENERS = {key: Sequences(getattr(INTERVAL, key)) for key in ("since", "by", "until", "from_", "after")}
 BY = OPENERS["by"]
 
 
@@ -150,7 +150,8 @@ def _closed(words: Words, first: Item | None, second: Item) -> Item | None:
 
 
 def _open(words: Words, item: Item) -> Item | None:
-    """ "depuis X" (to the document date), "d'ici X" (from it), "jusqu'au X", "à partir du X"."""
+    """ "depuis X" (to the document date), "d'ici X" (from it), "jusqu'au X", "après X"; "à partir
+    du X" and "dès X" name the date X, their introducer included."""
     doc = words.doc
     span, value = item
     time: Time = value["time"]
@@ -160,7 +161,8 @@ def _open(words: Words, item: Item) -> Item | None:
             ("since", lambda p: Time("interval", start=p, end_now=True), "depuis <date>", -1),
             ("by", lambda p: Time("interval", end=p), "d'ici <date>", 1),
             ("until", lambda p: Time("interval", end=p), "jusqu'à <date>", 1),
-            ("from_", lambda p: Time("interval", start=p), "à partir de <date>", 1),
+            ("from_", lambda p: Time("date", start=p), "à partir de <date>", 1),
+            ("after", lambda p: Time("interval", start=p), "après <date>", 1),
         ):
             begin = _introducer(words, span.start, OPENERS[key])
             if begin is not None:

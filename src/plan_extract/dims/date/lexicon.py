@@ -54,6 +54,7 @@ class _Interval(_Strict):
     by: list[Sequence]
     until: list[Sequence]
     from_: list[Sequence] = Field(alias="from")
+    after: list[Sequence]
     fillers: list[Sequence]
 
 
@@ -95,7 +96,7 @@ class DateLexicon(_Strict):
     first_day: _Words
     part: dict[str, str]
     relative_day: dict[str, int]
-    anchored_day: _Words
+    anchored_day: dict[str, int]
     day_part: _Words
     shift: dict[str, int]
     this: _This
@@ -110,6 +111,8 @@ class DateLexicon(_Strict):
     street: _Words
     document_date: _DocumentDate
     clock: _Clock
+    anaphoric_shift: _Words
+    vague_time: _Words
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", DateLexicon)

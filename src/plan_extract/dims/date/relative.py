@@ -22,6 +22,8 @@ from plan_extract.rules import Rule, Value
 ARTICLES = ["un", "une"]
 # Words that may follow "la veille" / "le lendemain" used as times: "la veille du scrutin", "le lendemain, ...".
 ANCHOR_LINKS = {"de", "du", "des", "au", "à", "et", "soir", "matin"}
+# "la veille du scrutin", "le lendemain de la visite": anchored on an event, not on a date.
+EVENT_LINKS = {"de", "du", "des", "d'"}
 DAY_PART = IN(LEXICON.day_part.words, "?")
 TIME_UNITS = {w for w, u in UNITS.items() if u.time}
 
@@ -37,7 +39,8 @@ def relative_day(span: Span) -> Value:
 
 
 def anchored_day(span: Span) -> Value | None:
-    """ "le lendemain", "la veille": relative to an event of the text, so never resolved.
+    """ "le lendemain", "la veille": the day after or before the day the text last named (placed
+    by `DateExtractor`); "la veille du scrutin", anchored on an event, keeps no value.
 
     Not "la veille saisonnière" (a watch) nor "une veille": only a definite article before and no
     adjective after.
@@ -47,7 +50,10 @@ def anchored_day(span: Span) -> Value | None:
         return None
     if after is not None and after.is_alpha and after.text.islower() and lower(after.text) not in ANCHOR_LINKS:
         return None
-    return {"time": Time("date", vague=True, grain="day"), "article": True}
+    value: Value = {"time": Time("date", vague=True, grain="day"), "article": True}
+    if after is None or lower(after.text) not in EVENT_LINKS:
+        value["anchored"] = LEXICON.anchored_day[lower(span[0].text)]
+    return value
 
 
 def this_weekday(span: Span) -> Value:
@@ -69,13 +75,29 @@ def shifted_weekday(span: Span) -> Value:
     return _date(relative)
 
 
+def _week(step: int, weekend: bool = False) -> Value:
+    """A week as the interval of its days, Monday to Sunday ("la semaine dernière"), `step` weeks
+    from the document's; a weekend as its Saturday and Sunday ("ce week-end")."""
+    def monday(doc: dt.date) -> dt.date:
+        return doc - dt.timedelta(days=doc.weekday()) + dt.timedelta(weeks=step)
+
+    return {"time": Time("interval", start=lambda doc: day_point(monday(doc) + dt.timedelta(days=5 if weekend else 0)),
+                         end=lambda doc: day_point(monday(doc) + dt.timedelta(days=6)))}
+
+
+def _period(grain: str, step: int = 0) -> Value:
+    """The period of `grain` holding the document date, moved by `step` periods."""
+    if grain in ("week", "weekend"):
+        return _week(step, weekend=grain == "weekend")
+    return _date(lambda doc: period_point(shift_date(doc, step, grain), grain))
+
+
 def this_period(span: Span) -> Value | None:
-    """ "cette année", "ce mois-ci", "cette semaine", "ce trimestre", "ce soir"."""
+    """ "cette année", "ce mois-ci", "cette semaine", "ce trimestre", "ce soir", "ce jour"."""
     word = lower(span[1].text)
     if word in LEXICON.day_part.words:
         return _date(day_point)
-    grain = LEXICON.period[word]
-    return _date(lambda doc: period_point(doc, grain))
+    return _period(LEXICON.period[word])
 
 
 def this_season(span: Span) -> Value:
@@ -85,16 +107,27 @@ def this_season(span: Span) -> Value:
 
 
 def shifted_period(span: Span) -> Value:
-    """ "an dernier", "semaine prochaine", "mois dernier" (the article stays out of the span)."""
+    """ "an dernier", "semaine prochaine", "mois dernier", "année précédente" (the article stays
+    out of the span). "précédent" and "suivant" count from the date the sentence last named,
+    when there is one (see `DateExtractor`)."""
     grain = LEXICON.period[lower(span[0].text)]
     step = LEXICON.shift[lower(span[-1].text)]
-    return {**_date(lambda doc: period_point(shift_date(doc, step, grain), grain)), "article": True}
+    return {**_period(grain, step), "article": True, "grain": grain}
 
 
 def current_period(span: Span) -> Value:
     """ "année en cours", "mois en cours"."""
-    grain = LEXICON.period[lower(span[0].text)]
-    return _date(lambda doc: period_point(doc, grain))
+    return _period(LEXICON.period[lower(span[0].text)])
+
+
+def today_phrase(span: Span) -> Value:
+    """ "dans la journée", "à ce jour": the document's day."""
+    return _date(day_point)
+
+
+def vague_time(span: Span) -> Value:
+    """ "bientôt", "prochainement": a date the text does not give."""
+    return {"time": Time("date", vague=True, grain=None)}
 
 
 def _amount(span: Span) -> Decimal | None:
@@ -165,7 +198,9 @@ def ago(span: Span) -> Value | None:
     if amount is None:
         return None
     sign = 1 if lower(span[0].text) in {w[0] for w in LEXICON.after_now.words} else -1
-    shown = "day" if grain in ("week", "hour", "minute") else grain
+    # A count of years names a year ("il y a dix ans" -> 2013); a count of months, weeks or days
+    # names a day ("dans deux mois" -> the day two months after the document date).
+    shown = "year" if grain in ("year", "decade", "century") else "day"
     return _date(lambda doc: period_point(shift_date(doc, sign * float(amount), grain), shown))
 
 
@@ -224,8 +259,8 @@ def recurrence_phrase(span: Span) -> Value:
 
 
 def this_phrase(span: Span) -> Value:
-    """ "ce week-end": the document's week."""
-    return _date(lambda doc: period_point(doc, "week"))
+    """ "ce week-end": the Saturday and Sunday of the document's week."""
+    return _week(0, weekend=True)
 
 
 def set_adverb(span: Span) -> Value:
@@ -244,7 +279,7 @@ def relative_rules(nlp: Language) -> list[Rule]:
                           *LEXICON.named_month})
     rules = [
         Rule("<relative day> <day part>?", [IN(LEXICON.relative_day), DAY_PART], relative_day),
-        Rule("<anchored day>", [IN(LEXICON.anchored_day.words)], anchored_day),
+        Rule("<anchored day>", [IN(LEXICON.anchored_day)], anchored_day),
         Rule("ce <weekday> <day part>?", [THIS, WEEKDAY, DAY_PART], this_weekday),
         Rule("<weekday> <day part>?", [WEEKDAY, DAY_PART], this_weekday),
         Rule("<weekday> <shift>", [WEEKDAY, SHIFT], shifted_weekday),
@@ -254,6 +289,8 @@ def relative_rules(nlp: Language) -> list[Rule]:
         Rule("cet <season>", [THIS, IN(LEXICON.season)], this_season),
         Rule("<period> <shift>", [PERIOD, SHIFT], shifted_period),
         Rule("<period> en cours", [PERIOD, IN(["en"]), IN(["cours"])], current_period),
+        Rule("dans la journée", [IN(["dans"]), IN(["la"]), IN(["journée"])], today_phrase),
+        Rule("<vague adverb>", [IN(LEXICON.vague_time.words)], vague_time),
         Rule("<number> <unit>", [NUMBER, SPACE, UNIT], duration),
         Rule("<number> <unit> et demi", [NUMBER, SPACE, UNIT, *half], duration),
         Rule("un <unit>", [number_or_article, UNIT], duration),
