@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.lexicon import (
-    INDIRECT_CASES, LEXICON, OBLIGATION_VERBS, PLACE_RELATIVES,
+    COMMENT_VERBS, INDIRECT_CASES, LEXICON, OBLIGATION_VERBS, PLACE_RELATIVES,
 )
 from plan_extract.dims.measure.segments import segment
 from plan_extract.dims.measure.syntax import (
-    NOUN_POS, VERB_POS, case_of, climb, has_event_subject, is_anaphoric, is_infinitive, is_misparsed_finite,
-    is_negated, is_purpose,
+    NOUN_POS, VERB_POS, case_of, climb, has_event_subject, is_anaphoric, is_conditional, is_gerund, is_incise,
+    is_infinitive, is_misparsed_finite, is_negated, is_purpose,
 )
 from plan_extract.dims.measure.triggers import Trigger, is_attribute
 from plan_extract.spans import feature, token_attrs
@@ -89,14 +89,25 @@ def clause_head(trigger: Trigger) -> Token | None:
         head = token
     elif (token.dep_ in ARGUMENT_DEPS or token.dep_ == "obl:arg" and case_of(token) in INDIRECT_CASES)\
             and token.head.pos_ in VERB_POS:
-        # "des opérations ont été conduites", "ont abouti à la saisie de 27 kg".
+        # "des opérations ont été conduites", "ont abouti à la saisie de 27 kg"; not the object
+        # of a verb that comments on it ("elle souligne la mobilisation de la ville").
+        if token.dep_ == "obj" and token.head.lemma_.lower() in COMMENT_VERBS:
+            return None
         head = climb(token.head)
     elif token.dep_ == "ROOT":
         head = token  # a verbless sentence: "Création d'un second équipage."
+    elif trigger.funded:
+        # "par un soutien aux maisons de quartier à hauteur de 6,4 M€": a noun that holds its
+        # own amount states a funding measure wherever the parser hangs it.
+        head = token
     else:
         return None
     if is_purpose(head) or is_negated(head) or is_negated(trigger.token):
         return None
+    if is_conditional(head, trigger.token) or is_gerund(head) or is_gerund(trigger.token):
+        return None  # "si la loi était adoptée", "en arrivant en sixième"
+    if trigger.verbal and is_incise(head):
+        return None  # "…, a poursuivi le ministre": who speaks, not what is done
     if trigger.verbal and has_event_subject(trigger.token, head):
         return None
     if trigger.verbal and _needs_object(trigger) and not _has_object(trigger.token, head):

@@ -112,7 +112,7 @@ def roles(clause: Clause) -> Roles:
     elif not trigger.verbal and trigger.action == "financement" and token.pos_ not in ("VERB",):
         # A listed amount: "650 000 euros pour la voirie" funds the voirie.
         patient = next((t for t in token.doc[token.i + 1: clause.end] if t.pos_ in NOUN_POS
-                        and case_of(t) in BENEFIT_CASES), None)
+                        and case_of(t) in BENEFIT_CASES and t.lemma_.lower() not in AMOUNT_NOUNS), None)
     elif not trigger.verbal:
         patient = next((c for c in token.children if c.dep_ == "nmod" and case_of(c) in OBJECT_CASES), None)
     return Roles(agents, patient)

@@ -83,7 +83,13 @@ class _Grammar(_Strict):
     bare_cases: list[str]
     benefit_cases: list[str]
     reflexives: list[str]
+    cost_cases: list[str]
     subject_pronouns: list[str]
+    condition_marks: list[str]
+    gerund_marks: list[str]
+    incise_openers: list[str]
+    speech_verbs: list[str]
+    comment_verbs: list[str]
     place_relatives: list[str]
     obligation_verbs: list[str]
     future_verbs: list[str]
@@ -100,6 +106,7 @@ class MeasureLexicon(_Strict):
     plan: _Plan
     report: _Report
     money: _Money
+    money_nouns: _Words
     equipment: _Equipment
     predicates: dict[str, str]
 
@@ -193,7 +200,14 @@ OBJECT_CASES = forms(GRAMMAR.object_cases)
 BARE_CASES = forms(GRAMMAR.bare_cases)
 BENEFIT_CASES = forms(GRAMMAR.benefit_cases)
 REFLEXIVES = forms(GRAMMAR.reflexives)
+COST_CASES = forms(GRAMMAR.cost_cases)
 SUBJECT_PRONOUNS = forms(GRAMMAR.subject_pronouns)
+CONDITION_MARKS = forms(GRAMMAR.condition_marks)
+GERUND_MARKS = forms(GRAMMAR.gerund_marks)
+INCISE_OPENERS = forms(GRAMMAR.incise_openers)
+SPEECH_VERBS = forms(GRAMMAR.speech_verbs)
+COMMENT_VERBS = forms(GRAMMAR.comment_verbs)
+MONEY_NOUNS = forms(LEXICON.money_nouns.nouns)
 PLACE_RELATIVES = forms(GRAMMAR.place_relatives)
 OBLIGATION_VERBS = forms(GRAMMAR.obligation_verbs)
 FUTURE_VERBS = forms(GRAMMAR.future_verbs)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from plan_extract.dims.measure.lexicon import (
-    DEMONSTRATIVES, EVENT_NOUNS, FINITE_ENDINGS, NEGATIONS, PURPOSE_MARKS,
+    CONDITION_MARKS, DEMONSTRATIVES, EVENT_NOUNS, FINITE_ENDINGS, GERUND_MARKS, INCISE_OPENERS, NEGATIONS,
+    PURPOSE_MARKS, SPEECH_VERBS,
 )
 from plan_extract.spans import feature, positions, token_attrs
 
@@ -80,3 +81,46 @@ def is_anaphoric(token: Token) -> bool:
     """The token has a demonstrative determiner: "ces opérations" points back."""
     attrs = token_attrs(token.doc)
     return any(attrs.dep[c] == "det" and attrs.lower[c] in DEMONSTRATIVES for c in attrs.children[token.i])
+
+
+def is_conditional(*tokens: Token) -> bool:
+    """A clause under "si": "si la loi était adoptée" sets a condition, it states no measure."""
+    return any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for token in tokens for c in token.children)
+
+
+def is_gerund(token: Token) -> bool:
+    """"en arrivant en sixième": a gerund says when or how something else happens."""
+    return "Part" in feature(token, "VerbForm") and "Pres" in feature(token, "Tense") \
+        and any(c.lower_ in GERUND_MARKS for c in token.children if c.i < token.i)
+
+
+# Dependencies of the words that may stand between the opening comma or quote of a speech
+# incise and its verb: auxiliaries and the inverted "-t-il".
+INCISE_INNER_DEPS = ("aux", "aux:tense", "aux:pass", "expl:subj", "nsubj", "nsubj:pass", "advmod")
+
+
+def is_incise(verb: Token) -> bool:
+    """A speech incise after a quotation: "…, a poursuivi le ministre", "…, a-t-il soutenu".
+    The verb is a verb of speech ([grammar] speech_verbs), follows a comma or a closing quote with
+    only its auxiliaries between, has no subject before it, and after it at most the speaker,
+    which ends the sentence part."""
+    doc = verb.doc
+    if verb.lemma_.lower() not in SPEECH_VERBS:
+        return False
+    # The words between the opening punctuation and the verb: its auxiliaries, "-t-il".
+    start = verb.i
+    while start > 0 and doc[start - 1].head == verb and doc[start - 1].dep_ in INCISE_INNER_DEPS:
+        start -= 1
+    if start == 0 or doc[start - 1].text not in INCISE_OPENERS:
+        return False
+    between = doc[start:verb.i]
+    inverted = [t for t in between if t.text.startswith("-")]
+    if any(t.dep_.startswith("nsubj") and not t.text.startswith("-") for t in between):
+        return False  # ", la ville soutient …": a subject before the verb
+    rights = [c for c in verb.children if c.i > verb.i and c.dep_ != "punct"]
+    if inverted:
+        return all(c.pos_ == "ADV" for c in rights)
+    if len(rights) != 1 or rights[0].pos_ not in ("NOUN", "PROPN"):
+        return False
+    end = rights[0].right_edge.i + 1
+    return end >= len(doc) or doc[end].is_punct or doc[end].is_space

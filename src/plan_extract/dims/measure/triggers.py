@@ -14,9 +14,9 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.lexicon import (
-    ATTRIBUTE_VERBS, LEXICON, MONEY_VERBS, NOUN_PHRASES, PARTICIPLE_ENDINGS, PREDICATES, VERB_PHRASES, Phrases,
+    ATTRIBUTE_VERBS, COST_CASES, LEXICON, MONEY_NOUNS, MONEY_VERBS, NOUN_PHRASES, PARTICIPLE_ENDINGS, PREDICATES, VERB_PHRASES, Phrases,
 )
-from plan_extract.dims.measure.syntax import NOUN_POS, VERB_POS, norm
+from plan_extract.dims.measure.syntax import NOUN_POS, VERB_POS, case_of, norm
 from plan_extract.spans import positions, token_attrs
 
 REFERENCES = set(LEXICON.references.nouns)
@@ -36,6 +36,8 @@ class Trigger:
     verbal: bool
     # The object when it is not the verb's own ("dispose d'une unité": the unit).
     object: Token | None = None
+    # A noun whose own phrase holds an amount of money ("un soutien … à hauteur de 6,4 M€").
+    funded: bool = False
 
     @property
     def lemma(self) -> str:
@@ -132,11 +134,22 @@ def find_triggers(doc: Doc, money: list[Span] = ()) -> list[Trigger]:
             triggers.append(trigger)
             after = trigger.end
     taken = {t.token.i for t in triggers}
+    by_token = {t.token.i: t for t in triggers}
     for amount in money:
         verb = governing_verb(amount.root)
         if verb is not None and verb.i not in taken and verb.lemma_.lower() in MONEY_VERBS:
             triggers.append(Trigger(verb, verb.i + 1, "financement", verbal=True))
             taken.add(verb.i)
+        noun = funding_noun(amount, by_token)
+        if noun is None or case_of(noun) in COST_CASES:
+            continue  # "pour un budget de 246 000 €" gives the cost of another measure
+        if noun.i in by_token:
+            by_token[noun.i].funded = True
+        elif noun.i not in taken:
+            trigger = Trigger(noun, noun.i + 1, "financement", verbal=False, funded=True)
+            triggers.append(trigger)
+            by_token[noun.i] = trigger
+            taken.add(noun.i)
     for i in positions(doc, EQUIPMENT_NOUNS, "lemma"):
         token = doc[i]
         # "la gendarmerie dispose depuis 2022 d'une unité": a unit that a body has or gets.
@@ -159,6 +172,29 @@ def in_reference(token: Token) -> bool:
         if head.lemma_.lower() in REFERENCES:
             return True
     return False
+
+
+# Dependencies between an amount and the noun whose phrase holds it.
+FUNDING_DEPS = {"nmod", "appos", "obl:mod", "amod", "nummod"}
+FUNDING_MAX_HOPS = 4
+
+
+def funding_noun(amount: Span, nouns: dict[int, Trigger]) -> Token | None:
+    """The action noun (a trigger in `nouns`) or noun of spending ([money_nouns]) whose phrase
+    holds the amount, written before it: "un soutien aux maisons de quartier à hauteur de 6,4 M€"
+    -> "soutien", "le budget 2023, d'un montant de 567 M€" -> "budget", "une aide aux plus
+    fragiles à travers le CCAS (10,22 M€)" -> "aide". None when the amount hangs on a verb first."""
+    token = amount.root
+    for _ in range(FUNDING_MAX_HOPS):
+        head = token.head
+        if token.dep_ not in FUNDING_DEPS or head == token or head.pos_ not in ("NOUN", "ADJ") \
+                or head.i > amount.start:
+            return None
+        if head.pos_ == "NOUN" and (head.lemma_.lower() in MONEY_NOUNS
+                                    or head.i in nouns and not nouns[head.i].verbal):
+            return head
+        token = head
+    return None
 
 
 def governing_verb(token: Token) -> Token | None:
