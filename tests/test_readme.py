@@ -19,7 +19,7 @@ def _options(*command: str) -> set[str]:
 
 
 def test_every_option_is_documented() -> None:
-    for command in ([], ["extract"], ["eval"], ["schema"], ["tables"], ["review"]):
+    for command in ([], ["extract"], ["eval"], ["schema"], ["tables"], ["review"], ["serve"]):
         missing = {o for o in _options(*command) if f"`{o}" not in README and f" {o}" not in README}
         assert not missing, f"options of {command or 'plan-extract'} missing from README: {sorted(missing)}"
 

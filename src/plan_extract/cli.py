@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from click_default_group import DefaultGroup
@@ -204,6 +204,52 @@ def eval_command(folder: Path, as_json: bool, details: bool, given_dates: bool) 
             click.echo(found.table())
     if details:
         click.echo(report.details())
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the loopback by default: only this machine can call).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port, shown when ready).")
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
+              help="Extraction processes; each loads the pipeline once and takes one text at a time.")
+@click.option("--max-chars", "server_max_chars", type=click.IntRange(1), default=500_000, show_default=True,
+              help="Refuse longer texts (413).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              help="Seconds a text may take (else 504) and may wait for a free process (else 503).")
+@click.option("--max-body-mb", type=click.IntRange(1), default=64, show_default=True,
+              help="Refuse larger request bodies (413).")
+@click.option("--max-queue", type=click.IntRange(0), default=64, show_default=True,
+              help="Requests that may wait for a busy process; more get 503 at once.")
+def serve_command(host: str, port: int, workers: int, server_max_chars: int, timeout: float,
+                  max_body_mb: int, max_queue: int) -> None:
+    """Serve the extractor over HTTP: POST /extract, POST /extract/batch, GET /health, /schema, /version.
+
+    \b
+    Example:
+        plan-extract serve --port 8000 --workers 2
+    then POST a text (text/plain) or {"text": ...} (application/json) to http://127.0.0.1:8000/extract
+    """
+    server = _optional("plan_extract.server", "serve")
+    settings = server.Settings(workers=workers, max_chars=server_max_chars, timeout=timeout,
+                               max_body=max_body_mb * 1024 * 1024, max_queue=max_queue)
+    try:
+        server.serve(host, port, settings)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def _optional(module: str, extra: str) -> Any:
+    """Import a module that needs an optional extra, or stop with the command that installs it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.split(".")[0] == "plan_extract":
+            raise
+        raise click.ClickException(f"this needs the optional packages of plan-extract[{extra}] "
+                                   f"({exc.name} is missing): pip install 'plan-extract[{extra}]'") from None
 
 
 @main.command("schema")
