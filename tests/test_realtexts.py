@@ -14,8 +14,8 @@ REALTEXTS = Path(__file__).resolve().parent.parent.parent / "shared" / "realtext
 
 # F1 floors with the document date given; raise a floor in the change that earns it.
 FLOORS = {
-    "quantities": 0.82,
-    "money": 0.92,
+    "quantities": 0.97,
+    "money": 0.96,
     "dates": 0.78,
     "actors": 0.70,
     "locations": 0.66,

@@ -61,7 +61,8 @@ Qualifier = Literal["approx", "more_than", "less_than", "at_least", "at_most", "
 class Quantity(Mention):
     kind: Literal["quantity"] = "quantity"
     value: Amount
-    unit: str = Field(description="Canonical unit code: count, kg, g, mg, t, l, m, km, m2, ha, %, pt, ...")
+    unit: str = Field(description="Canonical unit code: count, kg, g, mg, t, l, m, km, m2, ha, %, pt, ...; "
+                                  "for a rate, the counted noun and its base ('faits pour 100 000 habitants').")
     counted: str | None = Field(None, description="What is counted or measured (singular lemma).")
     approx: Qualifier | None = Field(None, description="Approximation or bound written before the number.")
     min: Amount | None = Field(None, description="Lower bound of a range ('entre 3 et 5').")
@@ -69,8 +70,10 @@ class Quantity(Mention):
     base_value: Amount | None = Field(None, description="Value converted to the base unit (g, m, m2, l).")
     base_unit: str | None = None
     change: Literal["increase", "decrease", "delta"] | None = Field(
-        None, description="The figure is a change ('en hausse de 12 %', '+3 points'), not a level."
+        None, description="The figure is a change ('en hausse de 12 %', '+3 points', '130 de plus'), not a level."
     )
+    per: str | None = Field(None, description="Base of a rate, singular lemma: 'habitant' in '3,9 faits pour 100 000 habitants'.")
+    per_value: Amount | None = Field(None, description="Size of the base of a rate: 100000 in '3,9 faits pour 100 000 habitants'.")
 
 
 class Money(Mention):

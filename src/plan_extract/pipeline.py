@@ -51,13 +51,18 @@ def split_glued_titles(nlp: Language) -> None:
     """Teach the tokenizer the habits of scraped press text.
 
     "JalletPréfet" becomes "Jallet" + "Préfet"; a full stop after a currency sign ("40 M€.") is
-    split off, as after a word. The tokenizer's own rules are kept as they are and the two extra
-    patterns are tried beside them (recompiling spaCy's large French patterns would cost half a
-    second at every start).
+    split off, as after a word; a number is split from a unit or a currency glued to it ("50m2",
+    "205M€", "0,21€/jour" -> "0,21" "€" "/" "jour"), for the units and currencies of the quantity
+    and money lexicons that spaCy's own suffixes do not know. The tokenizer's own rules are kept as
+    they are and the extra patterns are tried beside them (recompiling spaCy's large French
+    patterns would cost half a second at every start).
     """
     titles = "|".join(re.escape(t) for t in GLUED_TITLES)
     glued = re.compile(rf"(?<=[a-zàâçéèêëîïôûùüÿœ])(?=(?:{titles})\b)")
     stop_after_currency = re.compile(r"(?<=[€$£¥%])\.$")
+    glued_unit = _glued_unit_suffix()
+    # "0,21€/jour": the currency sign after the digits and the slash of a rate after the sign.
+    currency_rate = re.compile(r"(?<=[0-9])(?=[€$£¥])|(?<=[€$£¥%])/(?=\w)")
     infix_finditer, suffix_search = nlp.tokenizer.infix_finditer, nlp.tokenizer.suffix_search
 
     # The tokenizer calls these for every string it does not have in its cache (strings with
@@ -65,18 +70,37 @@ def split_glued_titles(nlp: Language) -> None:
     # strings that can hold them.
     def infixes(text: str) -> list[re.Match[str]]:
         found = list(infix_finditer(text))
-        if text[1:].lower() == text[1:]:
-            return found  # no capital after the first letter: no glued title
-        extra = list(glued.finditer(text))
+        extra = []
+        if text[:1].isdigit():
+            extra = list(currency_rate.finditer(text))
+        elif text[1:].lower() != text[1:]:  # a capital after the first letter: maybe a glued title
+            extra = list(glued.finditer(text))
         return sorted(found + extra, key=lambda m: m.start()) if extra else found
 
     def suffix(text: str) -> re.Match[str] | None:
         if text[-1:] == "." and text[-2:-1] in "€$£¥%":
             return stop_after_currency.search(text) or suffix_search(text)
+        if text[:1].isdigit():
+            return glued_unit.search(text) or suffix_search(text)
         return suffix_search(text)
 
     nlp.tokenizer.infix_finditer = infixes
     nlp.tokenizer.suffix_search = suffix
+
+
+def _glued_unit_suffix() -> re.Pattern[str]:
+    """Units and scaled currencies of the lexicons written glued after digits: "50m2", "205M€".
+
+    One-letter units keep their case ("5G" is no gram); longer ones are read in any case ("3kWh").
+    """
+    from plan_extract.dims.money.rules import GLUED
+    from plan_extract.dims.quantity.rules import SINGLE_UNITS
+
+    forms = sorted({*SINGLE_UNITS, *GLUED}, key=len, reverse=True)
+    # Symbols and short abbreviations only: a whole word is not glued to a number.
+    longer = "|".join(re.escape(f) for f in forms if 1 < len(f) <= 5 and " " not in f)
+    single = "|".join(re.escape(f) for f in forms if len(f) == 1)
+    return re.compile(rf"(?<=[0-9])(?:(?i:{longer})|{single})$")
 
 
 @cache

@@ -22,8 +22,6 @@ SPANS_KEY = "numeral"
 CARDINAL_FORMS = ["digits", "words", "approx"]
 # One or more tokens of a cardinal number (a no-break space inside "258 000" is a token too).
 NUMBER = {"_": {"numeral_form": {"IN": CARDINAL_FORMS}}, "OP": "+"}
-# A share written as a fraction ("la moitié"), read as a percentage.
-FRACTION = {"_": {"numeral_form": {"IN": ["fraction"]}}, "OP": "+"}
 # A no-break space between a number and its unit ("23 %", "7,4 M€") is a token of its own.
 SPACE = {"IS_SPACE": True, "OP": "?"}
 
@@ -55,11 +53,14 @@ class NumeralFinder(BatchComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for numeral in find_numerals(doc_text(doc)):
+        text = doc_text(doc)
+        for numeral in find_numerals(text):
             span = doc.char_span(numeral.start, numeral.end, alignment_mode="expand")
             # Numerals come in order without overlaps; widened to whole tokens, two may touch.
             if span is None or (spans and span.start < spans[-1].end):
                 continue
+            if span.end_char != numeral.end and text[numeral.end].isalpha():
+                continue  # letters glued to the digits that the tokenizer kept: "10h30", "3D"
             span.id_ = numeral.form
             span._.numeral = NumeralValue(value=normalise(numeral.value), form=numeral.form)
             for token in span:

@@ -22,13 +22,23 @@ class _Words(BaseModel):
     words: list[str]
 
 
+class _Determiners(BaseModel):
+    words: list[str]
+    before_de: list[str]
+
+
 class NumeralLexicon(BaseModel):
     words: list[str]
     articles: list[str]
     joiners: list[str]
     scale: dict[str, int]
     approx: dict[str, int]
-    approx_determiners: _Words
+    approx_determiners: _Determiners
+    exact_collectives: _Words
+    negative_words: _Words
+    sign_after: _Words
+    half: _Words
+    only: _Words
     fraction: dict[str, float]
     ordinal: dict[str, int]
     qualifier: dict[str, str]
@@ -38,7 +48,7 @@ LEXICON = load_toml(__package__, "lexicon.toml", NumeralLexicon)
 
 _SPACE = "[ \u00a0\u202f]"
 _GROUPED = rf"[1-9]\d{{0,2}}(?:{_SPACE}\d{{3}})+(?!\d)"        # 258 000, 1 200 000
-_DOTTED = r"[1-9]\d{0,2}(?:\.\d{3})+(?![\d,])"                  # 1.100 (thousands dot)
+_DOTTED = r"[1-9]\d{0,2}(?:\.\d{3})+(?![\d.])"                 # 1.100, 6.700,54 (thousands dot)
 _PLAIN = r"\d+(?:,\d+)?"                                       # 27, 2,5, 0,8
 _DIGITS = rf"(?:{_GROUPED}|{_DOTTED}|{_PLAIN})(?:,\d+)?"
 
@@ -55,13 +65,32 @@ _JOIN = _alternation(LEXICON.joiners)
 # "deux cent cinquante-huit mille"; "un"/"une" only inside a run or before a scale word.
 _WORD_RUN = (
     rf"(?:(?:{_ARTICLE})(?=[ -](?:{_SCALE}|{_WORD})\b)|(?:{_WORD}))"
-    rf"(?:(?:[ -]|\s(?:{_JOIN})\s)(?:{_WORD}|{_ARTICLE}|{_SCALE})(?!\w))*"
+    rf"(?:(?:[ \u00a0]+|-|[ \u00a0]+(?:{_JOIN})[ \u00a0]+|-(?:{_JOIN})-)(?:{_WORD}|{_ARTICLE}|{_SCALE})(?!\w))*"
 )
-_SIGN = r"(?:(?<![\w,.])[+\-−](?=\d))?"
+_HALF = _alternation(LEXICON.half.words)
+_ONLY = _alternation(LEXICON.only.words)
+_NEGATIVE = _alternation(LEXICON.negative_words.words)
+# A sign glued to the digits ("-12", "+3"); a minus spaced from them or "moins" are kept as a
+# sign only after a word that takes a value (see `_spaced_sign`).
+_SIGN = (
+    rf"(?:(?<![\w,.])[+\-−](?=\d)"
+    rf"|(?<![\w,.])(?P<spaced>[\-−][ \u00a0]|(?<![\w'’-])(?:{_NEGATIVE})[ \u00a0])(?=\d))?"
+)
+# "un million et demi", "3 millions et demi": half the scale word more.
+_AND_HALF = rf"(?P<half>[ \u00a0]+et[ \u00a0]+(?:{_HALF})(?![\w-]))?"
 NUMBER_RE = re.compile(
-    # "L. 224-1", "2023-123": digits joined by a hyphen are an identifier, not a number.
-    rf"(?<![\w.,])(?<!\d[-‑])(?P<num>{_SIGN}{_DIGITS}(?:{_SPACE}(?P<scale>{_SCALE}))?)(?![\w])(?![-‑]\d)"
-    rf"|(?<![\w-])(?P<words>{_WORD_RUN})(?![\w-])",
+    # "L. 224-1", "2023-123": digits joined by a hyphen are an identifier, not a number; so are
+    # "2000/60" and "192.168.1.2". Letters may follow the digits ("50m2", "7,62mm"): the
+    # component keeps the number only where the tokenizer split them off (see NumeralFinder).
+    rf"(?<![\w.,/])(?<!\d[-‑])(?P<num>{_SIGN}{_DIGITS}(?:{_SPACE}(?P<scale>{_SCALE})(?!\w){_AND_HALF})?)"
+    rf"(?![\d_])(?![.,/]\d)(?![-‑]\d)"
+    # "un demi-milliard": half a scale word.
+    rf"|(?<![\w-])(?P<demi>(?:{_ARTICLE}) (?:{_HALF})-(?P<demi_scale>{_SCALE}))(?![\w-])"
+    # "un demi-litre": half of what the word after the hyphen names (form "half").
+    rf"|(?<![\w-])(?P<half_of>(?:{_ARTICLE}) (?:{_HALF}))(?=-[^\W\d_])"
+    # "un seul cas", "une seule fois": exactly one.
+    rf"|(?<![\w-])(?P<one>(?:{_ARTICLE})[ \u00a0]+(?:{_ONLY}))(?![\w-])"
+    rf"|(?<![\w-])(?P<words>{_WORD_RUN}){_AND_HALF.replace('half', 'words_half')}(?![\w-])",
     re.IGNORECASE,
 )
 _FRACTION = _alternation(list(LEXICON.fraction))
@@ -72,7 +101,14 @@ FRACTION_RE = re.compile(
 )
 _APPROX = _alternation(list(LEXICON.approx))
 _APPROX_DET = _alternation(LEXICON.approx_determiners.words)
-APPROX_RE = re.compile(rf"(?<![\w-])(?:{_APPROX_DET})\s+(?P<noun>{_APPROX})(?![\w-])", re.IGNORECASE)
+_APPROX_DET_DE = _alternation(LEXICON.approx_determiners.before_de)
+# "une centaine", "des milliers"; "trois douzaines", "2 centaines": a count of collectives.
+APPROX_RE = re.compile(
+    rf"(?<![\w-])(?:(?:{_APPROX_DET})|(?P<det_de>{_APPROX_DET_DE})(?=\s+\w+\s+d[e'’])"
+    rf"|(?<![\w.,])(?P<count>\d+|(?:{_WORD})(?:[ -](?:{_WORD}))*))\s+"
+    rf"(?P<noun>{_APPROX})(?![\w-])",
+    re.IGNORECASE,
+)
 ORDINAL_RE = re.compile(
     r"(?<![\w.,])(?:\d+(?:e|ᵉ|è|ème|eme|er|ère|re|nd|nde|ᵉʳ)"
     # Roman numerals are upper case; a lone L, C or M before "e" is the word "Le", "Ce", "Me".
@@ -94,12 +130,12 @@ def _first_words(phrases: list[str]) -> set[str]:
 # begins an entry of the lexicon. Each pattern above is tried only where it can start:
 # scanning the whole text with them costs more than finding these places.
 # (Each lookbehind is the weakest of those of the patterns, so that no start is missed.)
-_CANDIDATE_RE = re.compile(r"(?<![\w,])(?P<sign>[+\-−])(?=\d)|(?<![\w,])(?P<digit>\d)|(?<!\w)(?P<word>[^\W\d_]+)")
-_NUMBER_WORDS = _first_words([*LEXICON.words, *LEXICON.articles, *LEXICON.scale])
+_CANDIDATE_RE = re.compile(r"(?<![\w,])(?P<sign>[+\-−])(?=[ \u00a0]?\d)|(?<![\w,])(?P<digit>\d)|(?<!\w)(?P<word>[^\W\d_]+)")
+_NUMBER_WORDS = _first_words([*LEXICON.words, *LEXICON.articles, *LEXICON.scale, *LEXICON.negative_words.words])
 _FIRST_WORDS = {
     "number": _NUMBER_WORDS,
     "fraction": _first_words([*LEXICON.words, "la", "le", "les", "un", "une"]),
-    "approx": _first_words(LEXICON.approx_determiners.words),
+    "approx": _first_words([*LEXICON.approx_determiners.words, *LEXICON.approx_determiners.before_de, *LEXICON.words]),
     "ordinal": _first_words(list(LEXICON.ordinal)),
 }
 
@@ -126,6 +162,7 @@ def _candidates(text: str) -> _Starts:
         if m.group("digit") is not None:
             starts.number.append(start)
             starts.ordinal.append(start)
+            starts.approx.append(start)
             if m.group("digit") == "0":
                 starts.phone.append(start)
             continue
@@ -159,7 +196,7 @@ class Numeral:
     start: int
     end: int
     value: Decimal
-    form: str  # "digits", "words", "approx", "fraction" (a share in %) or "ordinal"
+    form: str  # "digits", "words", "approx", "fraction" (0.5 for "la moitié"), "half" ("un demi-") or "ordinal"
 
 
 def normalise(value: Decimal) -> str:
@@ -201,23 +238,48 @@ def find_numerals(text: str) -> list[Numeral]:
     for m in _finditer(FRACTION_RE, text, starts.fraction):
         count = parse_words(m.group("count")) if m.group("count") else Decimal(1)
         if count is not None:
-            share = count * Decimal(str(LEXICON.fraction[m.group("noun").lower()])) * 100
-            found.append(Numeral(m.start(), m.end(), share.quantize(Decimal("0.01")), "fraction"))
+            share = count * Decimal(str(LEXICON.fraction[m.group("noun").lower()]))
+            found.append(Numeral(m.start(), m.end(), share.quantize(Decimal("0.0001")), "fraction"))
     for m in _finditer(APPROX_RE, text, starts.approx):
-        found.append(Numeral(m.start(), m.end(), Decimal(LEXICON.approx[m.group("noun").lower()]), "approx"))
+        noun = m.group("noun").lower()
+        value = Decimal(LEXICON.approx[noun])
+        form = "approx"
+        if m.group("count"):
+            count = m.group("count")
+            times = parse_digits(count) if count[0].isdigit() else parse_words(count)
+            if times is None:
+                continue
+            value *= times
+            if noun in LEXICON.exact_collectives.words:  # "trois douzaines" is 36, exactly
+                form = "digits" if count[0].isdigit() else "words"
+        found.append(Numeral(m.start(), m.end(), value, form))
     for m in _finditer(NUMBER_RE, text, starts.number):
+        start = m.start()
         if m.group("num"):
             scale = m.group("scale")
             digits = m.group("num")[: m.start("scale") - m.start()] if scale else m.group("num")
+            if m.group("spaced"):
+                digits = digits[len(m.group("spaced")):]
+                if _takes_sign(text, start):
+                    digits = "-" + digits
+                else:
+                    start = m.end("spaced")  # "Budget - 12 agents": a dash, not a minus
             value = parse_digits(digits.strip(" \u00a0\u202f"))
             if value is not None and scale:
-                value *= LEXICON.scale[scale.lower()]
+                value = (value + (Decimal("0.5") if m.group("half") else 0)) * LEXICON.scale[scale.lower()]
             form = "digits"
+        elif m.group("half_of"):
+            value, form = Decimal("0.5"), "half"
+        elif m.group("one"):
+            value, form = Decimal(1), "words"
+        elif m.group("demi"):
+            value = LEXICON.scale[m.group("demi_scale").lower()] * Decimal("0.5")
+            form = "words"
         else:
-            value = _parse_word_run(m.group("words"))
+            value = _parse_word_run(m.group("words"), half=bool(m.group("words_half")))
             form = "words"
         if value is not None:
-            found.append(Numeral(m.start(), m.end(), value, form))
+            found.append(Numeral(start, m.end(), value, form))
     found.sort(key=lambda n: (n.start, -(n.end - n.start)))
     result: list[Numeral] = []
     for numeral in found:
@@ -249,14 +311,35 @@ def ordinal_rank(text: str) -> int:
     return sum(-v if i + 1 < len(numerals) and v < numerals[i + 1] else v for i, v in enumerate(numerals))
 
 
-def _parse_word_run(run: str) -> Decimal | None:
-    """Read a run of number words; a scale word multiplies what precedes it."""
+def _parse_word_run(run: str, half: bool = False) -> Decimal | None:
+    """Read a run of number words; a scale word multiplies what precedes it, "et demi" after it
+    adds half of it ("un million et demi")."""
     words = run.split()
     last = words[-1].lower() if words else ""
     if last in LEXICON.scale and len(words) > 1:
         head = parse_words(" ".join(words[:-1]))
-        return head * LEXICON.scale[last] if head is not None else None
-    return parse_words(run)
+        return (head + (Decimal("0.5") if half else 0)) * LEXICON.scale[last] if head is not None else None
+    value = parse_words(run)
+    return value + Decimal("0.5") if value is not None and half else value
+
+
+_SIGN_AFTER = {w.lower() for w in LEXICON.sign_after.words}
+_LAST_WORD = re.compile(r"[\w'’]+$|[(=:]$")
+
+
+def _takes_sign(text: str, start: int) -> bool:
+    """A spaced minus or "moins" before digits is a sign after a word that takes a value ("un
+    solde de - 12", "soit moins 3"); elsewhere it is a dash. At the start of a line, "moins 3" is
+    a value but "- 3" a bullet.
+
+    >>> _takes_sign("un solde de - 12", 12), _takes_sign("Budget - 12 agents", 7)
+    (True, False)
+    """
+    before = text[max(0, start - 12): start].rstrip(" \u00a0")
+    if not before or before.endswith("\n"):
+        return text[start] not in "-−"
+    m = _LAST_WORD.search(before)
+    return m is not None and m.group().lower() in _SIGN_AFTER
 
 
 _QUALIFIER_RE = re.compile(

@@ -2,28 +2,30 @@
 
 Stores quantities in `doc.spans["quantity"]` with `span._.quantity`
 ({"value": "27", "unit": "kg", "counted": "cannabis", "base_value": "27000", "base_unit": "g"},
-plus "approx", "min", "max" and "change" when the text says so) and the rule name in `span.id_`.
-Numbers already claimed by dates and money are skipped; ordinals never match.
+plus "approx", "min", "max", "change", "per" and "per_value" when the text says so) and the rule
+name in `span.id_`. Numbers already claimed by dates and money are skipped; ordinals never match.
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from plan_extract.component import NumberRuleComponent
 from plan_extract.dims.numeral import numeral_in, numerals
-from plan_extract.dims.numeral.parse import qualifier_before
-from plan_extract.dims.quantity.rules import LEXICON, RULES, _identifier
+from plan_extract.dims.numeral.parse import normalise, qualifier_before
+from plan_extract.dims.quantity.bare import bare_figures
+from plan_extract.dims.quantity.rules import LEXICON, RULES, _lemma
 from plan_extract.rules import Value
-from plan_extract.spans import last_in_sentence_before
 
 _INCREASE = set(LEXICON.change.increase)
 _DECREASE = set(LEXICON.change.decrease)
-_ELLIPTICAL = set(LEXICON.elliptical_before.words)
-ELLIPTICAL_RULE = "<contre|dont|soit> <number> (unit of the figure before)"
+_JOINERS = set(LEXICON.range.joiners)
+_ALTERNATIVES = set(LEXICON.range.alternatives)
+_RATE_WORDS = set(LEXICON.rate.words)
 
 
 @Language.factory("plan_quantity", assigns=["doc.spans"],
@@ -41,32 +43,17 @@ class QuantityExtractor(NumberRuleComponent):
                  blocked_keys: list[str] | None = None) -> None:
         super().__init__(nlp, RULES, spans_key, blocked_keys if blocked_keys is not None else ["date", "money"])
 
+    def __call__(self, doc: Doc) -> Doc:
+        super().__call__(doc)
+        doc.spans[self.spans_key] = _outermost(list(doc.spans[self.spans_key]))
+        return doc
+
     def extra(self, doc: Doc, found: list[Span], text: str) -> list[Span]:
-        """ "29 tués, contre 42 en 2022": a bare figure after "contre", "dont" or "soit" takes the
-        unit and the counted noun of the closest figure before it in the same sentence."""
-        spans_before = [*found, *(s for key in self.blocked_keys for s in doc.spans.get(key, []))]
-        taken = {i for s in spans_before for i in range(s.start, s.end)}
-        spans = []
-        for numeral in numerals(doc):
-            if numeral._.numeral["form"] not in ("digits", "words") or numeral.start == 0:
-                continue
-            if doc[numeral.start - 1].lower_ not in _ELLIPTICAL or any(i in taken for i in range(numeral.start, numeral.end)):
-                continue
-            nxt = doc[numeral.end] if numeral.end < len(doc) else None
-            if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") or _identifier(numeral):
-                continue
-            before = last_in_sentence_before(found, numeral, gap=1)
-            if before is None:
-                continue
-            model = before._.quantity
-            value = {"value": numeral._.numeral["value"], "unit": model["unit"], "counted": model.get("counted")}
-            span = Span(doc, numeral.start, numeral.end, span_id=ELLIPTICAL_RULE)
-            span._.quantity = value
-            spans.append(span)
-        return spans
+        """Figures that stand alone: "ils ne sont plus que 75", "29 tués, contre 42 en 2022"."""
+        blocked = [s for key in self.blocked_keys for s in doc.spans.get(key, [])]
+        return bare_figures(doc, _outermost(found), blocked, text)
 
     def refine(self, span: Span, value: Value, text: str) -> tuple[Span, Value]:
-        doc = span.doc
         numeral = numeral_in(span)
         if numeral is not None and numeral._.numeral["form"] == "approx":
             value["approx"] = "approx"
@@ -74,23 +61,62 @@ class QuantityExtractor(NumberRuleComponent):
         if qualifier:
             value["approx"] = qualifier[0]
         span = self._range(span, value)
+        span = self._rate(span, value)
         change = self._change(span)
         if change:
             value["change"] = change
         return span, value
 
-    @staticmethod
-    def _range(span: Span, value: Value) -> Span:
-        """ "entre 3 et 5 agents": one quantity from 3 to 5, its span widened to the first number."""
+    def _range(self, span: Span, value: Value) -> Span:
+        """ "entre 3 et 5 agents", "10 à 15 %", "deux ou trois agents": one quantity from the first
+        number to the second, its span widened to the first number."""
         doc = span.doc
-        for opener, joiner in LEXICON.range.frames:
-            if span.start >= 3 and doc[span.start - 1].lower_ == joiner:
-                first = [n for n in numerals(doc) if n.end == span.start - 1]
-                if first and first[0].start >= 1 and doc[first[0].start - 1].lower_ == opener:
-                    low = first[0]._.numeral["value"]
-                    value.update(min=low, max=value["value"], value=low)
-                    return Span(doc, first[0].start, span.end, span_id=span.id_)
-        return span
+        if span.start < 2:
+            return span
+        joiner = doc[span.start - 1].lower_
+        first = next((n for n in numerals(doc) if n.end == span.start - 1), None)
+        if first is None or first._.numeral["form"] not in ("digits", "words", "approx") or self._blocked(first):
+            return span
+        low = first._.numeral["value"]
+        opener = doc[first.start - 1].lower_ if first.start > 0 else ""
+        framed = any(opener == o and joiner == j for o, j in LEXICON.range.frames)
+        if framed or joiner in _JOINERS:
+            value.update(min=low, max=value["value"], value=low)
+        elif joiner in _ALTERNATIVES:
+            value.update(min=low, max=value["value"], value=low, approx="approx")
+        else:
+            return span
+        return Span(doc, first.start, span.end, span_id=span.id_)
+
+    def _blocked(self, numeral: Span) -> bool:
+        """A number inside a date or an amount ("du 3 au 5 mars") opens no range."""
+        doc = numeral.doc
+        return any(s.start < numeral.end and numeral.start < s.end
+                   for key in self.blocked_keys for s in doc.spans.get(key, []))
+
+    @staticmethod
+    def _rate(span: Span, value: Value) -> Span:
+        """ "3,9 faits (constatés) pour 100 000 habitants": a count per a round base of at least
+        `rate.min_base`, one quantity whose unit names the base."""
+        doc = span.doc
+        if value.get("unit") != "count" or span.end >= len(doc):
+            return span
+        i = span.end
+        while i < len(doc) and i < span.end + 2 and doc[i].pos_ in ("ADJ", "VERB") and doc[i].lower_ not in _RATE_WORDS:
+            i += 1  # "faits constatés pour"
+        if i >= len(doc) or doc[i].lower_ not in _RATE_WORDS:
+            return span
+        base = next((n for n in numerals(doc) if n.start == i + 1), None)
+        if base is None or base.end >= len(doc) or doc[base.end].pos_ != "NOUN":
+            return span
+        size = Decimal(base._.numeral["value"])
+        if size < LEXICON.rate.min_base or not re.fullmatch(r"10*", normalise(size)):
+            return span
+        noun = doc[base.end]
+        written = " ".join(base.text.split())
+        value.update(unit=f"{span[-1].text} {doc[i].lower_} {written} {noun.text}",
+                     per=_lemma(noun), per_value=normalise(size))
+        return Span(doc, span.start, noun.i + 1, span_id=span.id_)
 
     @staticmethod
     def _change(span: Span) -> str | None:
@@ -98,10 +124,18 @@ class QuantityExtractor(NumberRuleComponent):
         first = doc[span.start]
         if re.match(r"^[+\-−]\d", first.text):
             return "delta"
-        before = [t.lower_ for t in doc[max(0, span.start - 3): span.start]]
-        if before and before[-1] in ("de", "d'"):
-            if _INCREASE & set(before):
+        before = doc[max(0, span.start - 3): span.start]
+        if len(before) and before[-1].lower_ in ("de", "d'", "d’"):
+            words = {t.lower_ for t in before} | {t.lemma_.lower() for t in before}
+            if _INCREASE & words:
                 return "increase"
-            if _DECREASE & set(before):
+            if _DECREASE & words:
                 return "decrease"
         return None
+
+
+def _outermost(spans: list[Span]) -> list[Span]:
+    """The spans not inside a longer one: a rate or a range widened over a figure that a rule
+    also found alone ("pour 100 000 habitants") keeps only the widened span."""
+    return [s for s in spans if not any(
+        o is not s and o.start <= s.start and s.end <= o.end and len(o) > len(s) for o in spans)]

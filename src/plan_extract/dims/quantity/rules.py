@@ -7,7 +7,7 @@ from decimal import Decimal
 from pydantic import BaseModel
 from spacy.tokens import Span, Token
 
-from plan_extract.dims.numeral import FRACTION, NUMBER, SPACE, numeral_in
+from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
 from plan_extract.dims.numeral.parse import normalise
 from plan_extract.resources import load_toml
 from plan_extract.rules import Rule, Value, phrase_elements
@@ -30,6 +30,22 @@ class _Change(BaseModel):
 
 class _Range(BaseModel):
     frames: list[tuple[str, str]]
+    joiners: list[str]
+    alternatives: list[str]
+
+
+class _Rate(BaseModel):
+    words: list[str]
+    min_base: int
+
+
+class _Bare(BaseModel):
+    not_after: list[str]
+    both_after: list[str]
+    both_before: list[str]
+    partitive: list[str]
+    more: list[str]
+    less: list[str]
 
 
 class QuantityLexicon(BaseModel):
@@ -40,16 +56,24 @@ class QuantityLexicon(BaseModel):
     elliptical_before: _Words
     change: _Change
     range: _Range
+    rate: _Rate
+    bare: _Bare
+    slogan_numbers: _Words
+    case_sensitive_units: _Words
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", QuantityLexicon)
-UNIT_OF = {form: code for code, unit in LEXICON.unit.items() for form in unit.words}
+UNIT_OF = {form.lower(): code for code, unit in LEXICON.unit.items() for form in unit.words}
+# One-letter units written in another case are something else: "5G" is no gram, "L" is a litre.
+CASE_SENSITIVE = set(LEXICON.case_sensitive_units.words)
+WRITTEN_UNITS = {form for unit in LEXICON.unit.values() for form in unit.words}
 SINGLE_UNITS = [form for form in UNIT_OF if " " not in form]
 MULTI_UNITS = [form for form in UNIT_OF if " " in form]
 AMBIGUOUS_UNITS = set(LEXICON.ambiguous_units.words)
 NOT_COUNTED = set(LEXICON.not_counted.words) | (set(UNIT_OF) - AMBIGUOUS_UNITS)
 IDENTIFIER_BEFORE = set(LEXICON.identifier_before.words)
 CHANGE_WORDS = set(LEXICON.change.increase) | set(LEXICON.change.decrease)
+BOTH_BEFORE = set(LEXICON.bare.both_before)
 
 DE = {"LOWER": {"IN": ["de", "d'", "d’"]}}
 ADJ = {"POS": "ADJ", "OP": "*"}
@@ -60,9 +84,24 @@ NOUN = {"POS": {"IN": ["NOUN", "PROPN"]}, "LOWER": {"NOT_IN": sorted(NOT_COUNTED
 
 def _number(span: Span) -> tuple[Span, Decimal] | None:
     numeral = numeral_in(span)
-    if numeral is None or _identifier(numeral) or _quoted_name(numeral, span):
+    if numeral is None or _identifier(numeral) or _quoted_name(numeral, span) or _slogan(numeral, span) \
+            or _both(numeral):
         return None
     return numeral, Decimal(numeral._.numeral["value"])
+
+
+def _both(numeral: Span) -> bool:
+    """ "tous deux viendront": both of them, not a count."""
+    doc = numeral.doc
+    return numeral.start > 0 and doc[numeral.start - 1].lower_ in BOTH_BEFORE and numeral._.numeral["value"] == "2"
+
+
+def _slogan(numeral: Span, span: Span) -> bool:
+    """ "zéro déchet", "Zéro phyto": "zéro" before a singular noun names a goal, it counts nothing."""
+    if numeral.text.lower() not in LEXICON.slogan_numbers.words or span.end <= numeral.end:
+        return False
+    noun = span[-1]
+    return "Plur" not in noun.morph.get("Number")
 
 
 def _identifier(numeral: Span) -> bool:
@@ -84,7 +123,7 @@ def _rate_change(span: Span, numeral: Span) -> bool:
     if numeral.text[:1] in "+-−":
         return True
     before = {t.lemma_.lower() for t in doc[max(0, numeral.start - 4): numeral.start]}
-    return bool(before & (CHANGE_WORDS | {"gagner", "perdre", "progresser", "reculer", "augmenter", "baisser", "diminuer"}))
+    return bool(before & CHANGE_WORDS)
 
 
 def _complement(noun: Token) -> str:
@@ -97,6 +136,8 @@ def _complement(noun: Token) -> str:
 
 
 def _lemma(token: Token) -> str:
+    if token.pos_ in ("VERB", "PRON", "ADJ") and token.lower_.endswith(("s", "x")):
+        return token.lower_[:-1]  # a plural noun mistagged: its lemma would be a verb's ("camérer")
     lemma = token.lemma_.lower() if token.lemma_ else token.lower_
     # The lemmatiser sometimes returns the plural for rare nouns: fall back to a plain "-s" strip.
     if lemma == token.lower_ and lemma.endswith(("s", "x")) and token.morph.get("Number") == ["Plur"]:
@@ -137,12 +178,16 @@ def number_unit(span: Span) -> Value | None:
     if found is None:
         return None
     numeral, value = found
-    words = [t.lower_ for t in span[numeral.end - span.start:] if not t.is_space]
-    if words and words[0] in ("de", "d'", "d’"):
-        words = words[1:]  # "1,2 million de m3"
-    surface = " ".join(words)
+    tokens = [t for t in span[numeral.end - span.start:] if not t.is_space]
+    if tokens and tokens[0].lower_ in ("de", "d'", "d’"):
+        tokens = tokens[1:]  # "1,2 million de m3"
+    while len(tokens) > 1 and tokens[0].pos_ == "ADJ" and tokens[0].lower_ not in UNIT_OF:
+        tokens = tokens[1:]  # "13 000 nouveaux kilomètres"
+    surface = " ".join(t.lower_ for t in tokens)
     unit = UNIT_OF.get(surface)
     if unit is None:
+        return None
+    if surface in CASE_SENSITIVE and tokens[0].text not in WRITTEN_UNITS:
         return None
     if surface in AMBIGUOUS_UNITS and not _rate_change(span, numeral):
         return None
@@ -153,8 +198,8 @@ def number_unit(span: Span) -> Value | None:
 
 def number_noun(span: Span) -> Value | None:
     found = _number(span)
-    if found is None:
-        return None
+    if found is None or span[-1]._.numeral_form is not None:
+        return None  # "un million": the scale word is part of the number, not what it counts
     _, value = found
     if span[-1].lower_ in AMBIGUOUS_UNITS and _rate_change(span, found[0]):
         return None  # "+3 points": a change of rate, found by `number_unit`
@@ -165,21 +210,28 @@ def number_noun(span: Span) -> Value | None:
 
 
 def number_participle(span: Span) -> Value | None:
-    """ "onze arrêtés": a plural participle tagged as a verb, whose number modifies it."""
+    """ "onze arrêtés", "29 nouvelles caméras": a plural noun mistagged as a verb or an adjective,
+    that the number modifies."""
     numeral = numeral_in(span)
-    if numeral is None or not any(t.head.i == span[-1].i for t in numeral):
+    head = span[-1]
+    if numeral is None or not any(t.head.i == head.i for t in numeral):
+        return None
+    # A plural noun mistagged as a finite verb or a pronoun still ends in -s or -x; a verb the
+    # parser hung the number on does not ("deux viendront").
+    if head.pos_ in ("VERB", "PRON") and "Plur" not in head.morph.get("Number") \
+            and not head.lower_.endswith(("s", "x")):
         return None
     return number_noun(span)
 
 
-def fraction_share(span: Span) -> Value | None:
-    """ "la moitié des communes" -> 50 %, of "commune"."""
-    numeral = numeral_in(span)
-    if numeral is None or numeral._.numeral["form"] != "fraction":
+def half_unit(span: Span) -> Value | None:
+    """ "un demi-litre" -> 0.5 l: half of the unit written after the hyphen."""
+    unit = UNIT_OF.get(span[-1].lower_.partition("-")[2])
+    if unit is None:
         return None
-    doc = span.doc
-    after = doc[span.end] if span.end < len(doc) else None
-    return {"value": numeral._.numeral["value"], "unit": "%", "counted": _measured(after)}
+    value = Decimal("0.5")
+    after = span.doc[span.end] if span.end < len(span.doc) else None
+    return {"value": normalise(value), "unit": unit, "counted": _measured(after), **_base(value, unit)}
 
 
 def number_les_noun(span: Span) -> Value | None:
@@ -193,16 +245,21 @@ DE_OPT = {"LOWER": {"IN": ["de", "d'", "d’"]}, "OP": "?"}
 
 RULES = [
     Rule("<number> (de) <unit>", [NUMBER, SPACE, DE_OPT, {"LOWER": {"IN": SINGLE_UNITS}}], number_unit),
+    Rule("<number> <adj>+ <unit>", [NUMBER, {"POS": "ADJ", "OP": "+"}, {"LOWER": {"IN": SINGLE_UNITS}}], number_unit),
     # Units of several words ("mètres carrés", "km / h"), one rule per number of words.
     *[
         Rule(f"<number> (de) <unit of {n} words>", [NUMBER, SPACE, DE_OPT, *words], number_unit)
         for n, words in phrase_elements(MULTI_UNITS).items()
     ],
-    Rule("<fraction>", [FRACTION], fraction_share),
+    Rule("un demi-<unit>", [{"_": {"numeral_form": {"IN": ["half"]}}, "OP": "+"}], half_unit),
     Rule("<number> <adj>* <noun>", [NUMBER, ADJ, NOUN], number_noun),
     Rule("<number> de <adj>* <noun>", [NUMBER, DE, ADJ, NOUN], number_noun),
     Rule("à <number> les <noun>", [NUMBER, {"LOWER": "les"}, ADJ, NOUN], number_les_noun),
-    Rule("<number> <plural participle>",
-         [NUMBER, {"POS": {"IN": ["VERB", "ADJ"]}, "MORPH": {"IS_SUPERSET": ["Number=Plur"]},
-                   "LOWER": {"NOT_IN": sorted(NOT_COUNTED)}}], number_participle),
+    Rule("<number> <adj>* <plural participle>",
+         [NUMBER, ADJ, {"POS": {"IN": ["VERB", "ADJ"]}, "MORPH": {"IS_SUPERSET": ["Number=Plur"]},
+                        "LOWER": {"NOT_IN": sorted(NOT_COUNTED)}}], number_participle),
+    # "29 nouvelles caméras" with the noun mistagged as a verb or a pronoun.
+    Rule("<number> <adj>* <mistagged noun>",
+         [NUMBER, ADJ, {"POS": {"IN": ["VERB", "PRON"]}, "IS_LOWER": True, "LOWER": {"NOT_IN": sorted(NOT_COUNTED)}}],
+         number_participle),
 ]
