@@ -168,6 +168,19 @@ def _open(words: Words, item: Item) -> Item | None:
             if begin is not None:
                 return Span(doc, begin, span.end, span_id=name), {"time": build(time.start), "leaning": leaning}
         return None
+    if value.get("part") and time.type == "interval":
+        # "depuis fin mars", "jusqu'à mi-juin", "à partir de début avril": a part of a month.
+        for key, build, name, leaning in (
+            ("since", lambda t: Time("interval", start=t.start, end_now=True), "depuis <date>", -1),
+            ("by", lambda t: Time("interval", end=t.end), "d'ici <date>", 1),
+            ("until", lambda t: Time("interval", end=t.end), "jusqu'à <date>", 1),
+            ("from_", lambda t: t, "à partir de <date>", 1),
+            ("after", lambda t: Time("interval", start=t.start), "après <date>", 1),
+        ):
+            begin = _introducer(words, span.start, OPENERS[key])
+            if begin is not None:
+                return Span(doc, begin, span.end, span_id=name), {"time": build(time), "leaning": leaning}
+        return None
     if time.type == "duration" and not time.vague and "amount" in value:
         begin = _introducer(words, span.start, BY)
         if begin is not None:

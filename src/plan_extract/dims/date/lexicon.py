@@ -78,6 +78,10 @@ class _Clock(_Strict):
     day_links: list[Sequence]
 
 
+class _SubPeriod(_Strict):
+    ranks: dict[str, int]
+
+
 class DateLexicon(_Strict):
     month: dict[str, int]
     month_abbreviation: dict[str, int]
@@ -113,6 +117,8 @@ class DateLexicon(_Strict):
     clock: _Clock
     anaphoric_shift: _Words
     vague_time: _Words
+    month_part: dict[str, tuple[int, int]]
+    sub_period: _SubPeriod
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", DateLexicon)

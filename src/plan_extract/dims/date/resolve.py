@@ -68,7 +68,9 @@ class Point:
         if self.code:
             return f"{self.year:04d}-{self.code}"
         if self.grain == "day":
-            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+            # A month's last day written as 31 before its year was known ("fin février").
+            day = min(self.day, calendar.monthrange(self.year, self.month)[1])
+            return f"{self.year:04d}-{self.month:02d}-{day:02d}"
         if self.grain == "month":
             return f"{self.year:04d}-{self.month:02d}"
         return f"{self.year:04d}"
@@ -208,6 +210,12 @@ def resolve(time: Time, doc: dt.date | None, direction: int = 0) -> DateValue:
         return DateValue(type=time.type, value=None, grain=time.grain, relative=False, anchor=time.anchor)
     if time.type == "date":
         point, relative = _point(time.start, doc, direction)
+        if point is not None and point.grain == "half" and point.code:
+            # A half-year is written as its months ("premier semestre 2021" -> 2021-01/2021-06):
+            # ISO 8601 has no half-year code that other tools read.
+            first = 1 if point.code == "H1" else 7
+            return DateValue(type="interval", value=f"{point.year:04d}-{first:02d}/{point.year:04d}-{first + 5:02d}",
+                             grain="month", relative=relative, anchor=time.anchor)
         return DateValue(type="date", value=point.iso() if point else None,
                          grain=point.grain if point else time.grain, relative=relative, anchor=time.anchor)
     # Intervals: the end is placed first, the start takes its year when it has none

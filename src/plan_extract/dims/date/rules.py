@@ -6,6 +6,7 @@ value is resolved against the document date later, once that date is known.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from functools import lru_cache
@@ -34,6 +35,7 @@ DECADE_RE = re.compile(r"^([1-9]0|1[89][0-9]0|20[0-9]0)$")
 
 SEASONS = LEXICON.season
 PARTS = LEXICON.part
+MONTH_PARTS = {name: (days[0], days[1]) for name, days in LEXICON.month_part.items()}
 # Determiners before a day given as a bare "dd/mm": "le 22/04", "du 3/05 au 7/05".
 DAY_DETERMINERS = {"le", "du", "au", "dès", "depuis", "avant", "après", "jusqu'au"}
 HALVES = {"semestre": "H", "semestres": "H"}
@@ -240,11 +242,35 @@ def quarter(span: Span) -> Value | None:
     return _date(Point(grain, year, code=code))
 
 
-def part_of_period(span: Span) -> Value | None:
-    """ "début 2021" -> "2021-01", "fin 2025" -> "2025-12", "fin mars" -> the month, "la fin de l'été".
+def _month_days(year: int | None, month: int, first: int, last: int | None) -> tuple[Point, Point]:
+    """Days `first` to `last` of a month (None: its last day; February has 28 without a year)."""
+    length = calendar.monthrange(year or 2001, month)[1]
+    end = length if last is None else min(last, length)
+    if year is None and end == length:
+        end = 31  # the month's last day, clipped once the year is known ("fin février")
+    return Point("day", year, month, max(1, min(first, length))), Point("day", year, month, end)
 
-    The start, middle or end of a year names its first, sixth or last month; of a month or a
-    season, the month or season itself (no finer grain is written).
+
+def _month_part(month: int | None, year: int | None, part: str) -> Value:
+    """The start, middle or end of a month as an interval of days ("fin mars" -> 21 to 31 March);
+    `month` None is the document's month ("à la fin du mois")."""
+    first, last = MONTH_PARTS[part]
+    last = None if last >= 31 else last
+    if month is None:
+        def bound(index: int):
+            return lambda doc: _month_days(doc.year, doc.month, first, last)[index]
+        start, end = bound(0), bound(1)
+    else:
+        start, end = _month_days(year, month, first, last)
+    return {"time": Time("interval", start=start, end=end), "part": True, "article": month is None}
+
+
+def part_of_period(span: Span) -> Value | None:
+    """ "début 2021" -> "2021-01", "fin 2025" -> "2025-12", "fin mars" -> 21 to 31 March,
+    "mi-décembre" -> 11 to 20 December, "la fin de l'été" -> the season.
+
+    The start, middle or end of a year names its first, sixth or last month; of a month, its
+    first, second or last ten days; of a season, the season itself.
     """
     words = [lower(t.text) for t in span]
     part = PARTS.get(words[0])
@@ -255,11 +281,13 @@ def part_of_period(span: Span) -> Value | None:
     months = [MONTHS[w] for w in words[1:] if w in MONTHS]
     seasons = [SEASONS[w] for w in words[1:] if w in SEASONS]
     if months:
-        return _date(Point("month", year, months[0]))
+        if part == "during":  # "courant mars": the month
+            return _date(Point("month", year, months[0]))
+        return _month_part(months[0], year, part)
     if seasons:
         return _date(Point("season", year, code=seasons[0]))
     if "mois" in words:
-        return _date(_this_period("month"))
+        return _date(_this_period("month")) if part == "during" else _month_part(None, None, part)
     month = {"start": 1, "mid": 6, "end": 12, "during": None}[part]
     if month is None:
         return _date(Point("year", year) if year else _this_period("year"))
@@ -268,6 +296,29 @@ def part_of_period(span: Span) -> Value | None:
     if "année" in words or "an" in words:
         return _date(lambda doc, m=month: Point("month", doc.year, m))
     return None
+
+
+def sub_period(span: Span) -> Value | None:
+    """ "la première quinzaine d'avril" (1 to 15), "la dernière semaine de septembre" (its last
+    seven days), "le dernier jour d'octobre 2015" (a day)."""
+    words = [lower(t.text) for t in span]
+    rank = LEXICON.sub_period.ranks[words[0]]
+    unit = words[1]
+    month = next(MONTHS[w] for w in words if w in MONTHS)
+    year = int(words[-1]) if words[-1].isdigit() else None
+    length = calendar.monthrange(year or 2001, month)[1]
+    size = {"quinzaine": 15, "semaine": 7, "jour": 1}[unit]
+    if rank < 0:
+        first, last = length - size + 1 if unit != "quinzaine" else 16, length
+    else:
+        first = (rank - 1) * size + 1
+        last = length if unit == "quinzaine" and rank == 2 else first + size - 1
+    if first > length or (unit == "quinzaine" and rank > 2):
+        return None
+    start, end = _month_days(year, month, first, last)
+    if unit == "jour":
+        return {**_date(start), "article": True}
+    return {"time": Time("interval", start=start, end=end), "part": True, "article": True}
 
 
 def _this_period(grain: str):
@@ -335,6 +386,9 @@ def calendar_rules(nlp: Language) -> list[Rule]:
              quarter),
         Rule("T1 <year>", [{"TEXT": {"REGEX": QUARTER_RE.pattern}}, YEAR], quarter),
         Rule("<part> <year>", [PART, YEAR], part_of_period),
+        Rule("<rank> quinzaine|semaine|jour de <month> <year>?",
+             [IN(LEXICON.sub_period.ranks), IN(["quinzaine", "semaine", "jour"]), IN(["de", "d'", "du"]),
+              IN(["mois"], "?"), IN(["de", "d'"], "?"), MONTH, opt_year], sub_period),
         Rule("<part> <month> <year>?", [PART, MONTH, opt_year], part_of_period),
         Rule("<part> de l'année <year>?",
              [PART, IN(["de", "d'", "du"]), IN(["l'", "la"], "?"), IN(["année", "an", "mois"]), opt_year], part_of_period),
