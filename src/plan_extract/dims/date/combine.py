@@ -140,10 +140,12 @@ def _closed(words: Words, first: Item | None, second: Item) -> Item | None:
             a_start -= 1
     opener = _introducer(words, a_start, START)
     connector_words = words.between(connector, span_b.start)
-    if opener is None and connector_words not in (["-"], ["–"]):
+    if opener is None and connector_words not in (["-"], ["–"], ["au"]):
         return None
     if opener is None and not (isinstance(start_point, Point) and start_point.grain in ("year", "day")):
         return None  # a bare hyphen joins years or days: "2024-2027", "19-20 novembre"
+    if opener is None and connector_words == ["au"] and start_point.grain != "day":
+        return None  # "1er au 10 juillet", "samedi 13 au dimanche 15 juillet": days only
     begin = opener if opener is not None else a_start
     span = Span(doc, begin, span_b.end, span_id=f"{'<from>' if opener is not None else ''} <date> <to> <date>".strip())
     return span, {"time": Time("interval", start=start_point, end=end_b.start)}
@@ -291,6 +293,8 @@ def combine(doc: Doc, items: list[Item]) -> list[Item]:
                 continue
             joined = _closed(words, None, item)
             if joined is not None:
+                if result and result[-1][0].end > joined[0].start:
+                    result.pop()  # "samedi" of "samedi 13 au dimanche 15 juillet", matched alone
                 result.append(joined)
                 i += 1
                 continue

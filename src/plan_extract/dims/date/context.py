@@ -149,3 +149,37 @@ def direction(span: Span) -> int:
         if found:
             return found
     return -1 if participle_seen else 0
+
+
+AGE = LEXICON.age
+AGE_PERSONS = set(AGE.persons)
+
+
+def is_age(span: Span, amount: float) -> bool:
+    """Whether "N ans" (or "N mois") is someone's age, a quantity rather than a duration: "âgé de
+    16 ans", "une femme de 30 ans", "les jeunes de 16 à 25 ans", "les moins de 25 ans", "les
+    décès avant 65 ans", "les 65 ans et plus".
+
+    >>> # "pendant 3 ans" -> False; "un homme de 45 ans" -> False for the duration rule
+    """
+    doc = span.doc
+    words = [lower(t.text) for t in doc[max(0, span.start - 5):span.start]]
+    after = [lower(t.text) for t in doc[span.end:span.end + 2]]
+    if after[:2] in (["et", "plus"], ["et", "moins"]) or (after[:1] == ["révolus"]):
+        return True
+    if not words:
+        return False
+    # "à 25 ans" ending "de 16 à 25 ans": look past the range.
+    if len(words) >= 3 and words[-1] in ("à", "-") and words[-2].isdigit() and words[-3] == "de":
+        words = words[:-2]
+    if words[-1] in ("de", "d'"):
+        before = words[:-1]
+        if before and (before[-1] in AGE.introducers or before[-1] in AGE_PERSONS):
+            return True
+        if len(before) >= 2 and before[-1] in AGE.bounds and (before[-2] in AGE.groups or before[-2] in ("de", "d'")):
+            return True  # "les moins de 25 ans", "enfants de moins de 3 ans"
+    if words[-1] in AGE.groups:
+        return True  # "les 18-25 ans", "des 65 ans"
+    if words[-1] in AGE.limits and amount >= AGE.limit_minimum and after[:1] not in (["de"], ["d'"]):
+        return True
+    return False

@@ -82,6 +82,15 @@ class _SubPeriod(_Strict):
     ranks: dict[str, int]
 
 
+class _Age(_Strict):
+    introducers: list[str]
+    persons: list[str]
+    limits: list[str]
+    limit_minimum: int
+    bounds: list[str]
+    groups: list[str]
+
+
 class DateLexicon(_Strict):
     month: dict[str, int]
     month_abbreviation: dict[str, int]
@@ -119,6 +128,8 @@ class DateLexicon(_Strict):
     vague_time: _Words
     month_part: dict[str, tuple[int, int]]
     sub_period: _SubPeriod
+    age: _Age
+    whole_period: _Words
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", DateLexicon)

@@ -4,13 +4,14 @@ ans", "sur 3 ans", "chaque jeudi", "par an"."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from spacy.language import Language
 from spacy.tokens import Span
 
 from plan_extract.dims.date.clock import is_clock_context
-from plan_extract.dims.date.context import prev_token
+from plan_extract.dims.date.context import is_age, prev_token
 from plan_extract.dims.date.lexicon import (
     IN, LEXICON, PERIOD, SHIFT, THIS, UNIT, UNITS, WEEKDAY, WEEKDAYS, lower, phrase_pattern,
 )
@@ -167,6 +168,8 @@ def duration(span: Span) -> Value | None:
         return None
     if unit_word in TIME_UNITS and is_clock_context(span):
         return None
+    if UNITS[unit_word].grain in ("year", "month") and is_age(span, float(amount)):
+        return None  # an age is a quantity: "les moins de 25 ans", "une femme de 30 ans"
     if span[0].lower_ in ARTICLES and unit_word not in LEXICON.article_units.words:
         return None
     return {"time": Time("duration", duration=iso_duration(amount, unit_word), grain=UNITS[unit_word].grain),
@@ -179,6 +182,34 @@ def glued_hours(span: Span) -> Value | None:
         return None
     hours = Decimal(span.text[:-1])
     return {"time": Time("duration", duration=f"PT{normalise(hours)}H", grain="hour"), "amount": hours, "unit": "h"}
+
+
+# "3jours", "3,5ans": a number glued to a unit word of two letters or more ("48h" has its own rule).
+GLUED_UNITS = sorted((w for w in UNITS if len(w) > 1 and w.isalpha()), key=len, reverse=True)
+GLUED_RE = re.compile(rf"^(\d+(?:[.,]\d+)?)({'|'.join(GLUED_UNITS)})$")
+
+
+def glued_duration(span: Span) -> Value | None:
+    """ "3jours", "3,5ans", "10heures": a duration written without a space."""
+    m = GLUED_RE.match(lower(span.text))
+    if m is None or (UNITS[m.group(2)].time and is_clock_context(span)):
+        return None
+    amount = Decimal(m.group(1).replace(",", "."))
+    if amount <= 0:
+        return None
+    return {"time": Time("duration", duration=iso_duration(amount, m.group(2)), grain=UNITS[m.group(2)].grain),
+            "amount": amount, "unit": m.group(2)}
+
+
+def whole_period(span: Span) -> Value | None:
+    """ "toute la journée", "toute la semaine", "tout le mois", "toute l'année": one unit of
+    time; "tout le mois de mars" names the month instead."""
+    after = span.doc[span.end] if span.end < len(span.doc) else None
+    if after is not None and lower(after.text) in ("de", "d'"):
+        return None
+    unit = lower(span[-1].text)
+    return {"time": Time("duration", duration=iso_duration(Decimal(1), unit), grain=UNITS[unit].grain),
+            "amount": Decimal(1), "unit": unit}
 
 
 def vague_duration(span: Span) -> Value:
@@ -296,6 +327,9 @@ def relative_rules(nlp: Language) -> list[Rule]:
         Rule("un <unit>", [number_or_article, UNIT], duration),
         Rule("un <unit> et demi", [number_or_article, UNIT, *half], duration),
         Rule("<number>h", [{"LOWER": {"REGEX": r"^\d{1,3}h$"}}], glued_hours),
+        Rule("<number><unit>", [{"LOWER": {"REGEX": GLUED_RE.pattern}}], glued_duration),
+        Rule("toute la <unit>", [IN(["tout", "toute"]), IN(["le", "la", "l'"]), IN(LEXICON.whole_period.words)],
+             whole_period),
         Rule("quelques <unit>", [IN(LEXICON.vague_count.words), UNIT], vague_duration),
         Rule("il y a <duration>", [*ago_words, {"OP": "?", "LOWER": "à"},
                                    {"OP": "*", "IS_ALPHA": True, "LOWER": {"IN": ["peu", "près", "environ"]}},

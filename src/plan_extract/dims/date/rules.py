@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from decimal import Decimal
 from functools import lru_cache
 
 from dateutil.easter import easter
@@ -21,7 +22,7 @@ from plan_extract.dims.date.lexicon import (
     SEASON, SHIFT, WEEKDAY, WEEKDAY_ABBR, YEAR, lower, phrase_pattern,
 )
 from plan_extract.dims.date.resolve import Point, Time, day_point, period_point, place_year
-from plan_extract.dims.numeral import SPACE
+from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
 from plan_extract.rules import Rule, Value
 
 # Digit-only dates are formats, not words: 12/01/2023, 12.01.2023, 12-01-23, 2023-01-12, 03/2023.
@@ -148,7 +149,8 @@ def numeric_date(span: Span) -> Value | None:
         return _date(Point("month", year, month)) if 1 <= month <= 12 else None
     elif m := DM_RE.match(text):
         before = prev_token(span)
-        if before is None or lower(before.text) not in DAY_DETERMINERS:
+        padded = len(m.group(1)) == 2 and len(m.group(2)) == 2  # "17/02", "22/04": written as a date
+        if not padded and (before is None or lower(before.text) not in DAY_DETERMINERS):
             return None  # "3/4" is a fraction, "24/7" a rhythm
         day, month, year = int(m.group(1)), int(m.group(2)), None
     else:
@@ -328,7 +330,10 @@ def _this_period(grain: str):
 def holiday(span: Span) -> Value | None:
     """ "Noël 2023", "la Toussaint", "lundi de Pâques 2024"."""
     year = int(span[-1].text) if span[-1].text.isdigit() else None
-    name = " ".join(lower(t.text) for t in (span[:-1] if year else span)).replace("' ", "'")
+    words = span[:-1] if year else span
+    if year and lower(words[-1].text) == "de":  # "l'armistice de 1918"
+        words = words[:-1]
+    name = " ".join(lower(t.text) for t in words).replace("' ", "'")
     if name in LEXICON.holiday:
         month, day = LEXICON.holiday[name]
         return _date(Point("day", year, month, day))
@@ -341,14 +346,55 @@ def holiday(span: Span) -> Value | None:
 
 
 def decade(span: Span) -> Value | None:
-    """ "les années 2000" -> "années 2000" -> decade "200"; "années 90" -> "199"."""
+    """ "les années 2000" -> 2000/2009, "années 90" -> 1990/1999, "années soixante-dix" ->
+    1970/1979: a decade is the interval of its years (ISO "199" is read by few tools)."""
     text = span[-1].text
-    if not DECADE_RE.match(text):
+    if DECADE_RE.match(text):
+        year = int(text) if len(text) == 4 else 1900 + int(text)
+    else:
+        numeral = numeral_in(span)
+        if numeral is None:
+            return None
+        value = Decimal(numeral._.numeral["value"])
+        if value != value.to_integral_value():
+            return None
+        year = int(value) + (1900 if value < 100 else 0)
+    if year % 10 or not 1000 <= year <= 2100:
         return None
-    year = int(text) if len(text) == 4 else 1900 + int(text)
-    if year % 10:
+    return {"time": Time("interval", start=Point("year", year), end=Point("year", year + 9), grain="decade")}
+
+
+def spaced_date(span: Span) -> Value | None:
+    """Digit dates with spaces, as typed in forms: "24 12 2014", "2 4 2009", "18 08 78" (a
+    two-digit year only when every part has two digits; never inside a longer run of numbers,
+    such as a phone number)."""
+    before, after = prev_token(span), next_token(span)
+    if (before is not None and before.text.isdigit()) or (after is not None and after.text.isdigit()):
         return None
-    return _date(Point("decade", year))
+    parts = [t.text for t in span if not t.is_space]
+    if len(parts[2]) == 2 and not all(len(p) == 2 for p in parts):
+        return None
+    day, month, year = int(parts[0]), int(parts[1]), _year_of(parts[2])
+    if not 1 <= month <= 12 or not _valid(year, month, day):
+        return None
+    return _date(Point("day", year, month, day))
+
+
+def day_range(span: Span) -> Value | None:
+    """ "du 13 au 18" with no month: days of the document's month (a month or a unit after the
+    second number makes it something else: "du 13 au 18 mai", "du 3 au 5 %")."""
+    after = next_token(span)
+    if after is not None and (after.is_alpha or after.is_digit or after.text in ("%", "€", "$")):
+        return None
+    days = [1 if lower(t.text) in LEXICON.first_day.words else int(t.text) for t in span
+            if t.text.isdigit() or lower(t.text) in LEXICON.first_day.words]
+    first, last = days
+    if not first < last <= 31:
+        return None
+
+    def bound(day: int):
+        return lambda doc: Point("day", doc.year, doc.month, min(day, calendar.monthrange(doc.year, doc.month)[1]))
+    return {"time": Time("interval", start=bound(first), end=bound(last))}
 
 
 def calendar_rules(nlp: Language) -> list[Rule]:
@@ -374,6 +420,12 @@ def calendar_rules(nlp: Language) -> list[Rule]:
         Rule("<dd/mm/yyyy>", [{"TEXT": {"REGEX": r"^\d{1,4}[/.-]\d{1,4}([/.-]\d{2,4})?$"}}], numeric_date),
         Rule("<dd>-<mm>-<yyyy>", [DAY, {"ORTH": {"IN": ["-", "/", "."]}}, {"TEXT": {"REGEX": r"^\d{1,2}$"}},
                                   {"ORTH": {"IN": ["-", "/", "."]}}, YEAR], numeric_date),
+        Rule("<dd>-<mm>-<yy>", [DAY, {"ORTH": {"IN": ["-", "/", "."]}}, {"TEXT": {"REGEX": r"^\d{1,2}$"}},
+                                {"ORTH": {"IN": ["-", "/", "."]}}, {"TEXT": {"REGEX": r"^\d{2}$"}}], numeric_date),
+        Rule("<dd> <mm> <yyyy>", [DAY, {"TEXT": {"REGEX": r"^(0?[1-9]|1[0-2])$"}},
+                                  {"TEXT": {"REGEX": r"^(1[89]\d\d|20\d\d|\d\d)$"}}], spaced_date),
+        Rule("du <day> au <day>", [IN(["du"]), {"TEXT": {"REGEX": r"^([1-9]|[12]\d|3[01]|1er)$"}}, IN(["au"]),
+                                   {"TEXT": {"REGEX": r"^([2-9]|[12]\d|3[01])$"}}], day_range),
         Rule("<yyyy>-<mm>-<dd>", [YEAR, {"ORTH": "-"}, {"TEXT": {"REGEX": r"^\d{2}$"}}, {"ORTH": "-"},
                                   {"TEXT": {"REGEX": r"^\d{2}$"}}], numeric_date),
         Rule("<season> <shift>?", [SEASON, {**SHIFT, "OP": "?"}], season),
@@ -397,7 +449,9 @@ def calendar_rules(nlp: Language) -> list[Rule]:
         Rule("mi-<year|month> <year>?", [{"LOWER": {"REGEX": r"^mi-(1[89]\d\d|20\d\d|[a-zéû]+)$"}}, opt_year],
              part_of_period),
         Rule("années <decade>", [IN(LEXICON.decade.words), {"TEXT": {"REGEX": DECADE_RE.pattern}}], decade),
+        Rule("années <decade in words>", [IN(LEXICON.decade.words), NUMBER], decade),
     ]
     for name in [*LEXICON.holiday, *LEXICON.easter]:
         rules.append(Rule(f"<holiday:{name}> <year>?", [*phrase_pattern(nlp, name), opt_year], holiday))
+        rules.append(Rule(f"<holiday:{name}> de <year>", [*phrase_pattern(nlp, name), IN(["de"]), YEAR], holiday))
     return rules
