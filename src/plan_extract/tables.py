@@ -108,6 +108,12 @@ class Table:
     def names(self) -> list[str]:
         return [name for name, _ in self.columns]
 
+    def index_sql(self) -> list[str]:
+        """Indexes on the foreign keys that the primary key does not start with: SQLite looks
+        children up by them when a parent row is deleted."""
+        return [f'CREATE INDEX IF NOT EXISTS {self.name}_{own[-1]} ON {self.name} ({_quoted(own)})'
+                for own, _, _ in self.references if tuple(self.key[:len(own)]) != tuple(own)]
+
     def create_sql(self) -> str:
         columns = [f'"{name}" {kind}' + (" NOT NULL" if name in self.key else "") for name, kind in self.columns]
         columns.append(f"PRIMARY KEY ({_quoted(self.key)})")
@@ -251,12 +257,8 @@ def document_id(data: dict[str, Any]) -> str:
     return source.get("path") or f"sha256:{source['sha256']}"
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, list):
-        return " ".join(value)  # location candidates: COG codes, which hold no space
-    return value
+# JSON keys of the columns of each item table, after `document_id`.
+_ITEM_KEYS = {name: ("id", *(c for c, _ in MENTION), *(f for f, _ in fields)) for name, (_, fields) in ITEMS.items()}
 
 
 def document_rows(data: dict[str, Any]) -> dict[str, list[tuple]]:
@@ -269,9 +271,10 @@ def document_rows(data: dict[str, Any]) -> dict[str, list[tuple]]:
         doc_id, source.get("path"), source.get("encoding"), source["sha256"], source["chars"],
         data.get("schema_version"), date.get("value"), date.get("source"),
         evidence.get("text"), evidence.get("start"), evidence.get("end")))
-    for name, (_, fields) in ITEMS.items():
-        rows[name] = [(doc_id, item["id"], *(item[c] for c, _ in MENTION), *(_cell(item.get(f)) for f, _ in fields))
-                      for item in data.get(name, [])]
+    for name, keys in _ITEM_KEYS.items():
+        rows[name] = [(doc_id, *map(item.get, keys)) for item in data.get(name, [])]
+    # Location candidates are COG codes, which hold no space (booleans are stored as 0 and 1).
+    rows["locations"] = [(*row[:-1], " ".join(row[-1] or ())) for row in rows["locations"]]
     for name, owner, _, key, span_fields in SUBSPANS:
         rows[name] = [(doc_id, item["id"], position, *(span.get(f) for f in span_fields))
                       for item in data.get(owner, []) for position, span in enumerate(item.get(key, []))]
@@ -330,6 +333,8 @@ def connect(path: Path | str) -> sqlite3.Connection:
     with connection:
         for table in TABLES:
             connection.execute(table.create_sql())
+            for index in table.index_sql():
+                connection.execute(index)
         connection.execute(MEASURES_FLAT_SQL)
         connection.execute(f"PRAGMA user_version = {LAYOUT_VERSION}")
     return connection
@@ -341,7 +346,18 @@ def insert(connection: sqlite3.Connection, extractions: Iterable[Loaded],
     its rows replaced. Unreadable inputs are reported (to `on_error` as they come) and skipped."""
     summary = Summary()
     pending: dict[str, list[tuple]] = {table.name: [] for table in TABLES}
+    replacing: list[tuple[str]] = []  # documents whose rows go before the pending rows come in
     counts: dict[str, dict[str, int]] = {}
+
+    def flush() -> None:
+        summary.replaced += _delete(connection, replacing)
+        replacing.clear()
+        for table in TABLES:
+            rows = pending[table.name]
+            if rows:
+                connection.executemany(f"INSERT INTO {table.name} VALUES ({', '.join('?' * len(table.columns))})", rows)
+                rows.clear()
+
     with connection:
         for loaded in extractions:
             if loaded.data is None:
@@ -354,29 +370,29 @@ def insert(connection: sqlite3.Connection, extractions: Iterable[Loaded],
             if doc_id in counts:
                 # The same document twice in one run: the later output wins, as on a re-run.
                 summary.repeated.append(doc_id)
-                _flush(connection, pending)
-            # Foreign keys cascade the delete to every other table.
-            deleted = connection.execute("DELETE FROM documents WHERE document_id = ?", (doc_id,)).rowcount
-            if deleted and doc_id not in counts:
-                summary.replaced += 1
+                flush()
+                _delete(connection, [(doc_id,)])
+            else:
+                replacing.append((doc_id,))
             counts[doc_id] = {name: len(table_rows) for name, table_rows in rows.items()}
             for name, table_rows in rows.items():
                 pending[name].extend(table_rows)
-            if len(pending["documents"]) >= 1000:
-                _flush(connection, pending)
-        _flush(connection, pending)
+            if len(pending["documents"]) >= 500:
+                flush()
+        flush()
     summary.documents = len(counts)
     summary.rows = {table.name: sum(c[table.name] for c in counts.values()) for table in TABLES}
     return summary
 
 
-def _flush(connection: sqlite3.Connection, pending: dict[str, list[tuple]]) -> None:
-    for table in TABLES:
-        rows = pending[table.name]
-        if rows:
-            marks = ", ".join("?" * len(table.columns))
-            connection.executemany(f"INSERT INTO {table.name} VALUES ({marks})", rows)
-            rows.clear()
+def _delete(connection: sqlite3.Connection, ids: list[tuple[str]]) -> int:
+    """Delete every row of these documents, children first (each table by its key's first
+    column); return how many of them were there."""
+    if not ids:
+        return 0
+    for table in reversed(TABLES):
+        cursor = connection.executemany(f"DELETE FROM {table.name} WHERE document_id = ?", ids)
+    return cursor.rowcount
 
 
 def write_sqlite(path: Path, extractions: Iterable[Loaded],
