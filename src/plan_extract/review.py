@@ -181,7 +181,7 @@ def render_page(data: dict[str, Any], text: str, index: str | None = None) -> st
     counts = {kind: len(data.get(key, [])) for kind, key in KINDS}
     date = data.get("document_date") or {}
     return _environment().get_template("page.html").render(
-        **_assets(), title=Path((data.get("source") or {}).get("path") or "standard input").name,
+        **_assets(), scripted=True, title=Path((data.get("source") or {}).get("path") or "standard input").name,
         source=data.get("source") or {}, date=date, plan=data.get("plan"), counts=counts,
         nodes=nest(text, marks(data)), measures=data.get("measures", []), names=_names(data), index=index,
         links=[("actors", "actors"), ("money", "amounts"), ("dates", "dates"), ("locations", "places"),
@@ -236,6 +236,9 @@ def write(source: Path, out: Path, texts: Path | None = None,
         if out.exists() and not out.is_dir():
             raise ReviewError(f"{out}: is a file; a batch needs a folder (-o site/)")
         return _write_site(source, out, texts, summary, on_error)
+    if source.suffix.lower() == ".txt":
+        raise ReviewError(f"{source}: a text; extract it first (plan-extract {source} -o OUT.json), "
+                          "then review OUT.json")
     loaded = next(read_outputs([source]))
     if loaded.data is None:
         raise ReviewError(loaded.error or str(source))
@@ -291,7 +294,7 @@ def _write_site(source: Path, out: Path, texts: Path | None, summary: Summary,
                      "date": (data.get("document_date") or {}).get("value"),
                      "counts": [len(data.get(key, [])) for _, key in KINDS]})
     index = _environment().get_template("index.html").render(
-        **_assets(), source=str(source), rows=rows, kinds=[key for _, key in KINDS],
+        **_assets(), scripted=False, source=str(source), rows=rows, kinds=[key for _, key in KINDS],
         totals=[sum(r["counts"][i] for r in rows) for i in range(len(KINDS))])
     _write_file(out / "index.html", index)
     return summary
