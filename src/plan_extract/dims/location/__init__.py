@@ -13,13 +13,16 @@ from typing import TypedDict
 
 from spacy.attrs import IDX
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from plan_extract.component import BatchComponent, register_extension
+from plan_extract.dims.location.evidence import CITY, TOWN, WEIGHTS, OrdinaryWords, is_demonym
 from plan_extract.dims.location.places import Hit, Place
 from plan_extract.dims.location.rules import (
-    ARTICLES, COMMON_WORDS, FACILITIES, INSTITUTIONS, LEXICON, LOWER_STARTS, NER_LABELS, PREPOSITIONS, blocked_before,
-    choose_type, intro_before, is_sentence_start, looks_common, ner_label, neighbourhood_name, table,
+    ARTICLES, COMMON_WORDS, FACILITIES, FIXED_EXPRESSIONS, INSTITUTIONS, LEXICON, LINK_ARTICLES, LINKS, SEATS, LOCATIVES, LOWER_STARTS, METONYMS,
+    NER_LABELS, PREPOSITIONS, blocked_before, choose_type, intro_before, is_sentence_start, ner_label,
+    neighbourhood_name, table,
 )
 from plan_extract.spans import doc_text, entities, token_attrs, trim_entity
 
@@ -50,16 +53,26 @@ class LocationExtractor(BatchComponent):
     def __init__(self, nlp: Language, spans_key: str = SPANS_KEY) -> None:
         register_extension("location")
         self.spans_key = spans_key
+        # Names of départements, regions, named areas and towns are names even where the
+        # lemmatizer's lists hold them; a village called "Plaine" or "Rue" is an ordinary word.
+        self.ordinary = OrdinaryWords(nlp, (name.lower() for name, places in table().by_name.items()
+                                            if any(p.type != "commune" or p.population >= TOWN for p in places)))
+        self.fixed = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.fixed.add("fixed", [nlp.make_doc(phrase) for phrase in FIXED_EXPRESSIONS])
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[tuple[Span, dict]] = []
         found += self._neighbourhoods(doc)
         taken = {i for span, _ in found for i in range(span.start, span.end)}
+        # "garde des Sceaux", "France urbaine": a place name inside them is no place
+        fixed = {i for _, start, end in self.fixed(doc) for i in range(start, end)}
+        taken |= fixed
         for span, value in self._table(doc):
             if not any(i in taken for i in range(span.start, span.end)):
                 found.append((span, value))
                 taken.update(range(span.start, span.end))
         found += self._named_entities(doc, taken, found)
+        found = [(span, value) for span, value in found if span.start not in fixed]
         _resolve_homonyms(doc, found)
         spans = []
         for span, value in sorted(found, key=lambda sv: sv[0].start):
@@ -80,11 +93,12 @@ class LocationExtractor(BatchComponent):
             if lower in nouns:
                 token = doc[i]
                 name = neighbourhood_name(doc, token.i + 1)
-                if name is None or ner_label(doc, name) == "PER":
-                    continue
+                if name is None or ner_label(doc, name) == "PER" or _names_a_body(name):
+                    continue  # "les quartiers Anru": the agency's programme, not a name
                 known = [p for p in places.by_name.get(name.text, []) if p.type == "commune"]
-                if known and doc[token.i + 1].lower_ in LEXICON.intro_adjectives.words:
-                    continue  # the table pass will find the commune
+                if known and (doc[token.i + 1].lower_ in LEXICON.intro_adjectives.words
+                              or token.i > 0 and doc[token.i - 1].lower_ in SOME):
+                    continue  # "une cité de Vauvert": a neighbourhood in the commune, found by the table pass
                 name.id_ = "quartier <Name>"
                 found.append((name, _value("neighbourhood", name.text)))
         return found
@@ -99,16 +113,26 @@ class LocationExtractor(BatchComponent):
                   if word[:1].isupper() or lower in LOWER_STARTS]
         ends = {offset + len(word) for offset, word in zip(offsets, attrs.text)}
         found = []
-        for hit in table().find(text, starts, ends):
+        hits = list(table().find(text, starts, ends))
+        # Two place names joined by a hyphen: "Tarbes-Lourdes", "la liaison Rennes-Nantes"
+        hit_starts = {hit.start for hit in hits}
+        hit_ends = {hit.end for hit in hits}
+        for hit in hits:
             span = doc.char_span(hit.start, hit.end)
             if span is None:
                 continue
-            result = self._judge(doc, span, hit)
+            compound = (text[hit.end:hit.end + 1] == "-" and hit.end + 1 in hit_starts
+                        or text[hit.start - 1:hit.start] == "-" and hit.start - 1 in hit_ends)
+            result = self._judge(doc, span, hit, compound)
             if result is not None:
                 found.append(result)
         return found
 
-    def _judge(self, doc: Doc, span: Span, hit: Hit) -> tuple[Span, dict] | None:
+    def _judge(self, doc: Doc, span: Span, hit: Hit, compound: bool = False) -> tuple[Span, dict] | None:
+        """Keep a name of the table when the context says it is a place (see `evidence`).
+
+        `compound` is set when the name is joined by a hyphen to another place name
+        ("l'hôpital commun Tarbes-Lourdes"): each part is a place."""
         prev = doc[span.start - 1] if span.start > 0 else None
         if hit.article:  # "au Mans", "du Havre": the contraction stands for the name's article
             if prev is None or prev.lower_ not in LEXICON.contractions.get(hit.article, []):
@@ -120,38 +144,69 @@ class LocationExtractor(BatchComponent):
         if intro is not None:
             kind = intro[0]
             typed = [p for p in places if p.type == kind]
-            if kind == "neighbourhood":
-                return None  # handled by the neighbourhood pass
+            if kind == "neighbourhood" and not (intro[1] > 0 and doc[intro[1] - 1].lower_ in SOME):
+                return None  # handled by the neighbourhood pass; "une cité de Vauvert" is judged below
             if typed:
                 return _with_rule(span, f"{doc[intro[1]].lower_} de <Name>", typed)
+        if name in METONYMS:
+            return None  # "conseiller à Matignon": the Prime Minister's office
         if label == "PER" and not _after_role(doc, span):
             return None  # "Élisabeth Borne"
-        if blocked_before(doc, span.start, linked_facilities=False):
+        if not compound and blocked_before(doc, span.start, linked_facilities=False):
             return None  # "Élisabeth Borne", "avenue de Grammont"
-        if span.start > 0 and doc[span.start - 1].text == "-" and not doc[span.start - 1].whitespace_:
+        if not compound and span.start > 0 and doc[span.start - 1].text == "-" and not doc[span.start - 1].whitespace_:
             return None  # "Météo-France": the end of a compound name
         after_article = prev is not None and prev.lower_ in ARTICLES
         after_prep = prev is not None and prev.lower_ in PREPOSITIONS
         exact_ner = label in NER_LABELS and any(e.start == span.start and e.end == span.end for e in entities(doc))
-        if name.lower() in COMMON_WORDS and not (
-                exact_ner and not is_sentence_start(span[0])
-                or after_article and not is_sentence_start(span[0]) and any(p.type != "commune" for p in places)):
-            return None  # "Orange", "Plan", "Ville de Mulhouse": ordinary words without a place cue;
-            # "le préfet du Nord", "dans la Somme": a département after its article
         if label == "ORG" and not (after_prep or after_article):
             return None  # "Santé publique France", "France Rénov'": a name inside an organisation's
+        score = self._evidence(doc, span, name, places, exact_ner, after_article) + (3 if compound else 0)
+        if score < 1:
+            return None
         if label in NER_LABELS:
             rule = "NER <Name>"
         elif after_prep or after_article:
             rule = "<prep> <Name>"
-        elif is_sentence_start(span[0]) and looks_common(span, name):
-            return None  # a capitalised common word at the start of a sentence
-        elif not is_sentence_start(span[0]) and all(t.pos_ == "PROPN" for t in span if t.is_alpha):
-            rule = "<Name>"
+        elif compound:
+            rule = "<Name>-<Name>"
         else:
-            return None
+            rule = "<Name>"
         kind = choose_type(places, after_article)
         return _with_rule(span, rule, [p for p in places if p.type == kind])
+
+    def _evidence(self, doc: Doc, span: Span, name: str, places: list[Place], exact_ner: bool,
+                  after_article: bool) -> int:
+        """The weight of the evidence that a name of the table names a place here."""
+        w = WEIGHTS
+        score = 0
+        before = doc[span.start - 1].lower_ if span.start > 0 else ""
+        if before in ARTICLES and any(p.type != "commune" for p in places):
+            score += w.area_article  # "le Var", "du Nord": an article names a département or a region, never a commune
+        if before in LINK_ARTICLES and span.start > 1:  # "dans la Manche", "de la Somme"
+            before = doc[span.start - 2].lower_
+        if before in LOCATIVES:
+            score += w.locative
+        elif before in PREPOSITIONS:
+            score += w.link
+        if exact_ner:
+            score += w.ner
+        if all(t.pos_ == "PROPN" for t in span if t.is_alpha):
+            score += w.proper
+        if " " in span.text or "-" in span.text:  # as written: "du Palais" is one word of "Le Palais"
+            score += w.several_words
+        population = max((p.population for p in places), default=0)
+        score += w.city if population >= CITY else w.town if population >= TOWN else 0
+        if before in LINKS and any(t.lower_ in SEATS for t in doc[max(0, span.start - 6):span.start - 1]):
+            score += w.seat  # "l'antenne GIGN d'Orange", "le commissariat de Tours"
+        if is_sentence_start(span[0]):
+            score += w.sentence_start
+        written = span.text.replace("’", "'")  # "du Palais" is "Le Palais": judge the word written
+        if written.lower() in COMMON_WORDS:
+            score += w.ambiguous_name
+        elif self.ordinary(written):
+            score += w.ordinary_word
+        return score
 
     def _named_entities(self, doc: Doc, taken: set[int], found: list[tuple[Span, dict]]) -> list[tuple[Span, dict]]:
         """NER places outside the table: a neighbourhood named before, else a place of type "other"
@@ -169,10 +224,27 @@ class LocationExtractor(BatchComponent):
             if span.text in neighbourhoods:
                 span.id_ = "NER <known neighbourhood>"
                 result.append((span, dict(neighbourhoods[span.text])))
-            elif _plausible_other(doc, span):
+            elif _plausible_other(doc, span) and self._named_other(doc, span):
                 span.id_ = "NER <Name>"
                 result.append((span, _value("other", span.text)))
         return result
+
+
+    def _named_other(self, doc: Doc, span: Span) -> bool:
+        """A NER place outside the table needs more than the NER: it is no ordinary word
+        ("Pilotage", "Cibles", "Universités"), no plural of inhabitants ("les Ligériens"), no
+        glued heading ("Organismesdeconseilsagricoles"), and it is not a word alone at the start
+        of a line or a sentence unless a locative preposition comes before it."""
+        words = [t for t in span if t.is_alpha]
+        if not words or any(len(t) > 20 for t in words):
+            return False
+        if len(words) == 1 and (self.ordinary(words[0].text) or is_demonym(words[0].text)):
+            return False
+        if any(self.ordinary(t.text) and t.text[:1].isupper() for t in words[-1:]) and len(span) <= 3 \
+                and "-" in span.text:
+            return False  # "Multi-partenarial"
+        before = doc[span.start - 1].lower_ if span.start > 0 else ""
+        return not is_sentence_start(span[0]) or before in LOCATIVES
 
 
 def _value(kind: str, name: str, code: str | None = None, candidates: list[str] | None = None) -> dict:
@@ -209,6 +281,17 @@ def _plausible_other(doc: Doc, span: Span) -> bool:
     if len(span) == 1 and is_sentence_start(first) and first.pos_ != "PROPN":
         return False
     return not any(t.like_num for t in span)
+
+
+# Determiners that make a neighbourhood noun indefinite: "une cité de Vauvert" is some estate of
+# the commune Vauvert, "le quartier de Perseigne" names the neighbourhood.
+SOME = {"un", "une", "des", "plusieurs", "certains", "certaines", "nos", "ses", "leurs", "deux", "trois", "quelques"}
+
+
+def _names_a_body(name: Span) -> bool:
+    """A name that the actor lexicon knows as a body ("Anru", "ARS") or an acronym."""
+    first = name[0]
+    return first.lower_ in _ACTOR_WORDS() or first.is_upper and len(first) > 1
 
 
 def _after_role(doc: Doc, span: Span) -> bool:

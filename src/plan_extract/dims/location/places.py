@@ -63,6 +63,28 @@ def index_key(text: str) -> str | None:
     return words[0].lower()
 
 
+_UNACCENTED_CAPITALS = str.maketrans("ÉÈÊÎÔ", "EEEIO")
+
+
+def written_variants(name: str, region: bool = False) -> set[str]:
+    """Other ways texts write a name: capitals without accents, and for a region spaced
+    hyphens between its parts.
+
+    >>> sorted(written_variants("Bourgogne-Franche-Comté", region=True))
+    ['Bourgogne - Franche - Comté', 'Bourgogne - Franche-Comté', 'Bourgogne-Franche - Comté']
+    """
+    variants = {name.translate(_UNACCENTED_CAPITALS)}
+    if region and "-" in name:
+        parts = name.split("-")
+        for mask in range(1, 2 ** (len(parts) - 1)):
+            joined = parts[0]
+            for i, part in enumerate(parts[1:]):
+                joined += (" - " if mask >> i & 1 else "-") + part
+            variants.add(joined)
+    variants.discard(name)
+    return variants
+
+
 class PlaceTable:
     """Places by name, with an index for finding names in running text.
 
@@ -78,6 +100,11 @@ class PlaceTable:
         # The apostrophe of "Provence-Alpes-Côte d'Azur" is typographic in most press texts.
         for name in [n for n in self.by_name if "'" in n]:
             self.by_name[name.replace("'", "’")] = self.by_name[name]
+        # Capitals lose their accents in many texts ("Saint-Etienne", "Ile-de-France"), and
+        # regions made of two are written with spaced hyphens ("Bourgogne - Franche-Comté").
+        for name in list(self.by_name):
+            for variant in written_variants(name, any(p.type == "region" for p in self.by_name[name])):
+                self.by_name.setdefault(variant, self.by_name[name])
         # Aliases without the article ("Mans" for "Le Mans"), valid after a contraction only.
         self.aliases: dict[str, tuple[str, str]] = {}
         for name in self.by_name:
@@ -106,7 +133,9 @@ class PlaceTable:
                     continue
                 if ends is not None and end not in ends:
                     continue
-                if end < len(text) and (text[end].isalnum() or text[end] in "-_"):
+                # Without token ends, a hyphen goes on the name ("Saint" in "Saint-Denis"); with
+                # them, the tokenizer has split "Tarbes-Lourdes" into two names.
+                if end < len(text) and (text[end].isalnum() or text[end] == "_" or ends is None and text[end] == "-"):
                     continue
                 if name in self.aliases:
                     canonical, article = self.aliases[name]

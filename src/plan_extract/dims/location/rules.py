@@ -32,10 +32,15 @@ class _Links(BaseModel):
     articles: list[str]
 
 
+class _Phrases(BaseModel):
+    phrases: list[str]
+
+
 class _Blockers(BaseModel):
     streets: list[str]
     facilities: list[str]
     institutions: list[str]
+    seats: list[str]
 
 
 class LocationLexicon(BaseModel):
@@ -43,9 +48,12 @@ class LocationLexicon(BaseModel):
     intro_adjectives: _Words
     links: _Links
     prepositions: _Words
+    locatives: _Words
     articles: _Words
     contractions: dict[str, list[str]]
     common_words: _Words
+    fixed_expressions: _Phrases
+    metonyms: _Names
     blockers: _Blockers
     historic_regions: _Names
     other_areas: _Names
@@ -58,11 +66,16 @@ INTRO_ADJECTIVES = set(LEXICON.intro_adjectives.words)
 LINKS = set(LEXICON.links.words)
 LINK_ARTICLES = set(LEXICON.links.articles)
 PREPOSITIONS = set(LEXICON.prepositions.words)
+LOCATIVES = set(LEXICON.locatives.words)
+FIXED_EXPRESSIONS = LEXICON.fixed_expressions.phrases
 ARTICLES = set(LEXICON.articles.words)
 COMMON_WORDS = set(LEXICON.common_words.words)
+METONYMS = {name.replace("’", "'") for name in LEXICON.metonyms.names}
 STREETS = set(LEXICON.blockers.streets)
 FACILITIES = set(LEXICON.blockers.facilities)
 INSTITUTIONS = set(LEXICON.blockers.institutions)
+# Nouns whose "de <Name>" gives where a body sits: "l'antenne GIGN d'Orange", "le tribunal de Tours".
+SEATS = FACILITIES | INSTITUTIONS | set(LEXICON.blockers.seats)
 # Lower-case named areas ("bassin minier") are looked up from their first word too.
 LOWER_STARTS = {name.split()[0] for name in LEXICON.other_areas.names if name[:1].islower()}
 NER_LABELS = {"LOC", "GPE"}

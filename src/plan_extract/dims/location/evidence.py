@@ -1,0 +1,91 @@
+"""Evidence that a capitalised name of the place table is a place in this sentence.
+
+A commune list of 35 000 names holds many ordinary words ("Rue", "Grand", "Celles", "Plaine",
+"Lutter"): a capitalised word at the start of a line or a title matches one of them without
+naming a place. A name is kept when the evidence for it outweighs the evidence against it:
+
+- for: a locative preposition ("à", "dans", "en") or a weaker link ("de", "pour") right before,
+  the NER tagging it as a place, a large population, a name of several words;
+- against: an ordinary French word (the lemmatizer's word lists, or the lexicon's list of
+  ambiguous names), the start of a sentence, a line or a title.
+
+Fixed expressions ("garde des Sceaux", "Ségur de la santé") and metonyms ("Matignon" for the
+Prime Minister's office) are never places.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spacy.lang.fr.stop_words import STOP_WORDS
+from spacy.language import Language
+
+# Parts of speech of the lemmatizer's word lists that hold ordinary words.
+_WORD_CLASSES = ("noun", "verb", "adj", "adv")
+# A plural demonym ("Ligériens", "Poitevines", "Marseillais"): inhabitants, not a place.
+DEMONYM = re.compile(r"^[A-ZÉÈ][a-zàâçéèêëîïôûùüÿœ-]+(?:iens|iennes|éens|éennes|ains|aines|ais|aises|ois|oises|ins|ines"
+                     r"|ards|ardes|ots|otes|ons|onnes)$")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each piece of evidence counts; a name is a place when the sum is at least 1."""
+
+    locative: int = 2  # "à Orange", "dans la Manche"
+    link: int = 1  # "d'Orange", "pour Valence"
+    area_article: int = 2  # "le Var", "du Nord": an article goes with a département or a region
+    seat: int = 2  # "de" after a body or a facility: "l'antenne GIGN d'Orange"
+    ner: int = 1  # the NER tags exactly this name as LOC or GPE
+    proper: int = 1  # every word is tagged PROPN
+    several_words: int = 1  # "Saint-Affrique", "Le Mans": rarely an ordinary word
+    town: int = 1  # at least TOWN inhabitants
+    city: int = 2  # at least CITY inhabitants
+    sentence_start: int = -1  # the first word of a sentence, a line or a title
+    ordinary_word: int = -2  # "plaine", "lutter", "celles"
+    ambiguous_name: int = -3  # the lexicon's list: "Orange", "Plan", "Palais"
+
+
+WEIGHTS = Weights()
+TOWN = 10_000
+CITY = 100_000
+
+
+class OrdinaryWords:
+    """Lower-case French words that are not names: the lemmatizer's noun, verb, adjective and
+    adverb lists (when the pipeline has a rule-based lemmatizer) and spaCy's stop words.
+
+    >>> words = OrdinaryWords(nlp, ["alençon"])
+    >>> words("Plaine"), words("Cibles"), words("Alençon")
+    (True, True, False)
+    """
+
+    def __init__(self, nlp: Language, names: Iterable[str] = ()) -> None:
+        """`names`: lower-case names that are never ordinary words, though the lemmatizer's
+        lists hold some of them ("quimper", "cantal", "alsace")."""
+        words: set[str] = set(STOP_WORDS)
+        if "lemmatizer" in nlp.pipe_names:
+            lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+            if lookups is not None and lookups.has_table("lemma_index"):
+                index = lookups.get_table("lemma_index")
+                for word_class in _WORD_CLASSES:
+                    if word_class in index:
+                        words.update(index[word_class])
+        self.words = frozenset(words.difference(names))
+
+    def __call__(self, name: str) -> bool:
+        """Whether a one-word name is an ordinary word, in the singular or the plural."""
+        lower = name.lower()
+        if " " in lower or "-" in lower.strip("-"):
+            return False
+        return lower in self.words or (lower[-1:] in ("s", "x") and lower[:-1] in self.words)
+
+
+def is_demonym(word: str) -> bool:
+    """A capitalised plural that names inhabitants ("Ligériens", "Poitevines").
+
+    >>> is_demonym("Ligériens"), is_demonym("Alençon")
+    (True, False)
+    """
+    return DEMONYM.match(word) is not None
