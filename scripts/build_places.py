@@ -1,4 +1,4 @@
-"""Build the offline table of French places (communes, départements, régions).
+"""Build the offline table of French places (communes, départements, régions, intercommunalités).
 
 Reads the JSON data of the npm package ``@etalab/decoupage-administratif``
 (INSEE Code officiel géographique, Licence Ouverte) and writes
@@ -11,7 +11,12 @@ Usage::
     python scripts/build_places.py --npm-dir /some/dir   # uses /some/dir/node_modules/...
     python scripts/build_places.py --install --version 6.0.0 --with-com
 
-Rows: regions, then départements, then communes, each sorted by INSEE code.
+Rows: regions, then départements, then communes, each sorted by INSEE code, then the
+intercommunalités (EPCI à fiscalité propre, type ``epci``) sorted by SIREN code. An EPCI row
+holds the name texts use, without the legal prefix ("CA Dinan Agglomération" -> "Dinan
+Agglomération", "CU du Grand Poitiers" -> "Grand Poitiers"), its SIREN code, the département and
+region of most of its member communes and its total population; one-word names ("CC du
+Perche") and names that are already places of the table are left out (too ambiguous).
 Only ``commune-actuelle`` communes are kept (no arrondissements municipaux,
 communes déléguées or associées). The collectivités d'outre-mer (975, 977,
 978, 984, 986-989), which the package lists as pseudo-régions/départements,
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import gzip
 import json
 import subprocess
@@ -33,7 +39,9 @@ PACKAGE = "@etalab/decoupage-administratif"
 DEFAULT_VERSION = "6.0.0"
 OUT_DIR = Path(__file__).resolve().parents[1] / "src/plan_extract/dims/location"
 COLUMNS = ("type", "name", "code", "dep", "reg", "population")
-TYPE_ORDER = {"region": 0, "département": 1, "commune": 2}
+TYPE_ORDER = {"region": 0, "département": 1, "commune": 2, "epci": 3}
+# Legal prefixes of EPCI names and the links that may follow them.
+EPCI_PREFIX = re.compile(r"^(?:CC|CA|CU)\s+(?:du\s+|de\s+la\s+|de\s+l'|des\s+|de\s+|d')?")
 
 Row = tuple[str, str, str, str, str, str]
 
@@ -56,7 +64,34 @@ def build_rows(pkg: Path, with_com: bool) -> list[Row]:
         if c["type"] == "commune-actuelle" and c["zone"] in keep:
             pop = str(c.get("population", ""))
             rows.append(("commune", c["nom"], c["code"], c["departement"], c["region"], pop))
+    rows += epci_rows(pkg, rows)
     rows.sort(key=lambda row: (TYPE_ORDER[row[0]], row[2]))
+    return rows
+
+
+def epci_name(official: str) -> str:
+    """The name texts use for an EPCI: its official name without the legal prefix.
+
+    >>> epci_name("CU du Grand Poitiers"), epci_name("CA Dinan Agglomération")
+    ('Grand Poitiers', 'Dinan Agglomération')
+    """
+    return EPCI_PREFIX.sub("", official).strip()
+
+
+def epci_rows(pkg: Path, places: list[Row]) -> list[Row]:
+    """One row per EPCI whose usual name has several words and names no other place."""
+    taken = {row[1] for row in places}
+    dep_of = {row[2]: (row[3], row[4]) for row in places if row[0] == "commune"}
+    rows: list[Row] = []
+    for epci in load(pkg, "epci"):
+        name = epci_name(epci["nom"])
+        if " " not in name or name in taken:
+            continue
+        homes = Counter(dep_of[m["code"]] for m in epci["membres"] if m["code"] in dep_of)
+        if not homes:
+            continue  # outside the kept zones
+        dep, reg = homes.most_common(1)[0][0]
+        rows.append(("epci", name, epci["code"], dep, reg, str(epci.get("populationTotale", ""))))
     return rows
 
 
@@ -80,11 +115,15 @@ def write_notes(path: Path, version: str, rows: list[Row], with_com: bool) -> No
 - Built: {dt.date.today().isoformat()} by `scripts/build_places.py`.
 - Scope: régions, départements and communes of type `commune-actuelle`
   (arrondissements municipaux, communes déléguées and associées left out),
-  {scope} the collectivités d'outre-mer (975, 977, 978, 984, 986-989).
+  {scope} the collectivités d'outre-mer (975, 977, 978, 984, 986-989);
+  intercommunalités (EPCI à fiscalité propre: CC, CA, CU, métropoles) of type `epci`, named
+  without their legal prefix ("Dinan Agglomération"), with their SIREN code as `code`, the
+  département and region of most of their communes, and their total population (one-word
+  names and names of other places left out).
 - Format: gzip of a UTF-8 TSV with header row `{" | ".join(COLUMNS)}` (tab-separated).
-  `dep` is set for communes only, `reg` for communes and départements,
-  `population` for communes only (empty if unknown). Rows are sorted by
-  type (region, département, commune) then INSEE code.
+  `dep` is set for communes and EPCI, `reg` for communes, départements and EPCI,
+  `population` for communes and EPCI (empty if unknown). Rows are sorted by
+  type (region, département, commune, epci) then code.
 
 | type | rows |
 | --- | --- |

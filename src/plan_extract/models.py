@@ -116,8 +116,12 @@ class Location(Mention):
     kind: Literal["location"] = "location"
     name: str
     type: Literal["commune", "neighbourhood", "département", "region", "country", "other"]
-    code: str | None = Field(None, description="INSEE (COG) code for communes, départements and regions.")
+    code: str | None = Field(None, description="INSEE (COG) code for communes, départements and regions; "
+                                               "SIREN code for intercommunalities.")
     candidates: list[str] = Field(default_factory=list, description="COG codes of homonyms left ambiguous.")
+    subtype: Literal["intercommunality", "natural_area", "river", "sector"] | None = Field(
+        None, description="What a place of type 'other' is: an intercommunality (EPCI), a natural area "
+                          "('baie de la Fresnaye'), a river, a sector of a plan ('secteur Galaure').")
     mentions: list[MentionRef]
 
 

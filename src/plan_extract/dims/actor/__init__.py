@@ -17,7 +17,7 @@ from spacy.util import filter_spans
 from plan_extract.component import BatchComponent, register_extension
 from plan_extract.dims.actor.lexicon import canonical_names
 from plan_extract.dims.actor.orgs import (
-    ARTICLES, Mention, OrgMatcher, acronym_uses, defined_acronyms, ner_orgs,
+    ARTICLES, Mention, OrgMatcher, acronym_uses, defined_acronyms, intercommunalities, ner_orgs,
 )
 from plan_extract.dims.actor.persons import RoleMatcher, clean_person, link, standalone_role
 from plan_extract.spans import entities
@@ -58,6 +58,8 @@ class ActorExtractor(BatchComponent):
     def __call__(self, doc: Doc) -> Doc:
         mentions = self.orgs(doc)
         mentions += defined_acronyms(doc, mentions)
+        taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
+        mentions += intercommunalities(doc, taken)
         taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
         mentions += ner_orgs(doc, taken)
         acronyms = {m.acronym: m for m in mentions if m.acronym and m.org_id is None}

@@ -296,3 +296,15 @@ def ner_orgs(doc: Doc, taken: set[int]) -> list[Mention]:
         if headed or acronym_after(span):
             found.append(Mention(span, "NER ORG", acronym=acronym_after(span)))
     return found
+
+
+def intercommunalities(doc: Doc, taken: set[int]) -> list[Mention]:
+    """Intercommunalities found by `plan_location` ("Dinan Agglomération", "Grand Poitiers"): a
+    place and a public body at once, as a commune's name is not."""
+    found = []
+    for place in doc.spans.get("location", []) if "location" in doc.spans else []:
+        value = place._.location or {}
+        if value.get("subtype") == "intercommunality" and not any(i in taken for i in range(place.start, place.end)):
+            found.append(Mention(place, "intercommunality <Name>", category="local_government",
+                                 name=value.get("name"), place=place))
+    return found

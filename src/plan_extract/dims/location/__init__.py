@@ -20,8 +20,8 @@ from plan_extract.component import BatchComponent, register_extension
 from plan_extract.dims.location.evidence import CITY, TOWN, WEIGHTS, OrdinaryWords, is_demonym
 from plan_extract.dims.location.places import Hit, Place
 from plan_extract.dims.location.rules import (
-    ARTICLES, COMMON_WORDS, FACILITIES, FIXED_EXPRESSIONS, INSTITUTIONS, LEXICON, LINK_ARTICLES, LINKS, SEATS, LOCATIVES, LOWER_STARTS, METONYMS,
-    NER_LABELS, PREPOSITIONS, blocked_before, choose_type, intro_before, is_sentence_start, ner_label,
+    AREA_TYPES, ARTICLES, COMMON_WORDS, FACILITIES, FIXED_EXPRESSIONS, INSTITUTIONS, LEXICON, LINK_ARTICLES, LINKS, SEATS, LOCATIVES, LOWER_STARTS, METONYMS,
+    NER_LABELS, PREPOSITIONS, SUBTYPES, blocked_before, choose_type, intro_before, is_sentence_start, ner_label,
     neighbourhood_name, table,
 )
 from plan_extract.spans import doc_text, entities, token_attrs, trim_entity
@@ -35,6 +35,7 @@ class LocationValue(TypedDict):
     type: str
     code: str | None
     candidates: list[str]
+    subtype: str | None
 
 
 @Language.factory("plan_location", assigns=["doc.spans"], default_config={"spans_key": SPANS_KEY})
@@ -181,7 +182,7 @@ class LocationExtractor(BatchComponent):
         w = WEIGHTS
         score = 0
         before = doc[span.start - 1].lower_ if span.start > 0 else ""
-        if before in ARTICLES and any(p.type != "commune" for p in places):
+        if before in ARTICLES and any(p.type in AREA_TYPES for p in places):
             score += w.area_article  # "le Var", "du Nord": an article names a département or a region, never a commune
         if before in LINK_ARTICLES and span.start > 1:  # "dans la Manche", "de la Somme"
             before = doc[span.start - 2].lower_
@@ -247,9 +248,14 @@ class LocationExtractor(BatchComponent):
         return not is_sentence_start(span[0]) or before in LOCATIVES
 
 
-def _value(kind: str, name: str, code: str | None = None, candidates: list[str] | None = None) -> dict:
-    key = f"{kind}:{code}" if code else f"{kind}:{name.casefold()}"
-    return {"key": key, "name": name, "type": kind, "code": code, "candidates": candidates or []}
+def _value(kind: str, name: str, code: str | None = None, candidates: list[str] | None = None,
+           subtype: str | None = None) -> dict:
+    """A place's value; a kind of the table shown as "other" gets its subtype ("epci" ->
+    "intercommunality")."""
+    if kind in SUBTYPES:
+        kind, subtype = "other", SUBTYPES[kind]
+    key = f"{subtype or kind}:{code}" if code else f"{subtype or kind}:{name.casefold()}"
+    return {"key": key, "name": name, "type": kind, "code": code, "candidates": candidates or [], "subtype": subtype}
 
 
 def _with_rule(span: Span, rule: str, places: list[Place]) -> tuple[Span, dict]:

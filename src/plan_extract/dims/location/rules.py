@@ -81,8 +81,13 @@ LOWER_STARTS = {name.split()[0] for name in LEXICON.other_areas.names if name[:1
 NER_LABELS = {"LOC", "GPE"}
 # When a name is several kinds of place, the first kind in this order wins unless the context
 # says otherwise: "Paris" is the commune, "la Guadeloupe" the département.
-TYPE_ORDER = ["commune", "département", "region", "country", "other"]
-ARTICLE_TYPE_ORDER = ["département", "region", "country", "other", "commune"]
+TYPE_ORDER = ["commune", "département", "region", "country", "other", "epci"]
+ARTICLE_TYPE_ORDER = ["département", "region", "country", "other", "epci", "commune"]
+# Kinds of the table that the output shows as type "other" with a subtype: an intercommunality
+# (EPCI, code = SIREN).
+SUBTYPES = {"epci": "intercommunality"}
+# Kinds of place that take an article ("le Var", "la Bretagne", "la France").
+AREA_TYPES = {"département", "region", "country"}
 # A commune this big is what its name means even when a département shares it ("Paris").
 BIG_CITY = 100_000
 # Parts of speech of a capitalised sentence-initial word that is a common word, not a name.
