@@ -17,9 +17,12 @@ from spacy.util import filter_spans
 from plan_extract.component import BatchComponent, register_extension
 from plan_extract.dims.actor.lexicon import canonical_names
 from plan_extract.dims.actor.orgs import (
-    ARTICLES, Mention, OrgMatcher, acronym_uses, defined_acronyms, intercommunalities, ner_orgs,
+    ARTICLES, Mention, OrgMatcher, acronym_uses, coded_acronyms, defined_acronyms, intercommunalities, ner_orgs,
 )
-from plan_extract.dims.actor.persons import RoleMatcher, clean_person, link, standalone_role
+from plan_extract.dims.location.evidence import OrdinaryWords
+from plan_extract.dims.actor.persons import (
+    CIVILITIES, NOT_NAMES, RoleMatcher, clean_person, link, standalone_role, titled,
+)
 from plan_extract.spans import entities
 
 SPANS_KEY = "actor"
@@ -54,12 +57,14 @@ class ActorExtractor(BatchComponent):
         self.spans_key = spans_key
         self.orgs = OrgMatcher(nlp)
         self.roles = RoleMatcher(nlp)
+        self.ordinary = OrdinaryWords(nlp)
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = self.orgs(doc)
         mentions += defined_acronyms(doc, mentions)
         taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
         mentions += intercommunalities(doc, taken)
+        mentions += coded_acronyms(doc, taken)
         taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
         mentions += ner_orgs(doc, taken)
         acronyms = {m.acronym: m for m in mentions if m.acronym and m.org_id is None}
@@ -83,6 +88,8 @@ class ActorExtractor(BatchComponent):
         for ent in entities(doc):
             if ent.label_ == "PER":
                 person = clean_person(ent)
+                if person is not None and self._not_a_name(person):
+                    continue  # "Vélo", "Covid", "Minute Papillon": ordinary words the NER took for a person
                 if person is not None and not any(m.span.start <= person.start < m.span.end for m in mentions):
                     persons.append(person)
         paired, used = link(doc, persons, roles)
@@ -94,12 +101,40 @@ class ActorExtractor(BatchComponent):
                                 role=_role_text(role) if role is not None else None,
                                 place=_place_in(role)))
         for role in roles:
-            if role.start not in used and standalone_role(role):
+            title = titled(role) if role.start not in used else None
+            if title is not None:  # "M. le Maire", "Madame la Préfète": a person named by the title
+                kept.append(Mention(title, "<civility> <article> <role>", type="person", role=_role_text(role),
+                                    name=title.text, place=_place_in(role)))
+            elif role.start not in used and standalone_role(role):
                 text = _role_text(role)
                 role = _strip(role)
                 kept.append(Mention(role, "<role>", type="person", role=text, name=text,
                                     place=_place_in(role)))
+        # "directeur de cabinet de la préfète du Loiret": the préfète acts too
+        for role in self.roles.inner(doc, [r for r in roles if r.start in used or standalone_role(r)]):
+            text = _role_text(role)
+            kept.append(Mention(role, "<role> inside a role", type="person", role=text, name=text,
+                                place=_place_in(role)))
         return kept
+
+
+    def _not_a_name(self, person: Span) -> bool:
+        """A NER person that is no one's name, unless a civility comes before it: one ordinary
+        word or holiday ("Vélo", "Toussaint", "Covid"), or words the tagger reads as common words
+        ("Minute Papillon")."""
+        doc = person.doc
+        words = [t.text for t in person if t.is_alpha]
+        if person.start > 0 and (doc[person.start - 1].lower_ in CIVILITIES
+                                 or doc[person.start - 1].lower_.rstrip(".") + "." in CIVILITIES):
+            return False
+        if not words:
+            return False
+        if len(words) == 1:
+            return self.ordinary(words[0]) or words[0].lower() in NOT_NAMES
+        # Several words: the tagger reads the first as a common word and an ordinary word is among
+        # them ("Minute Papillon", "Réinvention du Bois"); "Pierre Martin" is tagged as names.
+        first = next(t for t in person if t.is_alpha)
+        return first.pos_ in ("NOUN", "ADJ", "VERB") and any(self.ordinary(w) for w in words)
 
 
 def _role_text(role: Span) -> str:

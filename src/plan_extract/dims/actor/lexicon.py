@@ -50,6 +50,7 @@ class _Heads(BaseModel):
 class ActorLexicon(BaseModel):
     roles: _Roles
     civilities: _Words
+    not_names: _Words
     targets: _Words
     org_heads: _Heads
 

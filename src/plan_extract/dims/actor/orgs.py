@@ -308,3 +308,16 @@ def intercommunalities(doc: Doc, taken: set[int]) -> list[Mention]:
             found.append(Mention(place, "intercommunality <Name>", category="local_government",
                                  name=value.get("name"), place=place))
     return found
+
+
+# A body's acronym glued to its département number: "FGDON22", "GDSA22", "SDIS83".
+_DEPARTMENT_CODE = re.compile(r"^[A-Z]{3,8}(?:0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$")
+
+
+def coded_acronyms(doc: Doc, taken: set[int]) -> list[Mention]:
+    """Acronyms with a département number glued to them are bodies of that département."""
+    found = []
+    for i, text in enumerate(token_attrs(doc).text):
+        if i not in taken and _DEPARTMENT_CODE.match(text):
+            found.append(Mention(doc[i:i + 1], "<ACRONYM><département>", acronym=text))
+    return found

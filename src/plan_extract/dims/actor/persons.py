@@ -18,6 +18,7 @@ ROLE_FIRST_WORDS = {role.split()[0] for role in LEXICON.roles.words}
 ROLES_LONGEST_FIRST = sorted(LEXICON.roles.words, key=len, reverse=True)
 COMPLEMENTS = set(LEXICON.roles.complements)
 CIVILITIES = set(LEXICON.civilities.words)
+NOT_NAMES = set(LEXICON.not_names.words)
 # Prepositions of a role's complement: "de l'Orne", "au maire", "chargé des mobilités".
 ROLE_LINKS = LINKS | {"à", "au", "aux", "pour", "en"}
 # Separators allowed between a name and its role: "Jallet, préfet", "Jallet\nPréfet", "Jallet (préfet".
@@ -48,6 +49,21 @@ class RoleMatcher:
                 continue
             roles.append(Span(doc, start, _complement_end(doc, end, places, bodies), label="role"))
         return filter_spans(roles)
+
+    def inner(self, doc: Doc, roles: list[Span]) -> list[Span]:
+        """Roles inside the complement of a longer role: "préfète du Loiret" in "directeur de
+        cabinet de la préfète du Loiret" (the préfète is an actor too).
+
+        >>> [r.text for r in RoleMatcher(nlp).inner(doc := nlp("Le directeur de cabinet de la préfète du Loiret."), RoleMatcher(nlp)(doc))]
+        ['préfète du Loiret']
+        """
+        places = {s.start: s for s in doc.spans.get("location", [])} if "location" in doc.spans else {}
+        found = []
+        for role in roles:
+            for _, start, end in self.matcher(doc[role.start + 1:role.end]):  # offsets in the Doc
+                if start > role.start + 1 and doc[start - 1].lower_ in DETERMINERS:
+                    found.append(Span(doc, start, _complement_end(doc, end, places, {}), label="role"))
+        return filter_spans(found)
 
 
 def _is_role_noun(head: Span) -> bool:
@@ -171,6 +187,19 @@ def link(doc: Doc, persons: list[Span], roles: list[Span]) -> tuple[dict[int, Sp
             paired[person.start] = role
             used.add(role.start)
     return paired, used
+
+
+def titled(role: Span) -> Span | None:
+    """A role after a civility and an article names one person: "M. le Maire", "Madame la
+    Préfète", "Monsieur le Président". Returns the span from the civility."""
+    doc = role.doc
+    i = role.start
+    if i >= 2 and doc[i - 1].lower_ in DETERMINERS and (doc[i - 2].lower_ in CIVILITIES
+                                                       or doc[i - 2].lower_.rstrip(".") + "." in CIVILITIES):
+        return doc[i - 2:role.end]
+    if i >= 3 and doc[i - 1].lower_ in DETERMINERS and doc[i - 2].text == "." and doc[i - 3].lower_ + "." in CIVILITIES:
+        return doc[i - 3:role.end]  # "M" "." "le" when the tokenizer splits the full stop
+    return None
 
 
 def standalone_role(role: Span) -> bool:
