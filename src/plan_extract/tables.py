@@ -59,7 +59,7 @@ ITEMS: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("name", "TEXT"), ("type", "TEXT"), ("acronym", "TEXT"), ("role", "TEXT"), ("category", "TEXT"),
         ("location", "TEXT")]),
     "locations": ("location", [
-        ("name", "TEXT"), ("type", "TEXT"), ("code", "TEXT"), ("candidates", "TEXT")]),
+        ("name", "TEXT"), ("type", "TEXT"), ("code", "TEXT"), ("candidates", "TEXT"), ("subtype", "TEXT")]),
     "measures": ("measure", [
         ("action", "TEXT"), ("label", "TEXT"), ("object", "TEXT"), ("status", "TEXT"), ("category", "TEXT")]),
 }

@@ -21,7 +21,7 @@ from plan_extract.dims.location.evidence import CITY, TOWN, WEIGHTS, OrdinaryWor
 from plan_extract.dims.location.places import Hit, Place
 from plan_extract.dims.location.rules import (
     AREA_TYPES, ARTICLES, COMMON_WORDS, FACILITIES, FIXED_EXPRESSIONS, INSTITUTIONS, LEXICON, LINK_ARTICLES, LINKS, SEATS, LOCATIVES, LOWER_STARTS, METONYMS,
-    NER_LABELS, PREPOSITIONS, SUBTYPES, blocked_before, choose_type, intro_before, is_sentence_start, ner_label,
+    NATURAL_NOUNS, NER_LABELS, PREPOSITIONS, SUBTYPES, blocked_before, choose_type, intro_before, is_sentence_start, ner_label,
     neighbourhood_name, table,
 )
 from plan_extract.spans import doc_text, entities, token_attrs, trim_entity
@@ -60,10 +60,15 @@ class LocationExtractor(BatchComponent):
                                             if any(p.type != "commune" or p.population >= TOWN for p in places)))
         self.fixed = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.fixed.add("fixed", [nlp.make_doc(phrase) for phrase in FIXED_EXPRESSIONS])
+        self.natural = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for subtype, nouns in NATURAL_NOUNS.items():
+            self.natural.add(subtype, [nlp.make_doc(noun) for noun in nouns])
 
     def __call__(self, doc: Doc) -> Doc:
-        found: list[tuple[Span, dict]] = []
-        found += self._neighbourhoods(doc)
+        found: list[tuple[Span, dict]] = self._natural_areas(doc)
+        taken = {i for span, _ in found for i in range(span.start, span.end)}
+        found += [(span, value) for span, value in self._neighbourhoods(doc)
+                  if not any(i in taken for i in range(span.start, span.end))]
         taken = {i for span, _ in found for i in range(span.start, span.end)}
         # "garde des Sceaux", "France urbaine": a place name inside them is no place
         fixed = {i for _, start, end in self.fixed(doc) for i in range(start, end)}
@@ -81,6 +86,70 @@ class LocationExtractor(BatchComponent):
             spans.append(span)
         doc.spans[self.spans_key] = spans
         return doc
+
+    def _natural_areas(self, doc: Doc) -> list[tuple[Span, dict]]:
+        """Natural areas ("la baie de la Fresnaye", "le Marais poitevin"), rivers ("le fleuve
+        Rhône", "les affluents de la Valloire") and sectors of a plan ("les secteurs Galaure,
+        Roubion et Jabron"): places of type "other" with their subtype."""
+        found: list[tuple[Span, dict]] = []
+        matches = {start: (doc.vocab.strings[key], end) for key, start, end in self.natural(doc)}
+        done = -1
+        for start in sorted(matches):
+            if start < done:
+                continue
+            subtype, end = matches[start]
+            place = self._natural_name(doc, start, end, subtype, direct=True)
+            if place is None:
+                continue
+            found.append(place)
+            done = place[0].end
+            if subtype == "natural_area":
+                continue
+            # a list after the noun: "secteurs du Royans, du Vercors et du fleuve Rhône"
+            while done + 1 < len(doc) and doc[done].lower_ in {",", "et", "ou"}:
+                i = done + 1
+                while i < len(doc) and doc[i].lower_ in {"et", "ou"} | LINKS | LINK_ARTICLES:
+                    i += 1
+                if i in matches:
+                    inner, inner_end = matches[i]
+                    item = self._natural_name(doc, i, inner_end, inner, direct=True)
+                else:
+                    item = self._natural_name(doc, i, i, subtype, direct=False)
+                if item is None:
+                    break
+                if item[1] is not None:
+                    found.append(item)
+                done = item[0].end
+        return [(span, value) for span, value in found if value is not None]
+
+    def _natural_name(self, doc: Doc, start: int, end: int, subtype: str,
+                      direct: bool) -> tuple[Span, dict | None] | None:
+        """The place a natural noun at `start:end` introduces, or the next item of its list
+        (`direct` False: the name at `end`). The value is None for an item that is a département
+        or a region, or a town, which keep their own type; None when no name follows."""
+        name = neighbourhood_name(doc, end)
+        if subtype == "natural_area":
+            if name is None and doc[start].text[:1].isupper() and end < len(doc) \
+                    and doc[end].is_alpha and doc[end].text[:1].islower() \
+                    and doc[end].pos_ not in ("VERB", "AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "ADV"):
+                name = doc[end:end + 1]  # "Marais poitevin"
+            if name is None or _names_a_body(name):
+                return None
+            span = doc[start:name.end]
+        else:
+            if name is None or _names_a_body(name):
+                return None
+            span = name
+            j = span.end  # "Drôme des collines": a lower-case complement ends the item
+            if j + 2 < len(doc) and doc[j].lower_ in LINKS and doc[j + 1].is_alpha and doc[j + 1].text.islower() \
+                    and doc[j + 1].pos_ == "NOUN" and doc[j + 2].lower_ in {",", "et", "ou", ".", ";"}:
+                span = doc[span.start:j + 2]
+        span.id_ = f"{doc[start].lower_} <Name>" if direct else "<list of places> <Name>"
+        known = table().by_name.get(span.text, [])
+        if any(p.type in AREA_TYPES or p.type == "epci" for p in known) and (not direct or subtype == "sector") \
+                or any(p.type == "commune" and p.population >= TOWN for p in known) and subtype != "river":
+            return span, None  # "secteurs Drôme, Roubion": the département stays a département
+        return span, _value("other", span.text, subtype=subtype)
 
     def _neighbourhoods(self, doc: Doc) -> list[tuple[Span, dict]]:
         """ "le quartier de Perseigne": the name after a neighbourhood noun, found or not in the table.

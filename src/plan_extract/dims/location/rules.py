@@ -36,6 +36,12 @@ class _Phrases(BaseModel):
     phrases: list[str]
 
 
+class _Natural(BaseModel):
+    areas: list[str]
+    rivers: list[str]
+    sectors: list[str]
+
+
 class _Blockers(BaseModel):
     streets: list[str]
     facilities: list[str]
@@ -54,6 +60,7 @@ class LocationLexicon(BaseModel):
     common_words: _Words
     fixed_expressions: _Phrases
     metonyms: _Names
+    natural: _Natural
     blockers: _Blockers
     historic_regions: _Names
     other_areas: _Names
@@ -77,7 +84,8 @@ INSTITUTIONS = set(LEXICON.blockers.institutions)
 # Nouns whose "de <Name>" gives where a body sits: "l'antenne GIGN d'Orange", "le tribunal de Tours".
 SEATS = FACILITIES | INSTITUTIONS | set(LEXICON.blockers.seats)
 # Lower-case named areas ("bassin minier") are looked up from their first word too.
-LOWER_STARTS = {name.split()[0] for name in LEXICON.other_areas.names if name[:1].islower()}
+LOWER_STARTS = {name.split()[0] for name in [*LEXICON.other_areas.names, *LEXICON.historic_regions.names]
+                if name[:1].islower()}
 NER_LABELS = {"LOC", "GPE"}
 # When a name is several kinds of place, the first kind in this order wins unless the context
 # says otherwise: "Paris" is the commune, "la Guadeloupe" the département.
@@ -86,6 +94,9 @@ ARTICLE_TYPE_ORDER = ["département", "region", "country", "other", "epci", "com
 # Kinds of the table that the output shows as type "other" with a subtype: an intercommunality
 # (EPCI, code = SIREN).
 SUBTYPES = {"epci": "intercommunality"}
+# Nouns of natural areas, rivers and sectors by the subtype of the place they introduce.
+NATURAL_NOUNS = {"natural_area": LEXICON.natural.areas, "river": LEXICON.natural.rivers,
+                 "sector": LEXICON.natural.sectors}
 # Kinds of place that take an article ("le Var", "la Bretagne", "la France").
 AREA_TYPES = {"département", "region", "country"}
 # A commune this big is what its name means even when a département shares it ("Paris").
