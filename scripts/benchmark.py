@@ -15,7 +15,12 @@ Figures (targets from the batch issue; ratios are what matter on a shared, noisy
   paths), from JSONL and from a folder, into SQLite (new, then again: every document replaced)
   and CSV: seconds, not minutes (each <= 60 s, start-up included).
 
+- one long text of 0.1, 0.5, 1 and 2 million characters: wall and CPU time and peak memory of
+  `plan-extract FILE`, CPU time per 100,000 characters (start-up taken off) relative to the
+  0.1-million text (linear: about 1) and the peak memory of the 2-million text (<= 2 GiB).
+
     python scripts/benchmark.py --only tables   # just the tables figures
+    python scripts/benchmark.py --only long     # just the long texts
 """
 
 from __future__ import annotations
@@ -133,16 +138,48 @@ def print_rows(rows: list[tuple[str, str]]) -> None:
         print(f"{name:<{width}}  {value}")
 
 
+LONG_SIZES = (100_000, 500_000, 1_000_000, 2_000_000)
+
+
+def long_text(chars: int) -> str:
+    """A text of exactly `chars` characters: the corpus texts one after the other, as paragraphs."""
+    texts, parts, size = corpus_texts(), [], 0
+    while size < chars:
+        parts.append(texts[len(parts) % len(texts)].strip() + "\n\n")
+        size += len(parts[-1])
+    return "".join(parts)[:chars]
+
+
+def long_texts(tmp_path: Path, sizes: tuple[int, ...] = LONG_SIZES) -> list[tuple[str, str]]:
+    """Time and peak memory of `plan-extract FILE` on one long text of each size."""
+    rows, first = [], None
+    for chars in sizes:
+        path = tmp_path / f"long{chars}.txt"
+        path.write_text(long_text(chars), encoding="utf-8")
+        wall, peak = run_measured([*CLI, str(path), "--max-chars", str(chars), "-o", str(tmp_path / "long.json")])
+        per = wall / (chars / 100_000)
+        first = first or per
+        rows += [(f"text of {chars / 1e6:g} M chars: time (s)", f"{wall:.1f}"),
+                 (f"text of {chars / 1e6:g} M chars: peak memory (MiB)", f"{peak / 1024:.0f}"),
+                 (f"text of {chars / 1e6:g} M chars: time per 100k chars / 0.1 M text", f"{per / first:.2f}")]
+    rows.append(("peak memory of the longest text <= 2 GiB", "yes" if peak <= 2 * 1024 * 1024 else "NO"))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=300, help="documents for the throughput figures")
     parser.add_argument("--big", type=int, default=2000, help="documents of the large memory batch")
     parser.add_argument("--tables-docs", type=int, default=10_000, help="documents for the tables figures")
-    parser.add_argument("--only", choices=["tables"], help="run only these figures")
+    parser.add_argument("--only", choices=["tables", "long"], help="run only these figures")
     args = parser.parse_args()
     if args.only == "tables":
         with tempfile.TemporaryDirectory() as tmp:
             print_rows(tables_figures(args.tables_docs, Path(tmp)))
+        return
+    if args.only == "long":
+        with tempfile.TemporaryDirectory() as tmp:
+            print_rows(long_texts(Path(tmp)))
         return
     texts = repeated(corpus_texts(), args.docs)
     rows: list[tuple[str, str]] = []
@@ -182,6 +219,7 @@ def main() -> None:
                  (f"peak memory, {args.big} docs (MiB)", f"{mem_big / 1024:.0f}"),
                  ("memory ratio (<= 1.2)", f"{mem_big / mem_small:.2f}")]
         rows += tables_figures(args.tables_docs, tmp_path)
+        rows += long_texts(tmp_path)
         shutil.rmtree(tmp_path, ignore_errors=True)
 
     bare, full = throughput(texts)

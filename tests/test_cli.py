@@ -124,3 +124,23 @@ def test_real_subprocess(article: Path) -> None:
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 1
     assert bad.stderr.strip().startswith("Error:") and "Traceback" not in bad.stderr
+
+
+def test_stdin_from_a_terminal_gets_a_hint(tmp_path: Path) -> None:
+    """`plan-extract -` typed in a terminal says that it waits for the text (issue 14, point 11)."""
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "plan_extract", "-", "--compact"], stdin=slave,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    os.close(slave)
+    os.write(master, "L'État consacre 90 000 euros.\n".encode() + b"\x04")  # the text, then Ctrl-D
+    out, err = proc.communicate(timeout=300)
+    os.close(master)
+    assert proc.returncode == 0, err
+    assert err.decode().startswith("plan-extract: reading a text from standard input; end it with Ctrl-D")
+    assert json.loads(out)["money"][0]["value"] == 90000
+    piped = subprocess.run([sys.executable, "-m", "plan_extract", "-", "--compact"], input=b"12 cam\xc3\xa9ras",
+                           capture_output=True, timeout=300)
+    assert piped.returncode == 0 and piped.stderr == b""

@@ -9,6 +9,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import numpy
+from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from plan_extract.export import doc_to_extraction
@@ -19,9 +21,12 @@ from plan_extract.spans import release, remember_text
 
 DateLike = dt.date | str | None
 # Texts longer than this are cut on paragraph boundaries and processed chunk by chunk; the chunks
-# are joined back into one Doc whose offsets index the original text. Well below spaCy's
-# `max_length` (1,000,000), since the parser's memory grows with the length of a Doc.
-CHUNK_CHARS = 100_000
+# are joined back into one Doc whose offsets index the original text. The model's working
+# memory grows with the characters it is given at once (about 4 KiB a character), so a chunk
+# is short and a batch handed to the pipeline holds at most BATCH_CHARS characters: memory
+# then depends on the length of a text only through what is kept of it (see scripts/benchmark.py).
+CHUNK_CHARS = 20_000
+BATCH_CHARS = 60_000
 
 if not Doc.has_extension("document_date"):
     # {"value": "2023-01-12", "source": "given" | "text" | "none", "start": int | None, "end": int | None}
@@ -76,10 +81,13 @@ def extract_many(texts: Iterable[str], document_date: DateLike = None, batch_siz
 
 
 def extract_documents(documents: Iterable[Document], document_date: DateLike = None,
-                      batch_size: int = 32, chunk_chars: int = CHUNK_CHARS) -> Iterator[Extraction]:
+                      batch_size: int = 32, chunk_chars: int = CHUNK_CHARS,
+                      batch_chars: int = BATCH_CHARS) -> Iterator[Extraction]:
     """Like `extract_many`, for documents read from files (their path and encoding are reported).
 
-    A text longer than `chunk_chars` is processed in chunks cut on paragraph boundaries.
+    A text longer than `chunk_chars` is processed in chunks cut on paragraph boundaries; the
+    pipeline gets at most `batch_size` Docs and `batch_chars` characters at a time (a longer
+    Doc goes alone).
     """
     nlp = get_nlp()
     pending: deque[tuple[Document, list[int], Doc | None]] = deque()
@@ -100,8 +108,11 @@ def extract_documents(documents: Iterable[Document], document_date: DateLike = N
                 yield make_doc(document.text[start:end], found)
 
     chunks: list[Doc] = []
-    for doc in nlp.pipe(docs(), batch_size=batch_size):
+    for doc in pipe_by_size(nlp, docs(), batch_size, batch_chars):
         document, starts, first = pending[0]
+        if first is not None:
+            drop_tensor(doc)  # a kept chunk needs its annotations, not the model's vectors
+            drop_tensor(first)
         chunks.append(doc)
         if first is None:
             pending.popleft()
@@ -118,6 +129,35 @@ def extract_documents(documents: Iterable[Document], document_date: DateLike = N
             extraction = doc_to_extraction(whole, path=document.path, encoding=document.encoding)
             release(whole)
             yield extraction
+
+
+def _chars(doc: Doc) -> int:
+    return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+
+
+def pipe_by_size(nlp: Language, docs: Iterable[Doc], batch_size: int, batch_chars: int) -> Iterator[Doc]:
+    """`nlp.pipe` over batches of at most `batch_size` Docs and `batch_chars` characters, in order.
+
+    >>> [d.text for d in pipe_by_size(get_nlp(), map(get_nlp().make_doc, ["a", "b"]), 32, 1)]
+    ['a', 'b']
+    """
+    batch: list[Doc] = []
+    size = 0
+    for doc in docs:
+        chars = _chars(doc)
+        if batch and (len(batch) >= batch_size or size + chars > batch_chars):
+            yield from nlp.pipe(batch, batch_size=len(batch))
+            batch, size = [], 0
+        batch.append(doc)
+        size += chars
+    if batch:
+        yield from nlp.pipe(batch, batch_size=len(batch))
+
+
+def drop_tensor(doc: Doc) -> None:
+    """Free the model's vectors of a processed Doc (about 400 bytes a token)."""
+    if doc.tensor.size:
+        doc.tensor = numpy.zeros((0,), dtype="float32")
 
 
 def chunk_starts(text: str, limit: int) -> list[int]:
@@ -176,7 +216,7 @@ def join_chunks(chunks: list[Doc], starts: list[int]) -> Doc:
                         span._.set(key, _shift(value, offset))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Doc-level extensions are not carried over: set below
-        whole = Doc.from_docs(chunks, ensure_whitespace=False)
+        whole = Doc.from_docs(chunks, ensure_whitespace=False, exclude=["tensor"])
     dated = [(c._.document_date, off) for c, off in zip(chunks, starts) if (c._.document_date or {}).get("value")]
     whole._.document_date = _shift(*dated[0]) if dated else chunks[0]._.document_date
     plans = [(c._.plan, off) for c, off in zip(chunks, starts) if c._.plan]

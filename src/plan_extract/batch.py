@@ -1,23 +1,36 @@
 """Process many files: collect inputs, extract in one or more worker processes, write atomically.
 
-Nothing is lost: every input ends with either an output or an error record in the run report.
-Each worker loads the pipeline once and streams its share of the files through `nlp.pipe`.
+Nothing is lost: every input ends with either an output or an error record in the run report,
+every input has its own output (a clash is refused before any work), and the counts of the
+report equal the files on disk. Each worker loads the pipeline once and streams its share of
+the files through `nlp.pipe`; `process(jobs, settings)` is the work of one worker on a few files.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
+import signal
+import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from plan_extract.reading import DEFAULT_MAX_CHARS, Document, InputError, read_document
 
 REPORT_NAME = "_report.json"
 CHUNK = 8  # files a worker takes at a time: enough for nlp.pipe batching, small for balance
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+
+
+class ClashError(InputError):
+    """Two inputs would write the same output: refused before any work."""
 
 
 @dataclass(frozen=True)
@@ -38,11 +51,18 @@ class Outcome:
 
 @dataclass
 class Report:
+    """What a run did: `succeeded` outputs were written, `failed` inputs have an error record,
+    `skipped` outputs were up to date (`--resume`); `not_done` lists the inputs an interruption
+    left for `--resume`; `skipped_paths` the folder links not followed (loops)."""
+
     files: int = 0
     succeeded: int = 0
     failed: int = 0
     skipped: int = 0
     errors: list[dict[str, str]] = field(default_factory=list)
+    skipped_paths: list[dict[str, str]] = field(default_factory=list)
+    interrupted: bool = False
+    not_done: list[str] = field(default_factory=list)
 
     def record(self, outcome: Outcome) -> None:
         self.files += 1
@@ -54,40 +74,83 @@ class Report:
 
     def summary(self) -> str:
         skipped = f", {self.skipped} skipped (up to date)" if self.skipped else ""
-        return f"{self.files} files: {self.succeeded} succeeded, {self.failed} failed{skipped}"
+        line = f"{self.files} files: {self.succeeded} succeeded, {self.failed} failed{skipped}"
+        if self.interrupted:
+            line = f"interrupted: {line}, {len(self.not_done)} not done (run again with --resume)"
+        return line
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
 
     def as_json(self) -> str:
-        return json.dumps({"report": asdict(self)}, ensure_ascii=False)
+        return json.dumps({"report": self.as_dict()}, ensure_ascii=False)
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+@dataclass
+class Inputs:
+    """The inputs of a run: jobs to do, and inputs refused before any work (missing paths,
+    folders matching nothing) as error outcomes, and folder links not followed."""
+
+    jobs: list[Job] = field(default_factory=list)
+    refused: list[Outcome] = field(default_factory=list)
+    skipped_paths: list[dict[str, str]] = field(default_factory=list)
 
 
-def collect(paths: Sequence[Path], out_dir: Path | None = None, pattern: str = "*.txt") -> list[Job]:
-    """Expand folders (recursively, sorted, hidden entries and the output folder skipped) into jobs.
+def collect(paths: Sequence[Path], out_dir: Path | None = None, pattern: str = "*.txt") -> Inputs:
+    """Expand folders (recursively, sorted, hidden entries and the output folder skipped, links
+    to folders followed once) into jobs, checking that each input exists, without reading it.
 
-    With `out_dir`, each input maps to `out_dir/<path relative to its folder>.json`; a file given
-    by name maps to `out_dir/<name>.json`. Targets never leave `out_dir`.
+    With `out_dir`, a folder's files map to `out_dir/<path inside the folder>.json` when it is
+    the only argument, and to `out_dir/<folder name>/<path inside the folder>.json` among several
+    arguments; a file given by name maps to `out_dir/<name>.json`. Targets never leave
+    `out_dir`, and two inputs that would write the same target raise `ClashError`.
     """
-    jobs: list[Job] = []
+    found = Inputs()
     out_resolved = out_dir.resolve() if out_dir else None
+    several = len(paths) > 1
     for path in paths:
-        if str(path) != "-" and path.is_dir():
-            root = path
-            found = []
-            for folder, dirs, names in os.walk(root, followlinks=False):
-                here = Path(folder)
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                                 and (out_resolved is None or (here / d).resolve() != out_resolved))
-                found += [here / n for n in names if not n.startswith(".") and (here / n).match(pattern)]
-            for file in sorted(found):
-                if _hidden(file, root):
-                    continue
-                jobs.append(Job(str(file), _target(out_dir, file.relative_to(root)) if out_dir else None))
+        if str(path) == "-":
+            found.jobs.append(Job("-", _target(out_dir, Path("stdin.json")) if out_dir else None))
+        elif path.is_dir():
+            files = _walk(path, pattern, out_resolved, found.skipped_paths)
+            if not files:
+                found.refused.append(Outcome(str(path), error=(
+                    f"{path}: no file matches {pattern!r} in this folder "
+                    f"(choose the files to read with --glob, e.g. --glob '*.md')")))
+            prefix = Path(path.resolve().name) if several else Path()
+            for file in files:
+                target = _target(out_dir, prefix / file.relative_to(path)) if out_dir else None
+                found.jobs.append(Job(str(file), target))
+        elif not os.path.lexists(path):
+            found.refused.append(Outcome(str(path), error=f"{path}: no such file"))
         else:
-            jobs.append(Job(str(path), _target(out_dir, Path(path.name)) if out_dir else None))
-    return jobs
+            found.jobs.append(Job(str(path), _target(out_dir, Path(path.name)) if out_dir else None))
+    if out_dir is not None:
+        _check_clashes(found.jobs, out_dir)
+    return found
+
+
+def _walk(root: Path, pattern: str, out_resolved: Path | None, skipped: list[dict[str, str]]) -> list[Path]:
+    """The files of `root` that match `pattern`, sorted; links to folders are followed, except
+    a link back to a folder already read (a loop), which is listed in `skipped`."""
+    files: list[Path] = []
+    seen = {root.resolve()}
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        here = Path(folder)
+        kept = []
+        for name in sorted(dirs):
+            sub = here / name
+            if name.startswith(".") or (out_resolved is not None and sub.resolve() == out_resolved):
+                continue
+            real = sub.resolve()
+            if real in seen:
+                skipped.append({"path": str(sub), "reason": f"link to a folder already read ({real})"})
+                continue
+            seen.add(real)
+            kept.append(name)
+        dirs[:] = kept
+        files += [here / n for n in names if not n.startswith(".") and (here / n).match(pattern)]
+    return sorted(files)
 
 
 def _target(out_dir: Path, relative: Path) -> str:
@@ -95,6 +158,17 @@ def _target(out_dir: Path, relative: Path) -> str:
     if not target.resolve().is_relative_to(out_dir.resolve()):
         raise InputError(f"{relative}: output would leave {out_dir}")
     return str(target)
+
+
+def _check_clashes(jobs: Sequence[Job], out_dir: Path) -> None:
+    owners: dict[str, str] = {str(out_dir / REPORT_NAME): "the run report"}
+    for job in jobs:
+        assert job.target is not None
+        other = owners.setdefault(job.target, job.source)
+        if other != job.source:
+            raise ClashError(
+                f"{other} and {job.source} would both be written to {job.target}; "
+                "give them in separate runs or to separate --out folders, or narrow --glob")
 
 
 def up_to_date(job: Job) -> bool:
@@ -107,17 +181,55 @@ def up_to_date(job: Job) -> bool:
         return False
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, then rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def check_writable(folder: Path) -> None:
+    """Create `folder` if needed and check that files can be created in it (before any work)."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError(f"{folder}: exists and is not a folder") from None
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot create the output folder ({exc.strerror or exc})") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"{folder}: cannot write in the output folder (permission denied)")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Hold Ctrl-C (and SIGTERM) back until the block is done: it is delivered right after."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder, then rename: never a half-written file,
+    and no temporary file left behind, even when Ctrl-C comes in the middle.
+
+    The file gets the mode a plain `open(path, "w")` would give (0666 less the umask).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _uninterrupted():
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                os.fchmod(handle.fileno(), 0o666 & ~_umask())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
 
 # --- extraction, in this process or in workers ---------------------------------------------
@@ -136,19 +248,25 @@ class Settings:
 _SETTINGS = [Settings()]
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, load: bool = True, worker: bool = False) -> None:
     _SETTINGS[0] = settings
-    from plan_extract.pipeline import get_nlp
+    if worker:
+        # Ctrl-C in a terminal reaches every process of the group: the parent stops the run and
+        # writes the report; workers must not die with a traceback of their own.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if load:
+        from plan_extract.pipeline import get_nlp
 
-    get_nlp()
+        get_nlp()
 
 
-def _process(jobs: Sequence[Job]) -> list[Outcome]:
-    """Read and extract a chunk of jobs; a bad file becomes an error outcome, never an exception."""
+def process(jobs: Sequence[Job], settings: Settings | None = None) -> list[Outcome]:
+    """Read and extract a few jobs in this process, in order; a bad file becomes an error
+    outcome, never an exception. The pipeline is loaded at the first readable document."""
     from plan_extract.api import extract_documents
     from plan_extract.export import to_json
 
-    settings = _SETTINGS[0]
+    settings = settings or _SETTINGS[0]
     outcomes: list[Outcome] = [Outcome(job.source, job.target) for job in jobs]
     readable: list[tuple[Outcome, Document]] = []
     for outcome in outcomes:
@@ -156,6 +274,8 @@ def _process(jobs: Sequence[Job]) -> list[Outcome]:
             readable.append((outcome, read_document(outcome.source, settings.max_chars)))
         except InputError as exc:
             outcome.error = str(exc)
+    if not readable:
+        return outcomes
     try:
         extractions = extract_documents((doc for _, doc in readable), settings.document_date)
         for (outcome, _), extraction in zip(readable, extractions):
@@ -163,12 +283,16 @@ def _process(jobs: Sequence[Job]) -> list[Outcome]:
     except Exception:  # noqa: BLE001 - one failing document must not take its chunk down
         for outcome, document in readable:
             if outcome.json is None and outcome.error is None:
-                outcome.json, outcome.error = _one(document, settings)
+                outcome.json, outcome.error = extract_document(document, settings)
     return outcomes
 
 
-def _one(document: Document, settings: Settings) -> tuple[str | None, str | None]:
-    """Extract one document alone, turning any failure into an error record."""
+def _process(jobs: Sequence[Job]) -> list[Outcome]:
+    return process(jobs)
+
+
+def extract_document(document: Document, settings: Settings) -> tuple[str | None, str | None]:
+    """Extract one document alone: (its JSON, None), or (None, a one-line error)."""
     from plan_extract.api import extract_documents
     from plan_extract.export import to_json
 
@@ -190,13 +314,14 @@ def run(jobs: Sequence[Job], workers: int = 1, document_date: str | None = None,
 
     With `workers` > 1 the files are shared among that many processes, which inherit the pipeline
     loaded once (or load it once each where processes cannot be forked); memory stays flat since
-    only a few chunks are in flight at a time.
+    only a few chunks are in flight at a time. Closing the iterator (or an exception, such as
+    KeyboardInterrupt, while it waits) stops the workers.
     """
     settings = Settings(document_date, max_chars, indent)
     if workers <= 1 or len(jobs) <= CHUNK:
-        _init_worker(settings)
+        _init_worker(settings, load=False)
         for chunk in _chunks(jobs, CHUNK):
-            yield from _process(chunk)
+            yield from process(chunk, settings)
         return
     if "fork" in multiprocessing.get_all_start_methods():
         # Load the pipeline once here; forked workers share it copy-on-write and start at once
@@ -205,7 +330,7 @@ def run(jobs: Sequence[Job], workers: int = 1, document_date: str | None = None,
         context = multiprocessing.get_context("fork")
     else:
         context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
+    with context.Pool(workers, initializer=_init_worker, initargs=(settings, True, True)) as pool:
         for outcomes in pool.imap(_process, _chunks(jobs, CHUNK)):
             yield from outcomes
 
@@ -220,3 +345,61 @@ def consume(outcomes: Iterable[Outcome], on_output: Callable[[Outcome], None], r
                 outcome.error = f"{outcome.target or outcome.source}: cannot write output ({exc.strerror or exc})"
         report.record(outcome)
     return report
+
+
+def interrupted(report: Report, pending: Iterable[Job]) -> Report:
+    """Mark `report` as interrupted, listing the `pending` jobs (those without a record yet)."""
+    report.interrupted = True
+    report.not_done = [job.source for job in pending]
+    return report
+
+
+class Progress:
+    """A one-line progress display on a terminal: files done, rate and time left.
+
+    The rate (and so the time left) is measured from the first finished file, not from the
+    start: the first file also pays for loading the model (about 5 s), which would make the
+    estimate of a short run several times too long.
+    """
+
+    def __init__(self, total: int, stream: TextIO = sys.stderr, clock: Callable[[], float] = time.monotonic,
+                 label: str = "plan-extract") -> None:
+        self.total, self.stream, self.clock, self.label = total, stream, clock, label
+        self.done = 0
+        self._first: tuple[float, int] | None = None
+        self._last_draw = float("-inf")
+
+    def advance(self, count: int = 1) -> None:
+        self.done += count
+        now = self.clock()
+        if self._first is None:
+            self._first = (now, self.done)
+        if now - self._last_draw >= 0.1 or self.done >= self.total:
+            self._last_draw = now
+            self.stream.write("\r" + self.line().ljust(60))
+            self.stream.flush()
+
+    def rate(self) -> float | None:
+        """Files per second since the first finished file; None before the second."""
+        if self._first is None:
+            return None
+        since, at = self._first
+        elapsed = self.clock() - since
+        return (self.done - at) / elapsed if self.done > at and elapsed > 0 else None
+
+    def eta(self) -> float | None:
+        rate = self.rate()
+        return (self.total - self.done) / rate if rate else None
+
+    def line(self) -> str:
+        rate, eta = self.rate(), self.eta()
+        parts = [f"{self.label} {self.done}/{self.total}"]
+        if rate is not None and eta is not None:
+            minutes, seconds = divmod(round(eta), 60)
+            parts += [f"{rate:.1f} files/s", f"ETA {minutes}:{seconds:02d}"]
+        return "  ".join(parts)
+
+    def close(self) -> None:
+        if self.done:
+            self.stream.write("\n")
+            self.stream.flush()

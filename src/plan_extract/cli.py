@@ -11,7 +11,6 @@ import functools
 import json
 import os
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from plan_extract import __version__
 from plan_extract.reading import DEFAULT_MAX_CHARS
 
 if TYPE_CHECKING:
+    from plan_extract import batch
     from plan_extract.batch import Outcome
 
 EXIT_INPUT = 1
@@ -54,11 +54,14 @@ def main() -> None:
 
 @main.command("extract")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
-@click.option("-o", "--out", type=click.Path(path_type=Path),
-              help="Write the JSON here: a file for one input (or with --jsonl), a folder for a batch.")
+@click.option("-o", "--out", type=click.Path(),
+              help="Write the JSON here: a file for one input (or with --jsonl); a folder (an existing "
+                   "one, or a path ending in /) for a batch or for one input.")
 @click.option("--document-date", callback=_date, metavar="YYYY-MM-DD",
               help="Date of the texts, to resolve relative dates; otherwise found in each text.")
-@click.option("--compact", is_flag=True, help="One-line JSON instead of indented JSON.")
+@click.option("--compact", is_flag=True,
+              help="One-line JSON instead of indented JSON (also for each file of a batch; --jsonl lines "
+                   "are always one line).")
 @click.option("--jsonl", is_flag=True, help="Stream one JSON object per line (to stdout or to --out FILE).")
 @click.option("--report", "with_report", is_flag=True,
               help="With --jsonl: end the stream with a report line ({\"report\": …}).")
@@ -70,7 +73,7 @@ def main() -> None:
               help="Refuse texts longer than this many characters.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Print each file as it is done.")
-def extract_command(paths: tuple[Path, ...], out: Path | None, document_date: str | None, compact: bool,
+def extract_command(paths: tuple[Path, ...], out: str | None, document_date: str | None, compact: bool,
                     jsonl: bool, with_report: bool, pattern: str, jobs: int | None, resume: bool,
                     max_chars: int, quiet: bool, verbose: bool) -> None:
     """Extract plan data from FILE(s) or folder(s); "-" reads standard input.
@@ -85,40 +88,85 @@ def extract_command(paths: tuple[Path, ...], out: Path | None, document_date: st
     """
     from plan_extract import batch
 
-    single = len(paths) == 1 and (str(paths[0]) == "-" or not paths[0].is_dir()) and not jsonl
-    indent = None if compact or jsonl or not single else 2
     if with_report and not jsonl:
         raise click.UsageError("--report goes with --jsonl (a folder batch writes OUTDIR/_report.json).")
-    to_folder = out is not None and not single and not jsonl
+    single = len(paths) == 1 and (str(paths[0]) == "-" or not paths[0].is_dir()) and not jsonl
+    out_path = Path(out) if out is not None else None
+    # "-o results/" (or an existing folder) names a folder, even for one input.
+    to_folder = out_path is not None and not jsonl and (
+        not single or out.endswith(("/", os.sep)) or out_path.is_dir())
     if resume and not to_folder:
         raise click.UsageError("--resume needs a batch written to a folder: --out OUTDIR.")
-    if to_folder and out.exists() and not out.is_dir():
+    if to_folder and out_path.exists() and not out_path.is_dir():
         raise click.UsageError(f"--out {out} is a file; a batch needs a folder.")
     try:
-        todo = batch.collect(paths, out if to_folder else None, pattern)
+        inputs = batch.collect(paths, out_path if to_folder else None, pattern)
+    except batch.ClashError as exc:
+        raise click.UsageError(str(exc)) from None
     except batch.InputError as exc:
         raise click.ClickException(str(exc)) from None
-    report = batch.Report()
+    # Everything that can be checked without the model is checked first: it takes seconds to load.
+    try:
+        if to_folder:
+            batch.check_writable(out_path)
+        elif out_path is not None:
+            batch.check_writable(out_path.parent)
+    except batch.InputError as exc:
+        raise click.ClickException(str(exc)) from None
+    settings = batch.Settings(document_date, max_chars, None if compact or jsonl else 2)
+    try:
+        if single:
+            _extract_one(inputs, out_path, settings)
+        else:
+            _extract_batch(inputs, out_path, to_folder, settings, with_report, jobs, resume, quiet, verbose)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(batch.EXIT_INTERRUPTED)
+
+
+def _extract_one(inputs: batch.Inputs, out: Path | None, settings: batch.Settings) -> None:
+    from plan_extract import batch
+    from plan_extract.reading import read_document
+
+    if inputs.refused:
+        click.echo(f"Error: {inputs.refused[0].error}", err=True)
+        sys.exit(EXIT_INPUT)
+    job = inputs.jobs[0]
+    try:
+        document = read_document(job.source, settings.max_chars)
+    except batch.InputError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    output, error = batch.extract_document(document, settings)
+    if error is not None:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_INPUT)
+    target = Path(job.target) if job.target is not None else out
+    if target is None:
+        click.echo(output)
+        return
+    try:
+        batch.write_atomic(target, output + "\n")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def _extract_batch(inputs: batch.Inputs, out: Path | None, to_folder: bool, settings: batch.Settings,
+                   with_report: bool, jobs: int | None, resume: bool, quiet: bool, verbose: bool) -> None:
+    from plan_extract import batch
+
+    report = batch.Report(skipped_paths=inputs.skipped_paths)
+    for refused in inputs.refused:
+        click.echo(f"Error: {refused.error}", err=True)
+        report.record(refused)
+    todo = inputs.jobs
     if resume:
         kept = [job for job in todo if not batch.up_to_date(job)]
         report.skipped, todo = len(todo) - len(kept), kept
-    workers = jobs or os.cpu_count() or 1
-
-    if single:
-        outcome = next(batch.run(todo, 1, document_date, max_chars, indent))
-        if outcome.error is not None:
-            click.echo(f"Error: {outcome.error}", err=True)
-            sys.exit(EXIT_INPUT)
-        if out is None:
-            click.echo(outcome.json)
-        else:
-            try:
-                batch.write_atomic(out, outcome.json + "\n")
-            except OSError as exc:
-                raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
-        return
-
-    stream = open(out, "w", encoding="utf-8") if (jsonl and out is not None) else None  # noqa: SIM115
+    try:
+        stream = open(out, "w", encoding="utf-8") if (out is not None and not to_folder) else None  # noqa: SIM115
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
     sink = stream or sys.stdout
 
     def on_output(outcome: batch.Outcome) -> None:
@@ -130,38 +178,38 @@ def extract_command(paths: tuple[Path, ...], out: Path | None, document_date: st
         if verbose:
             click.echo(f"ok {outcome.source}", err=True)
 
-    outcomes = _with_errors_to_stderr(batch.run(todo, workers, document_date, max_chars, indent))
+    progress = batch.Progress(len(todo)) if sys.stderr.isatty() and not quiet and not verbose and todo else None
+    outcomes = batch.run(todo, jobs or os.cpu_count() or 1, settings.document_date, settings.max_chars,
+                         settings.indent) if todo else iter(())
     try:
-        if sys.stderr.isatty() and not quiet and not verbose:
-            started = time.monotonic()
-
-            def rate(_: object) -> str:
-                return f"{report.files / max(time.monotonic() - started, 1e-9):.1f} files/s"
-
-            with click.progressbar(outcomes, length=len(todo), label="plan-extract", file=sys.stderr,
-                                   show_pos=True, show_eta=True, item_show_func=rate) as bar:
-                batch.consume(bar, on_output, report)
-        else:
-            batch.consume(outcomes, on_output, report)
-        if with_report:
-            sink.write(report.as_json() + "\n")
-        if to_folder:
-            out.mkdir(parents=True, exist_ok=True)
-            batch.write_atomic(out / batch.REPORT_NAME, json.dumps(report.__dict__, indent=2, ensure_ascii=False) + "\n")
+        batch.consume(_shown(outcomes, progress), on_output, report)
+    except KeyboardInterrupt:
+        batch.interrupted(report, todo[report.files - len(inputs.refused):])
     finally:
+        outcomes.close() if hasattr(outcomes, "close") else None
+        if progress is not None:
+            progress.close()
         if stream is not None:
             stream.close()
+    if with_report:
+        sink.write(report.as_json() + "\n")
+    if to_folder:
+        batch.write_atomic(out / batch.REPORT_NAME, json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
     if not quiet:
         click.echo(report.summary(), err=True)
+    if report.interrupted:
+        sys.exit(batch.EXIT_INTERRUPTED)
     if report.failed:
         sys.exit(EXIT_INPUT)
 
 
-def _with_errors_to_stderr(outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
+def _shown(outcomes: Iterator[Outcome], progress: batch.Progress | None) -> Iterator[Outcome]:
     """Pass outcomes through, printing each error as one line on stderr as it happens."""
     for outcome in outcomes:
         if outcome.error is not None:
             click.echo(f"Error: {outcome.error}", err=True)
+        if progress is not None:
+            progress.advance()
         yield outcome
 
 

@@ -64,9 +64,19 @@ def decode(data: bytes, name: str, max_chars: int = DEFAULT_MAX_CHARS) -> Docume
     return Document(path=name, text=text, encoding=encoding)
 
 
+STDIN_HINT = ("plan-extract: reading a text from standard input; end it with Ctrl-D "
+              "(or give a FILE instead of -)")
+
+
 def read_document(path: Path | str, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
-    """Read a file (or standard input for "-") as a Document; raise InputError on bad input."""
+    """Read a file (or standard input for "-") as a Document; raise InputError on bad input.
+
+    Standard input read from a terminal first gets a one-line hint on stderr, so that a user
+    who typed `plan-extract -` knows that the command waits for the text.
+    """
     if str(path) == "-":
+        if sys.stdin.isatty():
+            print(STDIN_HINT, file=sys.stderr, flush=True)
         document = decode(sys.stdin.buffer.read(), "<stdin>", max_chars)
         return Document(path=None, text=document.text, encoding=document.encoding)
     path = Path(path)
