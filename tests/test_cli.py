@@ -144,3 +144,25 @@ def test_stdin_from_a_terminal_gets_a_hint(tmp_path: Path) -> None:
     piped = subprocess.run([sys.executable, "-m", "plan_extract", "-", "--compact"], input=b"12 cam\xc3\xa9ras",
                            capture_output=True, timeout=300)
     assert piped.returncode == 0 and piped.stderr == b""
+
+
+def test_eval_with_a_manifest_of_dates(nlp, tmp_path: Path) -> None:
+    """`eval --manifest` gives each text the date of its row (issue 16); bad rows are named."""
+    import shutil
+
+    fixtures = Path(__file__).parent / "fixtures" / "eval"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("mini.txt", "mini.gold.json"):
+        shutil.copy(fixtures / name, corpus / name)
+    scores = {}
+    for date in ("2024-03-04", "2019-07-01"):
+        manifest = tmp_path / f"dates-{date}.csv"
+        manifest.write_text(f"path,document_date\ncorpus/mini.txt,{date}\ncorpus/other.txt,2024-01-01\n",
+                            encoding="utf-8")
+        result = _run("eval", str(corpus), "--manifest", str(manifest), "--json")
+        assert result.exit_code == 0, result.output
+        assert f"{manifest}:3: no such file" in result.stderr
+        scores[date] = json.loads(result.stdout)["given_dates"]
+    assert scores["2024-03-04"]["document_date_accuracy"] == 1.0
+    assert scores["2019-07-01"]["document_date_accuracy"] == 0.0

@@ -46,12 +46,23 @@ def _iso(date: DateLike) -> str | None:
         raise ValueError(f"document date {date!r} is not an ISO date (YYYY-MM-DD)") from exc
 
 
-def make_doc(text: str, document_date: DateLike = None) -> Doc:
-    """A tokenised Doc carrying the given document date, ready for the pipeline."""
+def make_doc(text: str, document_date: DateLike = None, source: str = "given") -> Doc:
+    """A tokenised Doc carrying the document date (`source`: "given", or "metadata" for a date
+    read from a web page), ready for the pipeline."""
     doc = remember_text(get_nlp().make_doc(text), text)
     iso = _iso(document_date)
-    doc._.document_date = {"value": iso, "source": "given", "start": None, "end": None} if iso else None
+    doc._.document_date = {"value": iso, "source": source, "start": None, "end": None} if iso else None
     return doc
+
+
+def _date_of(document: Document, document_date: DateLike) -> tuple[DateLike, str]:
+    """The date a document is read with: its own given date (a manifest row), else the date
+    given for all, else the date of its metadata (a web page), else none (found in the text)."""
+    if document.document_date and document.date_source == "given":
+        return document.document_date, "given"
+    if document_date:
+        return document_date, "given"
+    return document.document_date, document.date_source
 
 
 def extract(text: str, document_date: DateLike = None, path: str | None = None,
@@ -96,12 +107,13 @@ def extract_documents(documents: Iterable[Document], document_date: DateLike = N
         for document in documents:
             starts = chunk_starts(document.text, chunk_chars)
             ends = [*starts[1:], len(document.text)]
+            date, source = _date_of(document, document_date)
             if len(starts) == 1:
                 pending.append((document, starts, None))
-                yield make_doc(document.text, document_date)
+                yield make_doc(document.text, date, source)
                 continue
             # The first chunk goes first, alone: the date it holds anchors the other chunks.
-            first = nlp(make_doc(document.text[:ends[0]], document_date))
+            first = nlp(make_doc(document.text[:ends[0]], date, source))
             found = (first._.document_date or {}).get("value")
             pending.append((document, starts, first))
             for start, end in zip(starts[1:], ends[1:]):
@@ -117,7 +129,8 @@ def extract_documents(documents: Iterable[Document], document_date: DateLike = N
         if first is None:
             pending.popleft()
             chunks = []
-            extraction = doc_to_extraction(doc, path=document.path, encoding=document.encoding)
+            extraction = doc_to_extraction(doc, path=document.path, encoding=document.encoding,
+                                           fmt=document.format, url=document.url)
             release(doc)
             yield extraction
         elif len(chunks) == len(starts) - 1:
@@ -126,7 +139,8 @@ def extract_documents(documents: Iterable[Document], document_date: DateLike = N
             for done in (first, *chunks):
                 release(done)
             chunks = []
-            extraction = doc_to_extraction(whole, path=document.path, encoding=document.encoding)
+            extraction = doc_to_extraction(whole, path=document.path, encoding=document.encoding,
+                                           fmt=document.format, url=document.url)
             release(whole)
             yield extraction
 

@@ -9,19 +9,23 @@ the files through `nlp.pipe`; `process(jobs, settings)` is the work of one worke
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from plan_extract.inputs.fetch import is_url
 from plan_extract.reading import DEFAULT_MAX_CHARS, Document, InputError, read_document
 
 REPORT_NAME = "_report.json"
@@ -35,10 +39,12 @@ class ClashError(InputError):
 
 @dataclass(frozen=True)
 class Job:
-    """One input and, when writing to a folder, the output file it maps to."""
+    """One input (a path, a URL or "-"), the output file it maps to when writing to a folder,
+    and its own document date (from a manifest row)."""
 
     source: str
     target: str | None = None
+    document_date: str | None = None
 
 
 @dataclass
@@ -47,6 +53,7 @@ class Outcome:
     target: str | None = None
     json: str | None = None
     error: str | None = None
+    text: str | None = None  # the text as read, kept for --save-text
 
 
 @dataclass
@@ -96,7 +103,7 @@ class Inputs:
     skipped_paths: list[dict[str, str]] = field(default_factory=list)
 
 
-def collect(paths: Sequence[Path], out_dir: Path | None = None, pattern: str = "*.txt") -> Inputs:
+def collect(paths: Sequence[Path | str], out_dir: Path | None = None, pattern: str = "*.txt") -> Inputs:
     """Expand folders (recursively, sorted, hidden entries and the output folder skipped, links
     to folders followed once) into jobs, checking that each input exists, without reading it.
 
@@ -109,9 +116,11 @@ def collect(paths: Sequence[Path], out_dir: Path | None = None, pattern: str = "
     out_resolved = out_dir.resolve() if out_dir else None
     several = len(paths) > 1
     for path in paths:
-        if str(path) == "-":
+        if is_url(str(path)):
+            found.jobs.append(Job(str(path), _target(out_dir, Path(url_name(str(path)))) if out_dir else None))
+        elif str(path) == "-":
             found.jobs.append(Job("-", _target(out_dir, Path("stdin.json")) if out_dir else None))
-        elif path.is_dir():
+        elif (path := Path(path)).is_dir():
             files = _walk(path, pattern, out_resolved, found.skipped_paths)
             if not files:
                 found.refused.append(Outcome(str(path), error=(
@@ -125,6 +134,32 @@ def collect(paths: Sequence[Path], out_dir: Path | None = None, pattern: str = "
             found.refused.append(Outcome(str(path), error=f"{path}: no such file"))
         else:
             found.jobs.append(Job(str(path), _target(out_dir, Path(path.name)) if out_dir else None))
+    if out_dir is not None:
+        _check_clashes(found.jobs, out_dir)
+    return found
+
+
+def url_name(url: str) -> str:
+    """A file name for the output of a URL: the last part of its path, else its host.
+
+    >>> url_name("https://www.example.fr/actualites/plan-velo.html?x=1")
+    'plan-velo.html'
+    """
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.rstrip("/").rsplit("/", 1)[-1] or parts.hostname or "page"
+    return re.sub(r"[^\w.-]+", "_", urllib.parse.unquote(name)).lstrip(".") or "page"
+
+
+def from_manifest(path: Path, out_dir: Path | None = None) -> Inputs:
+    """The jobs of a manifest's good rows (an `id` names the output, else the file or URL does)
+    and an error outcome, with its line number, for each bad row."""
+    from plan_extract.inputs.manifest import read_manifest
+
+    rows, bad = read_manifest(path)
+    found = Inputs(refused=[Outcome(row.where, error=row.message) for row in bad])
+    for row in rows:
+        name = row.id + ".json" if row.id else url_name(row.source) if is_url(row.source) else Path(row.source).name
+        found.jobs.append(Job(row.source, _target(out_dir, Path(name)) if out_dir else None, row.document_date))
     if out_dir is not None:
         _check_clashes(found.jobs, out_dir)
     return found
@@ -154,7 +189,7 @@ def _walk(root: Path, pattern: str, out_resolved: Path | None, skipped: list[dic
 
 
 def _target(out_dir: Path, relative: Path) -> str:
-    target = (out_dir / relative).with_suffix(".json")
+    target = (out_dir / relative).with_suffix(".json")  # "id.2024.json" stays as it is
     if not target.resolve().is_relative_to(out_dir.resolve()):
         raise InputError(f"{relative}: output would leave {out_dir}")
     return str(target)
@@ -171,10 +206,28 @@ def _check_clashes(jobs: Sequence[Job], out_dir: Path) -> None:
                 "give them in separate runs or to separate --out folders, or narrow --glob")
 
 
+def text_path(target: Path) -> Path:
+    """Where `--save-text` writes the text as read: beside the output, as NAME.txt."""
+    return target.with_suffix(".txt")
+
+
+def check_saved_texts(jobs: Iterable[Job], out_file: Path | None = None) -> None:
+    """--save-text must not write over an input (`-o article.json` beside `article.txt`)."""
+    for job in jobs:
+        target = Path(job.target) if job.target else out_file
+        if target is not None and not is_url(job.source) and job.source != "-" \
+                and text_path(target).resolve() == Path(job.source).resolve():
+            raise ClashError(f"--save-text would write {text_path(target)} over the input {job.source}; "
+                             "choose another --out")
+
+
 def up_to_date(job: Job) -> bool:
-    """The output exists, is complete (atomic writes) and is newer than its input."""
+    """The output exists, is complete (atomic writes) and is newer than its input (a URL's
+    output, once written, is up to date)."""
     if job.target is None or not os.path.exists(job.target):
         return False
+    if is_url(job.source):
+        return True
     try:
         return os.path.getmtime(job.target) >= os.path.getmtime(job.source)
     except OSError:
@@ -242,6 +295,8 @@ class Settings:
     document_date: str | None = None
     max_chars: int = DEFAULT_MAX_CHARS
     indent: int | None = 2
+    save_text: bool = False  # keep the text as read in each outcome
+    timeout: float | None = None  # for URLs
 
 
 # The settings of this process (a worker gets them from `_init_worker`).
@@ -269,11 +324,17 @@ def process(jobs: Sequence[Job], settings: Settings | None = None) -> list[Outco
     settings = settings or _SETTINGS[0]
     outcomes: list[Outcome] = [Outcome(job.source, job.target) for job in jobs]
     readable: list[tuple[Outcome, Document]] = []
-    for outcome in outcomes:
+    for job, outcome in zip(jobs, outcomes):
         try:
-            readable.append((outcome, read_document(outcome.source, settings.max_chars)))
+            document = read_document(job.source, settings.max_chars, settings.timeout)
         except InputError as exc:
             outcome.error = str(exc)
+            continue
+        if job.document_date:
+            document = dataclasses.replace(document, document_date=job.document_date, date_source="given")
+        if settings.save_text:
+            outcome.text = document.text
+        readable.append((outcome, document))
     if not readable:
         return outcomes
     try:
@@ -309,7 +370,7 @@ def _chunks(jobs: Sequence[Job], size: int) -> Iterator[list[Job]]:
 
 
 def run(jobs: Sequence[Job], workers: int = 1, document_date: str | None = None,
-        max_chars: int = DEFAULT_MAX_CHARS, indent: int | None = 2) -> Iterator[Outcome]:
+        max_chars: int = DEFAULT_MAX_CHARS, indent: int | None = 2, settings: Settings | None = None) -> Iterator[Outcome]:
     """Extract every job, yielding outcomes in input order.
 
     With `workers` > 1 the files are shared among that many processes, which inherit the pipeline
@@ -317,7 +378,7 @@ def run(jobs: Sequence[Job], workers: int = 1, document_date: str | None = None,
     only a few chunks are in flight at a time. Closing the iterator (or an exception, such as
     KeyboardInterrupt, while it waits) stops the workers.
     """
-    settings = Settings(document_date, max_chars, indent)
+    settings = settings or Settings(document_date, max_chars, indent)
     if workers <= 1 or len(jobs) <= CHUNK:
         _init_worker(settings, load=False)
         for chunk in _chunks(jobs, CHUNK):

@@ -53,7 +53,7 @@ def main() -> None:
 
 
 @main.command("extract")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
+@click.argument("sources", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("-o", "--out", type=click.Path(),
               help="Write the JSON here: a file for one input (or with --jsonl); a folder (an existing "
                    "one, or a path ending in /) for a batch or for one input.")
@@ -73,24 +73,46 @@ def main() -> None:
               help="Refuse texts longer than this many characters.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Print each file as it is done.")
-def extract_command(paths: tuple[Path, ...], out: str | None, document_date: str | None, compact: bool,
+@click.option("--manifest", type=click.Path(path_type=Path, dir_okay=False),
+              help="CSV (with a header row) or JSONL file of inputs: path or url, optional document_date "
+                   "(YYYY-MM-DD) and id (names the output).")
+@click.option("--save-text", is_flag=True,
+              help="Write the text as read (offsets index it) beside each JSON output, as NAME.txt.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds to wait for a URL to answer.")
+def extract_command(sources: tuple[str, ...], out: str | None, document_date: str | None, compact: bool,
                     jsonl: bool, with_report: bool, pattern: str, jobs: int | None, resume: bool,
-                    max_chars: int, quiet: bool, verbose: bool) -> None:
-    """Extract plan data from FILE(s) or folder(s); "-" reads standard input.
+                    max_chars: int, quiet: bool, verbose: bool, manifest: Path | None, save_text: bool,
+                    timeout: float) -> None:
+    """Extract plan data from FILE(s), folder(s) or URL(s): plain text, web pages (.html) and PDF
+    files; "-" reads standard input.
 
     \b
     Examples:
         plan-extract article.txt
+        plan-extract page.html
+        plan-extract communique.pdf --save-text -o results/
+        plan-extract https://www.example.fr/actualites/plan.html
         plan-extract article.txt --document-date 2023-01-12 -o article.json
         cat article.txt | plan-extract -
         plan-extract corpus/ -o results/ --jobs 2
+        plan-extract --manifest sources.csv -o results/
         plan-extract corpus/ --jsonl --report > all.jsonl
     """
     from plan_extract import batch
+    from plan_extract.inputs.fetch import is_url
 
+    paths = tuple(source if is_url(source) else Path(source) for source in sources)
     if with_report and not jsonl:
         raise click.UsageError("--report goes with --jsonl (a folder batch writes OUTDIR/_report.json).")
-    single = len(paths) == 1 and (str(paths[0]) == "-" or not paths[0].is_dir()) and not jsonl
+    if not paths and manifest is None:
+        raise click.UsageError("give a FILE, a folder, a URL or - (standard input), or --manifest FILE.")
+    if paths and manifest is not None:
+        raise click.UsageError("give either SOURCES or --manifest FILE, not both.")
+    if save_text and (out is None or jsonl):
+        raise click.UsageError("--save-text writes NAME.txt beside each output: give --out FILE or --out FOLDER "
+                               "(not --jsonl).")
+    single = manifest is None and len(paths) == 1 and (str(paths[0]) == "-" or not Path(paths[0]).is_dir()) and not jsonl
     out_path = Path(out) if out is not None else None
     # "-o results/" (or an existing folder) names a folder, even for one input.
     to_folder = out_path is not None and not jsonl and (
@@ -100,7 +122,12 @@ def extract_command(paths: tuple[Path, ...], out: str | None, document_date: str
     if to_folder and out_path.exists() and not out_path.is_dir():
         raise click.UsageError(f"--out {out} is a file; a batch needs a folder.")
     try:
-        inputs = batch.collect(paths, out_path if to_folder else None, pattern)
+        if manifest is not None:
+            inputs = batch.from_manifest(manifest, out_path if to_folder else None)
+        else:
+            inputs = batch.collect(paths, out_path if to_folder else None, pattern)
+        if save_text:
+            batch.check_saved_texts(inputs.jobs, None if to_folder else out_path)
     except batch.ClashError as exc:
         raise click.UsageError(str(exc)) from None
     except batch.InputError as exc:
@@ -113,7 +140,7 @@ def extract_command(paths: tuple[Path, ...], out: str | None, document_date: str
             batch.check_writable(out_path.parent)
     except batch.InputError as exc:
         raise click.ClickException(str(exc)) from None
-    settings = batch.Settings(document_date, max_chars, None if compact or jsonl else 2)
+    settings = batch.Settings(document_date, max_chars, None if compact or jsonl else 2, save_text, timeout)
     try:
         if single:
             _extract_one(inputs, out_path, settings)
@@ -133,7 +160,7 @@ def _extract_one(inputs: batch.Inputs, out: Path | None, settings: batch.Setting
         sys.exit(EXIT_INPUT)
     job = inputs.jobs[0]
     try:
-        document = read_document(job.source, settings.max_chars)
+        document = read_document(job.source, settings.max_chars, settings.timeout)
     except batch.InputError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_INPUT)
@@ -147,6 +174,8 @@ def _extract_one(inputs: batch.Inputs, out: Path | None, settings: batch.Setting
         return
     try:
         batch.write_atomic(target, output + "\n")
+        if settings.save_text:
+            batch.write_atomic(batch.text_path(target), document.text)
     except OSError as exc:
         raise click.ClickException(f"cannot write {target}: {exc.strerror or exc}") from None
 
@@ -171,6 +200,8 @@ def _extract_batch(inputs: batch.Inputs, out: Path | None, to_folder: bool, sett
 
     def on_output(outcome: batch.Outcome) -> None:
         if outcome.target is not None:
+            if outcome.text is not None:
+                batch.write_atomic(batch.text_path(Path(outcome.target)), outcome.text)
             batch.write_atomic(Path(outcome.target), outcome.json + "\n")
         else:
             sink.write(outcome.json + "\n")
@@ -179,8 +210,7 @@ def _extract_batch(inputs: batch.Inputs, out: Path | None, to_folder: bool, sett
             click.echo(f"ok {outcome.source}", err=True)
 
     progress = batch.Progress(len(todo)) if sys.stderr.isatty() and not quiet and not verbose and todo else None
-    outcomes = batch.run(todo, jobs or os.cpu_count() or 1, settings.document_date, settings.max_chars,
-                         settings.indent) if todo else iter(())
+    outcomes = batch.run(todo, jobs or os.cpu_count() or 1, settings=settings) if todo else iter(())
     try:
         batch.consume(_shown(outcomes, progress), on_output, report)
     except KeyboardInterrupt:
@@ -220,22 +250,39 @@ def _shown(outcomes: Iterator[Outcome], progress: batch.Progress | None) -> Iter
 @click.option("--given-dates", is_flag=True,
               help="Give each text its publication date (from its gold or NAME.meta.json), as users "
                    "pass dates from their metadata; the table with dates found in the text follows.")
-def eval_command(folder: Path, as_json: bool, details: bool, given_dates: bool) -> None:
+@click.option("--manifest", type=click.Path(path_type=Path, dir_okay=False),
+              help="Give each text the document_date of its row in this CSV or JSONL manifest (as for extract).")
+def eval_command(folder: Path, as_json: bool, details: bool, given_dates: bool, manifest: Path | None) -> None:
     """Score the extractor against the gold files of FOLDER (NAME.txt beside NAME.gold.json).
 
     \b
     Example:
         plan-extract eval corpus/
         plan-extract eval ../shared/realtexts --given-dates
+        plan-extract eval corpus/ --manifest dates.csv
     """
     from plan_extract.evaluate import corpus_pairs, evaluate
     from plan_extract.gold import GoldError
 
     if not corpus_pairs(folder):
         raise click.ClickException(f"{folder}: no NAME.txt with a NAME.gold.json beside it")
+    if manifest is not None and given_dates:
+        raise click.UsageError("give either --given-dates or --manifest FILE, not both.")
+    dates = None
+    if manifest is not None:
+        from plan_extract.inputs.manifest import read_manifest
+        from plan_extract.reading import InputError
+
+        try:
+            rows, bad = read_manifest(manifest)
+        except InputError as exc:
+            raise click.ClickException(str(exc)) from None
+        for row in bad:
+            click.echo(f"Error: {row.message}", err=True)
+        dates = {Path(row.source).resolve(): row.document_date for row in rows}
     try:
-        report = evaluate(folder, given_dates=given_dates)
-        found = evaluate(folder) if given_dates else None
+        report = evaluate(folder, given_dates=given_dates, manifest_dates=dates)
+        found = evaluate(folder) if given_dates or dates is not None else None
     except GoldError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:

@@ -250,20 +250,24 @@ def given_date(text_path: Path, gold: GoldFile) -> dt.date | None:
 
 
 def evaluate(folder: Path, extract_texts: Callable[[Iterable[str]], Iterable[Extraction]] | None = None,
-             given_dates: bool = False) -> CorpusReport:
+             given_dates: bool = False, manifest_dates: dict[Path, str | None] | None = None) -> CorpusReport:
     """Run the extractor over every text of `folder` that has a gold file and score it.
 
     With `given_dates`, each document is extracted with its publication date given (from its gold
-    or its `NAME.meta.json`), as a user passes the date from the metadata they hold; otherwise the
-    extractor finds the document date in the text.
+    or its `NAME.meta.json`), as a user passes the date from the metadata they hold; with
+    `manifest_dates` (resolved text path -> date, from `--manifest`), with the date of its row;
+    otherwise the extractor finds the document date in the text.
     """
     pairs = corpus_pairs(folder)
     texts = [txt.read_text(encoding="utf-8") for txt, _ in pairs]
     golds = [load_gold(gold, text) for (_, gold), text in zip(pairs, texts)]
-    if given_dates:
+    if given_dates or manifest_dates is not None:
         from plan_extract.api import extract
 
-        dates = [given_date(txt, gold) for (txt, _), gold in zip(pairs, golds)]
+        if manifest_dates is not None:  # the dates of a manifest's rows, by the texts' resolved paths
+            dates = [manifest_dates.get(txt.resolve()) for txt, _ in pairs]
+        else:
+            dates = [given_date(txt, gold) for (txt, _), gold in zip(pairs, golds)]
         preds: Iterable[Extraction] = (extract(text, document_date=date) for text, date in zip(texts, dates))
     else:
         if extract_texts is None:

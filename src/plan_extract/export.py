@@ -150,7 +150,8 @@ def document_date(doc: Doc) -> DocumentDate:
     return DocumentDate(value=info["value"], source=info["source"], evidence=evidence)
 
 
-def doc_to_extraction(doc: Doc, path: str | None = None, encoding: str | None = None) -> Extraction:
+def doc_to_extraction(doc: Doc, path: str | None = None, encoding: str | None = None, fmt: str = "text",
+                      url: str | None = None) -> Extraction:
     """Build the validated `Extraction` of an annotated Doc.
 
     >>> doc_to_extraction(get_nlp()("27 kilos de cannabis")).quantities[0].unit
@@ -164,8 +165,8 @@ def doc_to_extraction(doc: Doc, path: str | None = None, encoding: str | None = 
     actors = _clustered(doc, index, "actor")
     measures = _measures(doc, index)
     text = index.text
-    source = {"path": path, "encoding": encoding, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-              "chars": len(text)}
+    source = {"path": path, "format": fmt, "url": url, "encoding": encoding,
+              "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "chars": len(text)}
     # Plain data validated in one pass: the models check every field and link.
     return Extraction.model_validate({
         "source": source, "document_date": document_date(doc), "quantities": quantities, "money": money,

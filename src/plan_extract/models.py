@@ -150,16 +150,24 @@ class Plan(Span):
 
 
 class Source(Strict):
-    path: str | None
-    encoding: Literal["utf-8", "utf-8-sig", "cp1252"] | None = Field(
-        None, description="How the file was decoded; offsets index the decoded text.")
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    """Where the text came from and how it was read; offsets index the text as read (the main
+    text of a page, the text of a PDF), which `--save-text` writes beside the output."""
+
+    path: str | None = Field(description="The file read, the URL for a fetched page; null for standard input.")
+    format: Literal["text", "html", "pdf"] = Field("text", description="The kind of input the text was read from.")
+    url: str | None = Field(None, description="The address the input was fetched from (after redirects).")
+    encoding: str | None = Field(
+        None, description="The codec used to decode the input ('utf-8', 'utf-8-sig', 'utf-16', 'cp1252', ...); "
+                          "null for a PDF.")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the text as read, in UTF-8.")
     chars: int = Field(ge=0)
 
 
 class DocumentDate(Strict):
     value: str | None = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
-    source: Literal["given", "text", "none"]
+    source: Literal["given", "metadata", "text", "none"] = Field(
+        description="given: by the caller (option or manifest); metadata: a web page's publication date; "
+                    "text: found in the text; none: no date.")
     evidence: Span | None = None
 
 
