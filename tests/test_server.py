@@ -112,7 +112,7 @@ def test_id_stands_for_the_path_and_compact_is_one_line(server: Server) -> None:
     assert answer.status_code == 200
     assert answer.text.count("\n") == 1
     data = answer.json()
-    assert data["source"] == {"path": "doc-7", "encoding": "utf-8", "chars": len(text),
+    assert data["source"] == {"path": "doc-7", "format": "text", "url": None, "encoding": "utf-8", "chars": len(text),
                               "sha256": hashlib.sha256(text.encode()).hexdigest()}
     assert [m["value"] for m in data["money"]] == [40000]
 
