@@ -67,8 +67,8 @@ def test_extraction_keeps_no_document_alive(monkeypatch) -> None:
     made = []
     real = api.make_doc
 
-    def recording(text, document_date=None):
-        doc = real(text, document_date)
+    def recording(text, *args, **kwargs):
+        doc = real(text, *args, **kwargs)
         made.append(weakref.ref(doc))
         return doc
 
