@@ -131,12 +131,8 @@ def tables_figures(n: int, tmp_path: Path) -> list[tuple[str, str]]:
 def run_cpu(cmd: list[str]) -> tuple[float, float]:
     """Wall time and CPU time (user + system, s) of one command: on a shared machine the CPU
     time is what the command itself costs, the wall time also counts the waits for a core."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    if os.waitstatus_to_exitcode(status):
-        raise SystemExit(f"command failed: {' '.join(cmd)}")
-    return time.perf_counter() - t0, usage.ru_utime + usage.ru_stime
+    wall, cpu, _ = run_timed(cmd)
+    return wall, cpu
 
 
 def print_rows(rows: list[tuple[str, str]]) -> None:
