@@ -18,7 +18,7 @@ from plan_extract.dims.measure.describe import is_passive
 from plan_extract.dims.measure.lexicon import (
     BARE_CASES, COMPARISON_CASES, LEXICON, PLACE_CASES, SUBJECT_PRONOUNS, TOPIC_OPENERS,
 )
-from plan_extract.dims.measure.segments import line_bounds, segment
+from plan_extract.dims.measure.segments import in_announced_list, line_bounds, segment
 from plan_extract.dims.measure.syntax import case_of, is_anaphoric
 from plan_extract.spans import feature, subtree, token_attrs
 
@@ -373,6 +373,8 @@ def _same_texts(a: Draft, b: Draft, kind: str, text: str) -> bool:
 def is_title(draft: Draft) -> bool:
     """A line of its own without a verb nor a final full stop: "Une campagne de prévention"."""
     doc = draft.span.doc
+    if in_announced_list(doc, draft.span.start):
+        return False  # "Voici les actions :" then "- Suivi de la qualité de l'eau"
     start, end = line_bounds(doc, draft.span.start, draft.span.end)
     if end - start > 3 * TITLE_MAX_TOKENS:
         return False  # surely a paragraph; spare the token walk

@@ -57,3 +57,34 @@ def segment(token: Token) -> tuple[int, int]:
     after = found[i] if i < len(found) and found[i] > token.i else found[i + 1] if i + 1 < len(found) else None
     end = min(sent_end, after) if after is not None else sent_end
     return start, end
+
+
+# Marks that open the item of a bulleted list.
+BULLETS = {"-", "–", "—", "•", "*", "·"}
+# How many lines up a bulleted list is searched for the line that announces it.
+LIST_MAX_LINES = 12
+
+
+def _first_word(texts: list[str], start: int, end: int) -> int | None:
+    return next((i for i in range(start, end) if not texts[i].isspace()), None)
+
+
+def in_announced_list(doc: Doc, start: int) -> bool:
+    """The line holding token `start` is an item of a bulleted list announced by a line ending
+    with a colon ("Voici les actions prévues :" then "- Suivi annuel de la qualité de l'eau"):
+    the item states what the list announces. Items under a heading without a colon ("Effets
+    attendus") are not announced so."""
+    texts = token_attrs(doc).text
+    first, end = line_bounds(doc, start, start)
+    for _ in range(LIST_MAX_LINES):
+        word = _first_word(texts, first, end)
+        if word is None or texts[word] not in BULLETS:
+            return False
+        if first == 0:
+            return False
+        # The line before this one.
+        first, end = line_bounds(doc, first - 1, first - 1)
+        last = next((i for i in range(end - 1, first - 1, -1) if not texts[i].isspace()), None)
+        if last is not None and texts[last] == ":":
+            return True
+    return False
