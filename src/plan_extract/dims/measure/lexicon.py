@@ -78,6 +78,7 @@ class _Grammar(_Strict):
     amount_nouns: list[str]
     place_cases: list[str]
     comparison_cases: list[str]
+    comparison_nouns: list[str]
     indirect_cases: list[str]
     object_cases: list[str]
     bare_cases: list[str]
@@ -195,6 +196,7 @@ CLITIC_OBJECTS = forms(GRAMMAR.clitic_objects)
 AMOUNT_NOUNS = forms(GRAMMAR.amount_nouns)
 PLACE_CASES = forms(GRAMMAR.place_cases)
 COMPARISON_CASES = forms(GRAMMAR.comparison_cases)
+COMPARISON_NOUNS = forms(GRAMMAR.comparison_nouns)
 INDIRECT_CASES = forms(GRAMMAR.indirect_cases)
 OBJECT_CASES = forms(GRAMMAR.object_cases)
 BARE_CASES = forms(GRAMMAR.bare_cases)

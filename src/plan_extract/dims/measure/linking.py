@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 from plan_extract.dims.measure.clause import Clause
 from plan_extract.dims.measure.describe import is_passive
 from plan_extract.dims.measure.lexicon import (
-    BARE_CASES, COMPARISON_CASES, LEXICON, PLACE_CASES, SUBJECT_PRONOUNS, TOPIC_OPENERS,
+    BARE_CASES, COMPARISON_CASES, COMPARISON_NOUNS, LEXICON, PLACE_CASES, SUBJECT_PRONOUNS, TOPIC_OPENERS,
 )
 from plan_extract.dims.measure.segments import in_announced_list, line_bounds, segment
 from plan_extract.dims.measure.syntax import case_of, is_anaphoric
@@ -153,6 +153,8 @@ def _nested(mention: Span, head: Token) -> bool:
             return True
         if any(c.dep_ == "case" and c.lower_ in COMPARISON_CASES for c in token.children):
             return True  # "contre un seul en 2022"
+        if not first and token.lemma_.lower() in COMPARISON_NOUNS:
+            return True  # "en hausse de 3 % par rapport à 2021"
         token, first = token.head, False
     return False
 
@@ -160,12 +162,17 @@ def _nested(mention: Span, head: Token) -> bool:
 def _modifier(draft: Draft, own: list[Span], outside: list[Span]) -> list[Span]:
     """At most one mention: in the clause, the first that modifies it directly (not from a nested
     clause or a comparison), frequencies last; else the nearest one of the sentence part outside
-    every clause, before the clause if there is one."""
-    if own:
-        head = draft.clause.head
-        return [min(own, key=lambda m: (_nested(m, head), *_date_rank(m), m.start))]
+    every clause, before the clause if there is one; else a nested one of the clause."""
+    head = draft.clause.head
+    direct = [m for m in own if not _nested(m, head)]
+    if direct:
+        return [min(direct, key=lambda m: (*_date_rank(m), m.start))]
+    # A mention of a nested clause or a comparison ("en hausse par rapport à 2021") comes after
+    # one that opens the sentence ("Pour 2022, le budget s'élève à …").
     before = [m for m in outside if m.end_char <= draft.span.start_char]
-    return before[-1:] or outside[:1]
+    if before or not own:
+        return before[-1:] or outside[:1]
+    return [min(own, key=lambda m: (*_date_rank(m), m.start))]
 
 
 def _date_rank(mention: Span) -> tuple[bool, bool]:
