@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.lexicon import (
-    COMMENT_VERBS, INDIRECT_CASES, LEXICON, OBLIGATION_VERBS, PLACE_RELATIVES,
+    COMMENT_VERBS, INDIRECT_CASES, LEXICON, MEETING_NOUNS, OBLIGATION_VERBS, PLACE_RELATIVES,
 )
 from plan_extract.dims.measure.segments import segment
 from plan_extract.dims.measure.syntax import (
-    NOUN_POS, VERB_POS, case_of, climb, has_event_subject, is_anaphoric, is_conditional, is_gerund, is_incise,
+    NOUN_POS, VERB_POS, case_of, climb, has_event_subject, is_aim, is_anaphoric, is_conditional, is_gerund, is_incise,
     is_infinitive, is_misparsed_finite, is_negated, is_purpose,
 )
 from plan_extract.dims.measure.triggers import Trigger, is_attribute
@@ -35,6 +35,8 @@ ARGUMENT_DEPS = {"nsubj", "nsubj:pass", "obj"}
 LEADING_DEPS = {"obl", "obl:mod", "obl:arg", "advmod", "advcl", "nmod", "dep", "case", "mark", "cc"}
 EDGE_POS = {"PUNCT", "SPACE", "CCONJ"}
 LEADING_EDGE_POS = EDGE_POS | {"ADP"}
+# Actions that open or close something: of a meeting, they are procedure.
+OPENING_ACTIONS = {"ouverture", "fermeture"}
 
 
 @dataclass
@@ -108,6 +110,11 @@ def clause_head(trigger: Trigger) -> Token | None:
         return None  # "si la loi était adoptée", "en arrivant en sixième"
     if trigger.verbal and is_incise(head):
         return None  # "…, a poursuivi le ministre": who speaks, not what is done
+    if is_aim(head) or is_aim(trigger.token):
+        return None  # "ont pour objectif de consolider …": a goal
+    if trigger.verbal and trigger.action in OPENING_ACTIONS and any(
+            c.dep_ == "obj" and c.lemma_.lower() in MEETING_NOUNS for c in trigger.token.children):
+        return None  # "la maire ouvre le conseil municipal": procedure
     if trigger.verbal and has_event_subject(trigger.token, head):
         return None
     if trigger.verbal and _needs_object(trigger) and not _has_object(trigger.token, head):

@@ -50,6 +50,7 @@ class _Words(_Strict):
 
 class _Money(_Strict):
     verbs: list[str]
+    revenue_nouns: list[str]
 
 
 class _Equipment(_Strict):
@@ -89,6 +90,7 @@ class _Grammar(_Strict):
     condition_marks: list[str]
     gerund_marks: list[str]
     incise_openers: list[str]
+    aim_nouns: list[str]
     speech_verbs: list[str]
     comment_verbs: list[str]
     place_relatives: list[str]
@@ -124,6 +126,7 @@ class MeasureLexicon(_Strict):
     topic: _Topic
     references: _Words
     events: _Words
+    meetings: _Words
     grammar: _Grammar
     items: _Items
 
@@ -208,6 +211,9 @@ CONDITION_MARKS = forms(GRAMMAR.condition_marks)
 GERUND_MARKS = forms(GRAMMAR.gerund_marks)
 INCISE_OPENERS = forms(GRAMMAR.incise_openers)
 SPEECH_VERBS = forms(GRAMMAR.speech_verbs)
+AIM_NOUNS = forms(GRAMMAR.aim_nouns)
+REVENUE_NOUNS = forms(LEXICON.money.revenue_nouns)
+MEETING_NOUNS = forms(LEXICON.meetings.nouns)
 COMMENT_VERBS = forms(GRAMMAR.comment_verbs)
 MONEY_NOUNS = forms(LEXICON.money_nouns.nouns)
 PLACE_RELATIVES = forms(GRAMMAR.place_relatives)

@@ -363,7 +363,9 @@ def _same_action(a: Draft, b: Draft, text: str, contents: dict[int, set[str]]) -
         if a.links[kind] and b.links[kind] and not _same_texts(a, b, kind, text):
             return False
     same_head = a.patient.lemma_.lower() == b.patient.lemma_.lower()
-    if a.value["action"] == b.value["action"] and same_head:
+    if a.value["action"] == b.value["action"] and (same_head or is_anaphoric(b.patient)):
+        # "… ont été déployés dans 21 quartiers. Ces nouveaux effectifs ont été déployés …":
+        # the same action on what a demonstrative points back at.
         return True
     # Two shared content words: "une 2e brigade anti-criminalité" / "une unité de la brigade anti-criminalité".
     for patient in (a.patient, b.patient):

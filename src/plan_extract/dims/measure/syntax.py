@@ -9,7 +9,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from plan_extract.dims.measure.lexicon import (
-    CONDITION_MARKS, DEMONSTRATIVES, EVENT_NOUNS, FINITE_ENDINGS, GERUND_MARKS, INCISE_OPENERS, NEGATIONS,
+    AIM_NOUNS, CONDITION_MARKS, DEMONSTRATIVES, EVENT_NOUNS, FINITE_ENDINGS, GERUND_MARKS, INCISE_OPENERS, NEGATIONS,
     PURPOSE_MARKS, SPEECH_VERBS,
 )
 from plan_extract.spans import feature, positions, token_attrs
@@ -124,3 +124,17 @@ def is_incise(verb: Token) -> bool:
         return False
     end = rights[0].right_edge.i + 1
     return end >= len(doc) or doc[end].is_punct or doc[end].is_space
+
+
+def is_aim(token: Token) -> bool:
+    """An infinitive that completes a noun of aim states a goal: "ont pour objectif de consolider
+    les clubs et de renforcer …", "notre priorité est de maintenir ces investissements"."""
+    if token.dep_ == "conj":
+        token = token.head  # "… et de renforcer": the first infinitive says what it completes
+    if not is_infinitive(token):
+        return False
+    head = token.head
+    if token.dep_ in ("acl", "xcomp") and head.pos_ == "NOUN" and head.lemma_.lower() in AIM_NOUNS:
+        return True  # "ont pour objectif de …", parsed with "objectif" as a predicate or not
+    return token.dep_ == "xcomp" and head.lemma_.lower() == "être" \
+        and any(c.dep_ == "nsubj" and c.lemma_.lower() in AIM_NOUNS for c in head.children)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.lexicon import (
-    ATTRIBUTE_VERBS, COST_CASES, LEXICON, MONEY_NOUNS, MONEY_VERBS, NOUN_PHRASES, PARTICIPLE_ENDINGS, PREDICATES, VERB_PHRASES, Phrases,
+    ATTRIBUTE_VERBS, COST_CASES, LEXICON, REVENUE_NOUNS, MONEY_NOUNS, MONEY_VERBS, NOUN_PHRASES, PARTICIPLE_ENDINGS, PREDICATES, VERB_PHRASES, Phrases,
 )
 from plan_extract.dims.measure.syntax import NOUN_POS, VERB_POS, case_of, norm
 from plan_extract.spans import positions, token_attrs
@@ -137,7 +137,12 @@ def find_triggers(doc: Doc, money: list[Span] = ()) -> list[Trigger]:
     by_token = {t.token.i: t for t in triggers}
     for amount in money:
         verb = governing_verb(amount.root)
-        if verb is not None and verb.i not in taken and verb.lemma_.lower() in MONEY_VERBS:
+        # "a dégagé une épargne de 11,9 M€": what a body earns or owes is no spending. The noun
+        # is the amount's head, or just before it when the parser hangs both elsewhere.
+        doc = amount.doc
+        revenue = any(t.lemma_.lower() in REVENUE_NOUNS
+                      for t in (amount.root.head, *doc[max(0, amount.start - REVENUE_WINDOW):amount.start]))
+        if verb is not None and verb.i not in taken and verb.lemma_.lower() in MONEY_VERBS and not revenue:
             triggers.append(Trigger(verb, verb.i + 1, "financement", verbal=True))
             taken.add(verb.i)
         noun = funding_noun(amount, by_token)
@@ -174,6 +179,8 @@ def in_reference(token: Token) -> bool:
     return False
 
 
+# How many words before an amount a noun of revenue is looked for ("une épargne brute de 9 M€").
+REVENUE_WINDOW = 3
 # Dependencies between an amount and the noun whose phrase holds it.
 FUNDING_DEPS = {"nmod", "appos", "obl:mod", "amod", "nummod"}
 FUNDING_MAX_HOPS = 4
