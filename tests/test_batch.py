@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from plan_extract.batch import Job, collect, up_to_date
 from plan_extract.cli import main
+from plan_extract.reading import DEFAULT_GLOB
 
 CORPUS = Path(__file__).parent.parent / "corpus"
 
@@ -213,7 +214,7 @@ def test_checks_answer_before_the_model_loads(tmp_path: Path, monkeypatch: pytes
     assert "empty" in runner.invoke(main, [str(empty_file)]).stderr
     (tmp_path / "nothing").mkdir()
     empty_folder = runner.invoke(main, [str(tmp_path / "nothing"), "-o", str(tmp_path / "o1")])
-    assert empty_folder.exit_code == 1 and "no file matches '*.txt'" in empty_folder.stderr
+    assert empty_folder.exit_code == 1 and f"no file matches {DEFAULT_GLOB!r}" in empty_folder.stderr
     blocker = tmp_path / "blocker"
     blocker.write_text("a file", encoding="utf-8")
     unwritable = runner.invoke(main, [str(tmp_path / "missing.txt"), "-o", str(blocker / "x.json")])
@@ -236,7 +237,7 @@ def test_folder_matching_nothing_exits_1_and_names_the_pattern(nlp, tree: Path, 
     (tmp_path / "md_only" / "x.md").write_text("12 caméras", encoding="utf-8")
     result = CliRunner().invoke(main, [str(tmp_path / "md_only")])
     assert result.exit_code == 1
-    assert "no file matches '*.txt'" in result.stderr and "--glob" in result.stderr
+    assert f"no file matches {DEFAULT_GLOB!r}" in result.stderr and "--glob" in result.stderr
     # Beside other inputs, the empty folder is reported and the others run.
     out = tmp_path / "out"
     result = CliRunner().invoke(main, [str(tree / "sub"), str(tmp_path / "md_only"), "-o", str(out), "-j", "1"])

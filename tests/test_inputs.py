@@ -379,3 +379,17 @@ def test_manifest_errors_of_the_file_itself(tmp_path: Path) -> None:
 def test_read_document_errors_are_input_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         read_document(tmp_path / "nope.pdf")
+
+
+def test_a_folder_is_read_for_every_kind_of_input(tmp_path: Path, communique: Path) -> None:
+    from plan_extract.batch import collect
+
+    src = tmp_path / "saved"
+    src.mkdir()
+    (src / "communique.pdf").write_bytes(communique.read_bytes())
+    (src / "page.html").write_bytes(PAGE.read_bytes())
+    (src / "note.txt").write_text("12 caméras", encoding="utf-8")
+    (src / "notes.md").write_text("14 caméras", encoding="utf-8")
+    (src / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    assert [Path(j.source).name for j in collect([src]).jobs] == ["communique.pdf", "note.txt", "page.html"]
+    assert [Path(j.source).name for j in collect([src], pattern="*.md, *.txt").jobs] == ["note.txt", "notes.md"]

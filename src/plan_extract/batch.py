@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TextIO
 
 from plan_extract.inputs.fetch import is_url
-from plan_extract.reading import DEFAULT_MAX_CHARS, Document, InputError, read_document
+from plan_extract.reading import DEFAULT_GLOB, DEFAULT_MAX_CHARS, Document, InputError, read_document
 
 REPORT_NAME = "_report.json"
 CHUNK = 8  # files a worker takes at a time: enough for nlp.pipe batching, small for balance
@@ -103,9 +103,10 @@ class Inputs:
     skipped_paths: list[dict[str, str]] = field(default_factory=list)
 
 
-def collect(paths: Sequence[Path | str], out_dir: Path | None = None, pattern: str = "*.txt") -> Inputs:
+def collect(paths: Sequence[Path | str], out_dir: Path | None = None, pattern: str = DEFAULT_GLOB) -> Inputs:
     """Expand folders (recursively, sorted, hidden entries and the output folder skipped, links
     to folders followed once) into jobs, checking that each input exists, without reading it.
+    `pattern` holds one or more glob patterns separated by commas ("*.txt,*.pdf").
 
     With `out_dir`, a folder's files map to `out_dir/<path inside the folder>.json` when it is
     the only argument, and to `out_dir/<folder name>/<path inside the folder>.json` among several
@@ -169,6 +170,7 @@ def _walk(root: Path, pattern: str, out_resolved: Path | None, skipped: list[dic
     """The files of `root` that match `pattern`, sorted; links to folders are followed, except
     a link back to a folder already read (a loop), which is listed in `skipped`."""
     files: list[Path] = []
+    patterns = [p.strip() for p in pattern.split(",") if p.strip()]
     seen = {root.resolve()}
     for folder, dirs, names in os.walk(root, followlinks=True):
         here = Path(folder)
@@ -184,7 +186,7 @@ def _walk(root: Path, pattern: str, out_resolved: Path | None, skipped: list[dic
             seen.add(real)
             kept.append(name)
         dirs[:] = kept
-        files += [here / n for n in names if not n.startswith(".") and (here / n).match(pattern)]
+        files += [here / n for n in names if not n.startswith(".") and any((here / n).match(p) for p in patterns)]
     return sorted(files)
 
 

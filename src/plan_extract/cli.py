@@ -19,7 +19,7 @@ import click
 from click_default_group import DefaultGroup
 
 from plan_extract import __version__
-from plan_extract.reading import DEFAULT_MAX_CHARS
+from plan_extract.reading import DEFAULT_GLOB, DEFAULT_MAX_CHARS
 
 if TYPE_CHECKING:
     from plan_extract import batch
@@ -65,7 +65,8 @@ def main() -> None:
 @click.option("--jsonl", is_flag=True, help="Stream one JSON object per line (to stdout or to --out FILE).")
 @click.option("--report", "with_report", is_flag=True,
               help="With --jsonl: end the stream with a report line ({\"report\": …}).")
-@click.option("--glob", "pattern", default="*.txt", show_default=True, help="Which files of a folder to read.")
+@click.option("--glob", "pattern", default=DEFAULT_GLOB, show_default=True,
+              help="Which files of a folder to read: glob patterns, separated by commas.")
 @click.option("-j", "--jobs", type=click.IntRange(1), default=None,
               help="Worker processes for a batch. [default: all cores]")
 @click.option("--resume", is_flag=True, help="Skip inputs whose output in --out is complete and newer.")

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_MAX_CHARS = 2_000_000
+# The files of a folder that are read unless --glob says otherwise: every kind of input.
+DEFAULT_GLOB = "*.txt,*.html,*.htm,*.pdf"
 MAX_BYTES = 50_000_000  # bytes: a larger input is refused before it is read
 # Control characters other than tab, newline, carriage return and form feed, in a text file,
 # show binary data.
