@@ -393,3 +393,11 @@ def test_a_folder_is_read_for_every_kind_of_input(tmp_path: Path, communique: Pa
     (src / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     assert [Path(j.source).name for j in collect([src]).jobs] == ["communique.pdf", "note.txt", "page.html"]
     assert [Path(j.source).name for j in collect([src], pattern="*.md, *.txt").jobs] == ["note.txt", "notes.md"]
+
+
+def test_ligatures_and_soft_hyphens_of_pdf_text() -> None:
+    from plan_extract.inputs.pdf import _clean
+
+    assert _clean("le ﬁnancement du ﬂeuve") == "le financement du fleuve"
+    assert _clean("la préven\u00ad") == "la préven-"
+    assert _clean("la pré\u00advention routière") == "la prévention routière"

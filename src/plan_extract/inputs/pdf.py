@@ -26,6 +26,10 @@ GUTTER = 12.0  # points: a wider gap between two words on a row separates column
 ROW_TOLERANCE = 2.5  # points: words whose tops differ by less are on the same row
 MARGIN_BAND = 0.1  # share of the page height, at the top and bottom, where headers and footers sit
 SENTENCE_END = tuple(".!?:;»…")
+# Typesetting ligatures that PDF files keep as one character ("ﬁnancement").
+LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                           "\ufb05": "st", "\ufb06": "st"})
+SOFT_HYPHEN = "\u00ad"
 
 
 class _Lexicon(BaseModel):
@@ -118,8 +122,21 @@ def _gutter(rows: list[list[dict]], width: float) -> float | None:
     return x if left >= 3 and right >= 3 else None
 
 
+def _clean(text: str) -> str:
+    """Ligatures spelled out; a soft hyphen is a cut at a line end and nothing elsewhere.
+
+    >>> _clean("le ﬁnancement de la préven\u00ad")
+    'le financement de la préven-'
+    """
+    text = text.translate(LIGATURES)
+    if SOFT_HYPHEN in text:
+        text = text.rstrip()
+        text = text[:-1].replace(SOFT_HYPHEN, "") + ("-" if text.endswith(SOFT_HYPHEN) else text[-1])
+    return text
+
+
 def _line(words: list[dict], column: int) -> Line:
-    return Line(" ".join(w["text"] for w in words), min(w["top"] for w in words), max(w["bottom"] for w in words),
+    return Line(_clean(" ".join(w["text"] for w in words)), min(w["top"] for w in words), max(w["bottom"] for w in words),
                 words[0]["x0"], words[-1]["x1"], statistics.median(w["bottom"] - w["top"] for w in words), column)
 
 
