@@ -14,8 +14,8 @@ REALTEXTS = Path(__file__).resolve().parent.parent.parent / "shared" / "realtext
 
 # F1 floors with the document date given; raise a floor in the change that earns it.
 FLOORS = {
-    "quantities": 0.97,
-    "money": 0.96,
+    "quantities": 0.98,
+    "money": 0.98,
     "dates": 0.78,
     "actors": 0.74,
     "locations": 0.90,

@@ -52,8 +52,8 @@ def split_glued_titles(nlp: Language) -> None:
 
     "JalletPréfet" becomes "Jallet" + "Préfet"; a full stop after a currency sign ("40 M€.") is
     split off, as after a word; a number is split from a unit or a currency glued to it ("50m2",
-    "205M€", "0,21€/jour" -> "0,21" "€" "/" "jour"), for the units and currencies of the quantity
-    and money lexicons that spaCy's own suffixes do not know. The tokenizer's own rules are kept as
+    "205M€", "0,21€/jour" -> "0,21" "€" "/" "jour", "EUR29,99"), for the units and currencies of the
+    quantity and money lexicons that spaCy's own affixes do not know. The tokenizer's own rules are kept as
     they are and the extra patterns are tried beside them (recompiling spaCy's large French
     patterns would cost half a second at every start).
     """
@@ -61,9 +61,12 @@ def split_glued_titles(nlp: Language) -> None:
     glued = re.compile(rf"(?<=[a-zàâçéèêëîïôûùüÿœ])(?=(?:{titles})\b)")
     stop_after_currency = re.compile(r"(?<=[€$£¥%])\.$")
     glued_unit = _glued_unit_suffix()
+    code_before, digit = _glued_currency_prefix(), re.compile(r"(?=[0-9])")
     # "0,21€/jour": the currency sign after the digits and the slash of a rate after the sign.
     currency_rate = re.compile(r"(?<=[0-9])(?=[€$£¥])|(?<=[€$£¥%])/(?=\w)")
+    rate_slash = re.compile(r"/(?=[^\W\d_])")
     infix_finditer, suffix_search = nlp.tokenizer.infix_finditer, nlp.tokenizer.suffix_search
+    prefix_search = nlp.tokenizer.prefix_search
 
     # The tokenizer calls these for every string it does not have in its cache (strings with
     # an elision such as "l'Agence" are never cached): the extra patterns are only tried on
@@ -72,7 +75,9 @@ def split_glued_titles(nlp: Language) -> None:
         found = list(infix_finditer(text))
         extra = []
         if text[:1].isdigit():
-            extra = list(currency_rate.finditer(text))
+            extra = list(currency_rate.finditer(text))  # "0,21€/jour"
+        elif text[-1:].isdigit() and (code := code_before.match(text)):
+            extra = [digit.match(text, code.end())]  # "EUR29,99", "nzd$15": the code, then the amount
         elif text[1:].lower() != text[1:]:  # a capital after the first letter: maybe a glued title
             extra = list(glued.finditer(text))
         return sorted(found + extra, key=lambda m: m.start()) if extra else found
@@ -84,7 +89,13 @@ def split_glued_titles(nlp: Language) -> None:
             return glued_unit.search(text) or suffix_search(text)
         return suffix_search(text)
 
+    def prefix(text: str) -> re.Match[str] | None:
+        if text[:1] == "/":
+            return rate_slash.match(text) or prefix_search(text)  # "/an" left after "€" in "€/an"
+        return prefix_search(text)
+
     nlp.tokenizer.infix_finditer = infixes
+    nlp.tokenizer.prefix_search = prefix
     nlp.tokenizer.suffix_search = suffix
 
 
@@ -101,6 +112,14 @@ def _glued_unit_suffix() -> re.Pattern[str]:
     longer = "|".join(re.escape(f) for f in forms if 1 < len(f) <= 5 and " " not in f)
     single = "|".join(re.escape(f) for f in forms if len(f) == 1)
     return re.compile(rf"(?<=[0-9])(?:(?i:{longer})|{single})$")
+
+
+def _glued_currency_prefix() -> re.Pattern[str]:
+    """ISO codes and "xxx$" forms of the money lexicon written glued before digits: "EUR29,99"."""
+    from plan_extract.dims.money.rules import CODES_BEFORE
+
+    codes = sorted((c for c in CODES_BEFORE if c[:1].isalpha()), key=len, reverse=True)
+    return re.compile(rf"(?i:{'|'.join(re.escape(c) for c in codes)})(?=[0-9])")
 
 
 @cache

@@ -7,21 +7,24 @@ says so) and the rule name in `span.id_`.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from plan_extract.component import NumberRuleComponent
 from plan_extract.dims.money.rules import LEXICON, PER_WORDS, RULES
-from plan_extract.dims.numeral import numerals
+from plan_extract.dims.numeral import numeral_in, numerals, range_opening
 from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
-from plan_extract.dims.numeral.parse import qualifier_before
+from plan_extract.dims.numeral.parse import normalise, qualifier_before
 from plan_extract.rules import Value
-from plan_extract.spans import last_in_sentence_before
+from plan_extract.spans import sentence_bounds
 
 # Prepositions that spread an amount over a duration: "258 000 euros sur 3 ans".
 OVER_WORDS = {"sur", "pendant", "en"}
 ELLIPTICAL_RULE = "<number> <scale> (currency of the sentence)"
 SCALE_WORDS = set(NUMERAL_LEXICON.scale)
+SUBUNITS = set(LEXICON.subunit.words)
 
 
 @Language.factory("plan_money", assigns=["doc.spans"],
@@ -42,10 +45,12 @@ class MoneyExtractor(NumberRuleComponent):
 
     def extra(self, doc: Doc, found: list[Span], text: str) -> list[Span]:
         """ "4,8 millions d'euros, dont 2,9 millions de l'État": an amount with a scale word but no
-        currency takes the currency of an amount before it in the same sentence."""
-        spans = self._elliptical(doc, found)
-        for span in spans:
-            span._.money = self.refine(span, span._.money, text)[1]
+        currency takes the currency of an amount before it in the same sentence or the one before
+        ("… 380 millions d'euros. L'enveloppe n'est que de 200 millions.")."""
+        spans = []
+        for span in self._elliptical(doc, found):
+            span, span._.money = self.refine(span, span._.money, text)
+            spans.append(span)
         return spans
 
     @staticmethod
@@ -60,7 +65,7 @@ class MoneyExtractor(NumberRuleComponent):
             nxt = doc[numeral.end: numeral.end + 2]
             if len(nxt) == 2 and nxt[0].lower_ in ("de", "d'", "d’") and nxt[1].pos_ == "NOUN":
                 continue  # "2 millions de tonnes": a quantity
-            model = last_in_sentence_before(found, numeral)
+            model = _amount_before(found, numeral)
             if model is None:
                 continue
             span = Span(doc, numeral.start, numeral.end, span_id=ELLIPTICAL_RULE)
@@ -70,11 +75,13 @@ class MoneyExtractor(NumberRuleComponent):
 
     def refine(self, span: Span, value: Value, text: str) -> tuple[Span, Value]:
         doc = span.doc
+        span = self._subunit(span, value)
+        span = self._range(span, value)
         qualifier = qualifier_before(text, span.start_char)
         if qualifier:
             value["approx"] = qualifier[0]
         after = doc[span.end: span.end + 3]
-        if len(after) >= 2 and after[0].lower_ == "par" and after[1].lemma_.lower() in PER_WORDS:
+        if len(after) >= 2 and after[0].lower_ in ("par", "/") and after[1].lemma_.lower() in PER_WORDS:
             value["per"] = after[1].lemma_.lower()
         elif len(after) >= 1 and after[0].lower_ in LEXICON.per.adjectives:
             value["per"] = LEXICON.per.adjectives[after[0].lower_]
@@ -84,3 +91,59 @@ class MoneyExtractor(NumberRuleComponent):
                     and (date._.date or {}).get("type") == "duration":
                 value["over_start"] = date.start_char
         return span, value
+
+    def _range(self, span: Span, value: Value) -> Span:
+        """ "3 000 à 16 000 €", "entre 2 et 3 millions d'euros": one amount from the first number
+        (`value`, `min`) to the second (`max`); a first number without a scale takes the scale
+        of the second ("2" in "entre 2 et 3 millions" is 2 millions)."""
+        doc = span.doc
+        opening = range_opening(span, list(doc.spans.get(self.date_key, [])))
+        numeral = numeral_in(span)
+        if opening is None or numeral is None:
+            return span
+        first, approximate = opening
+        high = Decimal(value["value"])
+        written = Decimal(numeral._.numeral["value"])
+        last_word = numeral.text.lower().split()[-1]
+        if last_word in SCALE_WORDS:
+            written /= NUMERAL_LEXICON.scale[last_word]
+        low = Decimal(first._.numeral["value"])
+        if written and first.text.lower().split()[-1] not in SCALE_WORDS and low <= written:
+            low *= high / written
+        value.update(value=normalise(low), min=normalise(low), max=value["value"])
+        if approximate:
+            value["approx"] = "approx"
+        return Span(doc, first.start, span.end, span_id=span.id_)
+
+    @staticmethod
+    def _subunit(span: Span, value: Value) -> Span:
+        """ "1 USD et 23 centimes", "15 dollars 15 cents", "15 dollars 50.": hundredths of the
+        currency after the amount."""
+        doc = span.doc
+        amount = Decimal(value["value"])
+        if amount != amount.to_integral_value():
+            return span
+        i = span.end + (1 if span.end < len(doc) and doc[span.end].lower_ == "et" else 0)
+        cents = next((n for n in numerals(doc) if n.start == i), None)
+        if cents is None or cents._.numeral["form"] not in ("digits", "words"):
+            return span
+        count = Decimal(cents._.numeral["value"])
+        if not (0 < count < 100 and count == count.to_integral_value()):
+            return span
+        end = cents.end
+        if end < len(doc) and doc[end].lower_ in SUBUNITS:
+            end += 1
+        elif len(cents.text) != 2 or not (end == len(doc) or doc[end].is_punct):
+            return span  # "15 dollars 50." only: a bare number after the amount is something else
+        value["value"] = normalise(amount + count / 100)
+        return Span(doc, span.start, end, span_id=span.id_)
+
+
+def _amount_before(found: list[Span], anchor: Span) -> Span | None:
+    """The last amount before `anchor` in its sentence or the sentence before."""
+    doc = anchor.doc
+    start = sentence_bounds(doc, anchor.start)[0]
+    if start > 0:
+        start = sentence_bounds(doc, start - 1)[0]
+    before = [s for s in found if start <= s.start and s.end <= anchor.start]
+    return max(before, key=lambda s: s.end) if before else None

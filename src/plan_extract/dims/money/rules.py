@@ -24,6 +24,7 @@ class _Per(BaseModel):
 
 class MoneyLexicon(BaseModel):
     currency: dict[str, _Words]
+    subunit: _Words
     scale: dict[str, int]
     ambiguous: _Words
     per: _Per
@@ -34,7 +35,8 @@ CURRENCY_OF = {word: code for code, entry in LEXICON.currency.items() for word i
 # A lone "e" is a letter, not a euro sign; it only counts glued to a scale ("1,2 Me").
 CURRENCY_WORDS = [w for w in CURRENCY_OF if w not in LEXICON.ambiguous.words and " " not in w]
 MULTI_CURRENCIES = [w for w in CURRENCY_OF if " " in w]
-CURRENCY_SYMBOLS = [w for w in CURRENCY_OF if not w.isalpha()]
+# ISO codes and symbols written before the amount: "EUR 20", "GBP 3,01", "usd$ 15", "€ 20".
+CODES_BEFORE = [w for w in CURRENCY_OF if " " not in w and (not w.isalpha() or len(w) == 3 and w.upper() == CURRENCY_OF[w])]
 SCALE_WORDS = list(LEXICON.scale)
 # "M€", "Md€", "k€", "MEUR", "Mde": a scale glued to a symbol, an ISO code or "e" is one token.
 GLUABLE = [c for c in CURRENCY_OF if " " not in c and (not c.isalpha() or len(c) == 3 or c in LEXICON.ambiguous.words)]
@@ -64,7 +66,9 @@ def number_multiword_currency(span: Span) -> Value | None:
     if amount is None:
         return None
     for form in MULTI_CURRENCIES:
-        if span.text.lower().endswith(form):
+        words = form.split()
+        # Token by token: "$CAD" is written without the space of the form "$ cad".
+        if [t.lower_ for t in span[-len(words):]] == words:
             return _value(amount, CURRENCY_OF[form])
     return None
 
@@ -104,5 +108,5 @@ RULES = [
         Rule(f"<number> de <currency of {n} words>", [NUMBER, DE, *words], number_multiword_currency)
         for n, words in phrase_elements(MULTI_CURRENCIES).items()
     ],
-    Rule("<currency symbol> <number>", [{"LOWER": {"IN": CURRENCY_SYMBOLS}}, NUMBER], currency_number),
+    Rule("<currency code> <number>", [{"LOWER": {"IN": CODES_BEFORE}}, SPACE, NUMBER], currency_number),
 ]

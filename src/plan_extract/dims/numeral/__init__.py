@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.component import BatchComponent
-from plan_extract.dims.numeral.parse import find_numerals, normalise
+from plan_extract.dims.numeral.parse import LEXICON, find_numerals, normalise
 from plan_extract.rules import Mark
 from plan_extract.spans import DocCache, doc_text
 
@@ -59,8 +59,11 @@ class NumeralFinder(BatchComponent):
             # Numerals come in order without overlaps; widened to whole tokens, two may touch.
             if span is None or (spans and span.start < spans[-1].end):
                 continue
-            if span.end_char != numeral.end and text[numeral.end].isalpha():
-                continue  # letters glued to the digits that the tokenizer kept: "10h30", "3D"
+            if span.end_char != numeral.end and text[numeral.end].isalpha() \
+                    or span.start_char != numeral.start and text[numeral.start - 1] not in "'’":
+                continue  # glued to what the tokenizer kept with it ("10h30", "3D", "A9", "1e+14"; not "d’1")
+            if span[0].like_url or span[-1].like_url:
+                continue  # "?q=30%": a piece of an address
             span.id_ = numeral.form
             span._.numeral = NumeralValue(value=normalise(numeral.value), form=numeral.form)
             for token in span:
@@ -78,6 +81,31 @@ def numeral_in(span: Span, key: str = SPANS_KEY) -> Span | None:
             break
         if numerals[i]._.numeral["form"] != "ordinal":
             return numerals[i]
+    return None
+
+
+def range_opening(span: Span, blocked: list[Span], key: str = SPANS_KEY) -> tuple[Span, bool] | None:
+    """The number that opens a range ending with `span`, and whether the range is only
+    approximate: "entre 3 et [5 agents]", "de 10 à [15 %]", "3 000 à [16 000 €]" (exact);
+    "deux ou [trois agents]" (approximate). None when `span` closes no range, or when the first
+    number lies in one of the `blocked` spans ("du 3 au 5 mars").
+
+    The first number is the one just before the joining word ("et", "à", "-", "ou").
+    """
+    doc = span.doc
+    if span.start < 2:
+        return None
+    joiner = doc[span.start - 1].lower_
+    first = next((n for n in numerals(doc, key) if n.end == span.start - 1), None)
+    if first is None or first._.numeral["form"] not in ("digits", "words", "approx"):
+        return None
+    if any(s.start < first.end and first.start < s.end for s in blocked):
+        return None
+    opener = doc[first.start - 1].lower_ if first.start > 0 else ""
+    if any(opener == o and joiner == j for o, j in LEXICON.range.frames) or joiner in LEXICON.range.joiners:
+        return first, False
+    if joiner in LEXICON.range.alternatives:
+        return first, True
     return None
 
 

@@ -27,6 +27,17 @@ class _Determiners(BaseModel):
     before_de: list[str]
 
 
+class _EtJoin(BaseModel):
+    words: list[str]
+    before: list[str]
+
+
+class _Range(BaseModel):
+    frames: list[tuple[str, str]]
+    joiners: list[str]
+    alternatives: list[str]
+
+
 class NumeralLexicon(BaseModel):
     words: list[str]
     articles: list[str]
@@ -38,10 +49,13 @@ class NumeralLexicon(BaseModel):
     negative_words: _Words
     sign_after: _Words
     half: _Words
+    joined_by_et: _EtJoin
+    needs_multiplier: _Words
     only: _Words
-    fraction: dict[str, float]
+    fraction: dict[str, int]
     ordinal: dict[str, int]
     qualifier: dict[str, str]
+    range: _Range
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", NumeralLexicon)
@@ -63,11 +77,18 @@ _SCALE = _alternation(list(LEXICON.scale))
 _JOIN = _alternation(LEXICON.joiners)
 # A run of number words joined by hyphens, spaces or "et": "quatre-vingt-dix", "vingt et un",
 # "deux cent cinquante-huit mille"; "un"/"une" only inside a run or before a scale word.
+# "et" joins only a ten and "un"/"onze" ("vingt et un", "soixante-et-onze"): in "cinq milliards et
+# trois quarts" it adds a fraction (see `_AND_PART`), it does not continue the number.
+_ET = (
+    "(?:" + "|".join(f"(?<={re.escape(w)})" for w in LEXICON.joined_by_et.words) + ")"
+    rf"(?:[ \u00a0]+(?:{_JOIN})[ \u00a0]+|-(?:{_JOIN})-)(?=(?:{_alternation(LEXICON.joined_by_et.before)})(?!\w))"
+)
 _WORD_RUN = (
     rf"(?:(?:{_ARTICLE})(?=[ -](?:{_SCALE}|{_WORD})\b)|(?:{_WORD}))"
-    rf"(?:(?:[ \u00a0]+|-|[ \u00a0]+(?:{_JOIN})[ \u00a0]+|-(?:{_JOIN})-)(?:{_WORD}|{_ARTICLE}|{_SCALE})(?!\w))*"
+    rf"(?:(?:[ \u00a0]+|-|{_ET})(?:{_WORD}|{_ARTICLE}|{_SCALE})(?!\w))*"
 )
 _HALF = _alternation(LEXICON.half.words)
+_FRACTION = _alternation(list(LEXICON.fraction))
 _ONLY = _alternation(LEXICON.only.words)
 _NEGATIVE = _alternation(LEXICON.negative_words.words)
 # A sign glued to the digits ("-12", "+3"); a minus spaced from them or "moins" are kept as a
@@ -77,12 +98,18 @@ _SIGN = (
     rf"|(?<![\w,.])(?P<spaced>[\-−][ \u00a0]|(?<![\w'’-])(?:{_NEGATIVE})[ \u00a0])(?=\d))?"
 )
 # "un million et demi", "3 millions et demi": half the scale word more.
-_AND_HALF = rf"(?P<half>[ \u00a0]+et[ \u00a0]+(?:{_HALF})(?![\w-]))?"
+# "un million et demi", "cinq milliards et trois quarts", "trois et un quart": a fraction added to
+# the number (of the scale word, when the number ends with one).
+_AND_PART = (
+    rf"(?P<part>[ \u00a0]+(?:{_JOIN})[ \u00a0]+(?:(?:{_WORD}|{_ARTICLE})[ \u00a0]+)?"
+    rf"(?:{_FRACTION}|{_HALF})(?![\w-]))?"
+)
 NUMBER_RE = re.compile(
     # "L. 224-1", "2023-123": digits joined by a hyphen are an identifier, not a number; so are
-    # "2000/60" and "192.168.1.2". Letters may follow the digits ("50m2", "7,62mm"): the
-    # component keeps the number only where the tokenizer split them off (see NumeralFinder).
-    rf"(?<![\w.,/])(?<!\d[-‑])(?P<num>{_SIGN}{_DIGITS}(?:{_SPACE}(?P<scale>{_SCALE})(?!\w){_AND_HALF})?)"
+    # "2000/60" and "192.168.1.2". Letters may stand before or after the digits ("EUR29,99",
+    # "50m2", "7,62mm"): the component keeps the number only where the tokenizer split them off
+    # ("A9", "G7" and "10h30" stay single tokens; see NumeralFinder).
+    rf"(?<![\d_.,/])(?<!\d[-‑])(?P<num>{_SIGN}{_DIGITS}(?:{_SPACE}(?P<scale>{_SCALE})(?!\w){_AND_PART})?)"
     rf"(?![\d_])(?![.,/]\d)(?![-‑]\d)"
     # "un demi-milliard": half a scale word.
     rf"|(?<![\w-])(?P<demi>(?:{_ARTICLE}) (?:{_HALF})-(?P<demi_scale>{_SCALE}))(?![\w-])"
@@ -90,10 +117,9 @@ NUMBER_RE = re.compile(
     rf"|(?<![\w-])(?P<half_of>(?:{_ARTICLE}) (?:{_HALF}))(?=-[^\W\d_])"
     # "un seul cas", "une seule fois": exactly one.
     rf"|(?<![\w-])(?P<one>(?:{_ARTICLE})[ \u00a0]+(?:{_ONLY}))(?![\w-])"
-    rf"|(?<![\w-])(?P<words>{_WORD_RUN}){_AND_HALF.replace('half', 'words_half')}(?![\w-])",
+    rf"|(?<![\w-])(?P<words>{_WORD_RUN}){_AND_PART.replace('part', 'words_part')}(?![\w-])",
     re.IGNORECASE,
 )
-_FRACTION = _alternation(list(LEXICON.fraction))
 # "la moitié", "un tiers", "les deux tiers", "trois quarts": a share, read as a percentage.
 FRACTION_RE = re.compile(
     rf"(?<![\w-])(?P<det>la|le|les|un|une|(?:les\s+)?(?P<count>{_WORD}))\s+(?P<noun>{_FRACTION})(?![\w-])",
@@ -130,7 +156,7 @@ def _first_words(phrases: list[str]) -> set[str]:
 # begins an entry of the lexicon. Each pattern above is tried only where it can start:
 # scanning the whole text with them costs more than finding these places.
 # (Each lookbehind is the weakest of those of the patterns, so that no start is missed.)
-_CANDIDATE_RE = re.compile(r"(?<![\w,])(?P<sign>[+\-−])(?=[ \u00a0]?\d)|(?<![\w,])(?P<digit>\d)|(?<!\w)(?P<word>[^\W\d_]+)")
+_CANDIDATE_RE = re.compile(r"(?<![\w,])(?P<sign>[+\-−])(?=[ \u00a0]?\d)|(?<![\d_,])(?P<digit>\d)|(?<!\w)(?P<word>[^\W\d_]+)")
 _NUMBER_WORDS = _first_words([*LEXICON.words, *LEXICON.articles, *LEXICON.scale, *LEXICON.negative_words.words])
 _FIRST_WORDS = {
     "number": _NUMBER_WORDS,
@@ -238,7 +264,7 @@ def find_numerals(text: str) -> list[Numeral]:
     for m in _finditer(FRACTION_RE, text, starts.fraction):
         count = parse_words(m.group("count")) if m.group("count") else Decimal(1)
         if count is not None:
-            share = count * Decimal(str(LEXICON.fraction[m.group("noun").lower()]))
+            share = count / LEXICON.fraction[m.group("noun").lower()]
             found.append(Numeral(m.start(), m.end(), share.quantize(Decimal("0.0001")), "fraction"))
     for m in _finditer(APPROX_RE, text, starts.approx):
         noun = m.group("noun").lower()
@@ -266,7 +292,7 @@ def find_numerals(text: str) -> list[Numeral]:
                     start = m.end("spaced")  # "Budget - 12 agents": a dash, not a minus
             value = parse_digits(digits.strip(" \u00a0\u202f"))
             if value is not None and scale:
-                value = (value + (Decimal("0.5") if m.group("half") else 0)) * LEXICON.scale[scale.lower()]
+                value = (value + _fraction_part(m.group("part"))) * LEXICON.scale[scale.lower()]
             form = "digits"
         elif m.group("half_of"):
             value, form = Decimal("0.5"), "half"
@@ -276,8 +302,13 @@ def find_numerals(text: str) -> list[Numeral]:
             value = LEXICON.scale[m.group("demi_scale").lower()] * Decimal("0.5")
             form = "words"
         else:
-            value = _parse_word_run(m.group("words"), half=bool(m.group("words_half")))
+            value = _parse_word_run(m.group("words"), _fraction_part(m.group("words_part")))
             form = "words"
+            if value is None:  # "quarante-cinq cents": read the longest run of words that parses
+                start, end, value = _longest_reading(text, m.start("words"), m.group("words"))
+                if value is not None:
+                    found.append(Numeral(start, end, value, form))
+                continue
         if value is not None:
             found.append(Numeral(start, m.end(), value, form))
     found.sort(key=lambda n: (n.start, -(n.end - n.start)))
@@ -311,16 +342,43 @@ def ordinal_rank(text: str) -> int:
     return sum(-v if i + 1 < len(numerals) and v < numerals[i + 1] else v for i, v in enumerate(numerals))
 
 
-def _parse_word_run(run: str, half: bool = False) -> Decimal | None:
-    """Read a run of number words; a scale word multiplies what precedes it, "et demi" after it
-    adds half of it ("un million et demi")."""
+def _parse_word_run(run: str, part: Decimal = Decimal(0)) -> Decimal | None:
+    """Read a run of number words; a scale word multiplies what precedes it, and a fraction
+    `part` after the run adds that much of the scale ("un million et demi") or of one ("trois
+    et un quart")."""
     words = run.split()
     last = words[-1].lower() if words else ""
+    if words and words[0].lower() in LEXICON.needs_multiplier.words:
+        return None  # "cents" alone is no number ("34 cents" is a currency)
     if last in LEXICON.scale and len(words) > 1:
         head = parse_words(" ".join(words[:-1]))
-        return (head + (Decimal("0.5") if half else 0)) * LEXICON.scale[last] if head is not None else None
+        return (head + part) * LEXICON.scale[last] if head is not None else None
     value = parse_words(run)
-    return value + Decimal("0.5") if value is not None and half else value
+    return value + part if value is not None else None
+
+
+def _longest_reading(text: str, start: int, run: str) -> tuple[int, int, Decimal | None]:
+    """The longest start of a run of number words that text2num reads, with its end offset."""
+    pieces = list(re.finditer(r"[^\s-]+", run))
+    for n in range(len(pieces) - 1, 0, -1):
+        head = run[: pieces[n - 1].end()]
+        value = _parse_word_run(head) if not head.lower().endswith(tuple(LEXICON.joiners)) else None
+        if value is not None:
+            return start, start + len(head), value
+    return start, start, None
+
+
+def _fraction_part(text: str | None) -> Decimal:
+    """ "et demi" -> 0.5, "et trois quarts" -> 0.75, None -> 0."""
+    if not text:
+        return Decimal(0)
+    words = text.split()[1:]  # without "et"
+    noun = words[-1].lower()
+    share = 1 / Decimal(2 if noun in LEXICON.half.words else LEXICON.fraction[noun])
+    count = Decimal(1)
+    if len(words) > 1 and words[0].lower() not in LEXICON.articles:
+        count = parse_words(words[0]) or Decimal(1)
+    return count * share
 
 
 _SIGN_AFTER = {w.lower() for w in LEXICON.sign_after.words}

@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from plan_extract.component import NumberRuleComponent
-from plan_extract.dims.numeral import numeral_in, numerals
+from plan_extract.dims.numeral import numeral_in, numerals, range_opening
 from plan_extract.dims.numeral.parse import normalise, qualifier_before
 from plan_extract.dims.quantity.bare import bare_figures
 from plan_extract.dims.quantity.rules import LEXICON, RULES, _lemma
@@ -23,8 +23,6 @@ from plan_extract.rules import Value
 
 _INCREASE = set(LEXICON.change.increase)
 _DECREASE = set(LEXICON.change.decrease)
-_JOINERS = set(LEXICON.range.joiners)
-_ALTERNATIVES = set(LEXICON.range.alternatives)
 _RATE_WORDS = set(LEXICON.rate.words)
 
 
@@ -71,28 +69,16 @@ class QuantityExtractor(NumberRuleComponent):
         """ "entre 3 et 5 agents", "10 à 15 %", "deux ou trois agents": one quantity from the first
         number to the second, its span widened to the first number."""
         doc = span.doc
-        if span.start < 2:
+        blocked = [s for key in self.blocked_keys for s in doc.spans.get(key, [])]
+        opening = range_opening(span, blocked)
+        if opening is None:
             return span
-        joiner = doc[span.start - 1].lower_
-        first = next((n for n in numerals(doc) if n.end == span.start - 1), None)
-        if first is None or first._.numeral["form"] not in ("digits", "words", "approx") or self._blocked(first):
-            return span
+        first, approximate = opening
         low = first._.numeral["value"]
-        opener = doc[first.start - 1].lower_ if first.start > 0 else ""
-        framed = any(opener == o and joiner == j for o, j in LEXICON.range.frames)
-        if framed or joiner in _JOINERS:
-            value.update(min=low, max=value["value"], value=low)
-        elif joiner in _ALTERNATIVES:
-            value.update(min=low, max=value["value"], value=low, approx="approx")
-        else:
-            return span
+        value.update(min=low, max=value["value"], value=low)
+        if approximate:
+            value["approx"] = "approx"
         return Span(doc, first.start, span.end, span_id=span.id_)
-
-    def _blocked(self, numeral: Span) -> bool:
-        """A number inside a date or an amount ("du 3 au 5 mars") opens no range."""
-        doc = numeral.doc
-        return any(s.start < numeral.end and numeral.start < s.end
-                   for key in self.blocked_keys for s in doc.spans.get(key, []))
 
     @staticmethod
     def _rate(span: Span, value: Value) -> Span:

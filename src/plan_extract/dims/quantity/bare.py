@@ -27,7 +27,7 @@ NOT_AFTER = set(LEXICON.bare.not_after) | IDENTIFIER_BEFORE
 BOTH_AFTER = set(LEXICON.bare.both_after)
 PARTITIVE = set(LEXICON.bare.partitive)
 MORE, LESS = set(LEXICON.bare.more), set(LEXICON.bare.less)
-ALTERNATIVES = set(LEXICON.range.alternatives)
+ALTERNATIVES = set(NUMERAL_LEXICON.range.alternatives)
 DE = {"de", "d'", "d’"}
 LIST_JOINERS = {",", "ou", "et", "à", "-", "–"}
 ARTICLES = set(NUMERAL_LEXICON.articles)
@@ -84,6 +84,8 @@ def stands_alone(numeral: Span) -> bool:
     doc = numeral.doc
     if any(c in numeral.text for c in ":/") or _year(numeral) or _names_something(numeral):
         return False
+    if Decimal(numeral._.numeral["value"]) == 0:
+        return False  # "0000", "zéro": nothing is counted
     after = doc[numeral.end] if numeral.end < len(doc) else None
     if after is None:
         return True

@@ -28,12 +28,6 @@ class _Change(BaseModel):
     decrease: list[str]
 
 
-class _Range(BaseModel):
-    frames: list[tuple[str, str]]
-    joiners: list[str]
-    alternatives: list[str]
-
-
 class _Rate(BaseModel):
     words: list[str]
     min_base: int
@@ -55,7 +49,6 @@ class QuantityLexicon(BaseModel):
     identifier_before: _Words
     elliptical_before: _Words
     change: _Change
-    range: _Range
     rate: _Rate
     bare: _Bare
     slogan_numbers: _Words
