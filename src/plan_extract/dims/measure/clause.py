@@ -122,7 +122,25 @@ def clause_head(trigger: Trigger) -> Token | None:
     if head.dep_ == "acl:relcl" and any(c.lower_ in PLACE_RELATIVES for c in head.children):
         # "le quartier où la police mène des opérations" describes a place, it reports no measure.
         return None
+    if head.dep_ == "acl:relcl" and trigger.verbal and not _has_noun_argument(head) \
+            and not any(c.dep_ in ("nsubj:pass", "aux:pass") for c in head.children):
+        # "qui l'accompagnent", "que nous souhaitons lancer durant notre mandat": an active
+        # relative clause with pronouns for all its arguments says no more than the noun it
+        # describes; a passive one acts on that noun ("des postes, qui seront redéployés").
+        return None
     return head
+
+
+# Dependencies of a verb's own arguments (see `_has_noun_argument`).
+NOUN_ARGUMENT_DEPS = {"obj", "nsubj", "nsubj:pass", "obl:agent", "obl:arg", "iobj"}
+
+
+def _has_noun_argument(verb: Token) -> bool:
+    """The verb, or the verb its infinitive depends on, has a noun or a number among its
+    subject, objects and agent ("qui sera renforcée par quatre gendarmes")."""
+    verbs = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
+    return any(c.dep_ in NOUN_ARGUMENT_DEPS and c.pos_ in ("NOUN", "PROPN", "NUM")
+               for v in verbs for c in v.children)
 
 
 LIST_MARKS = {":", ",", ";", "-", "–", "•"}
