@@ -274,3 +274,28 @@ def test_unit_a_body_has_is_the_object(nlp: Language) -> None:
     measure = _only(spans)
     assert measure._.measure["label"] == "mise en service d'une brigade cynophile"
     assert _linked(doc, measure, "actors") == ["police municipale de Tours"]
+
+
+def test_common_noun_subject_links_the_body_named_in_full_before(nlp: Language) -> None:
+    # "La ville" names the city the text called "la ville de Rennes" two sentences before,
+    # even with another body's measure in between.
+    doc, spans = _measures(nlp, "La ville de Rennes a voté son budget en mars. Le préfet a signé un arrêté de "
+                                "fermeture. La ville soutient aussi trois festivals de musique.")
+    last = spans[-1]
+    assert last.text == "La ville soutient aussi trois festivals de musique"
+    assert _linked(doc, last, "actors") == ["ville de Rennes"]
+
+
+def test_date_of_a_comparison_gives_way_to_the_sentence_opening(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "En 2024, le budget de la ville s'élève à 98 millions d'euros, en hausse de 3 % "
+                                "par rapport à 2023.")
+    measure = _only(spans)
+    assert _linked(doc, measure, "money") == ["98 millions d'euros"]
+    assert _linked(doc, measure, "dates") == ["2024"]
+
+
+def test_funded_noun_links_its_own_amount(nlp: Language) -> None:
+    doc, spans = _measures(nlp, "Le conseil a voté la répartition suivante : un soutien aux centres sociaux à "
+                                "hauteur de 2,1 millions d'euros, et une aide aux familles.")
+    funded = next(s for s in spans if s.text.startswith("un soutien"))
+    assert _linked(doc, funded, "money") == ["2,1 millions d'euros"]

@@ -75,6 +75,7 @@ class _Grammar(_Strict):
     finite_endings: list[str]
     attribute_verbs: list[str]
     etre_verbs: list[str]
+    articles: list[str]
     clitic_objects: list[str]
     amount_nouns: list[str]
     place_cases: list[str]
@@ -195,6 +196,7 @@ PARTICIPLE_ENDINGS = tuple(sorted(GRAMMAR.participle_endings, key=len, reverse=T
 FINITE_ENDINGS = tuple(GRAMMAR.finite_endings)
 ATTRIBUTE_VERBS = forms(GRAMMAR.attribute_verbs)
 ETRE_VERBS = forms(GRAMMAR.etre_verbs)
+ARTICLES = forms(GRAMMAR.articles)
 CLITIC_OBJECTS = forms(GRAMMAR.clitic_objects)
 AMOUNT_NOUNS = forms(GRAMMAR.amount_nouns)
 PLACE_CASES = forms(GRAMMAR.place_cases)

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 from plan_extract.dims.measure.clause import Clause
 from plan_extract.dims.measure.describe import is_passive
 from plan_extract.dims.measure.lexicon import (
-    BARE_CASES, COMPARISON_CASES, COMPARISON_NOUNS, LEXICON, PLACE_CASES, SUBJECT_PRONOUNS, TOPIC_OPENERS,
+    ARTICLES, BARE_CASES, COMPARISON_CASES, COMPARISON_NOUNS, LEXICON, PLACE_CASES, SUBJECT_PRONOUNS, TOPIC_OPENERS,
 )
 from plan_extract.dims.measure.segments import in_announced_list, line_bounds, segment
 from plan_extract.dims.measure.syntax import case_of, is_anaphoric
@@ -281,6 +281,9 @@ def _actors(draft: Draft, own: list[Span], every: list[Span], topic: tuple[int, 
         return [min(agents, key=lambda m: m.start)]
     if any(a.pos_ == "PRON" and a.dep_ == "nsubj" for a in draft.agents):
         return []  # "Elle versera ...": the body of the previous measure (see `_carry_actors`)
+    named = _named_elsewhere(draft, every)
+    if named is not None:
+        return [named]
     implied = _implied_agent(draft, every)
     if implied is not None:
         return [implied]
@@ -302,6 +305,34 @@ def _actors(draft: Draft, own: list[Span], every: list[Span], topic: tuple[int, 
     bounds = _chars(patient) if patient is not None else (0, 0)
     free = [m for m in own if not _overlaps(m, *bounds) and case_of(m.root) not in PLACE_CASES]
     return (free or outside)[:1]
+
+
+def _named_elsewhere(draft: Draft, every: list[Span]) -> Span | None:
+    """A subject or agent that is a common noun with an article names a body the text calls by
+    its full name elsewhere: "la ville soutient …" after "la ville de Poitiers", "l'agence a
+    retenu …" after "l'Agence nationale pour la rénovation urbaine". The nearest such mention
+    before the clause, else the first after it."""
+    for agent in draft.agents:
+        if agent.pos_ != "NOUN" or not any(c.dep_ == "det" for c in agent.children):
+            continue
+        words = {agent.lemma_.lower(), agent.lower_}
+        named = [m for m in every if _first_word(m) in words and len(m) > 1]
+        before = [m for m in named if m.end_char <= draft.span.start_char]
+        if before or named:
+            return before[-1] if before else named[0]
+    return None
+
+
+def _first_word(mention: Span) -> str:
+    """The first word of an actor's name, without its article: "la Ville de Poitiers" -> "ville"."""
+    value = mention._.get("actor") if mention.has_extension("actor") else None
+    name = value.get("name") if isinstance(value, dict) and value.get("name") else mention.text
+    words = name.lower().split()
+    if not words:
+        return ""
+    first = words[1] if words[0] in ARTICLES and len(words) > 1 else words[0]
+    elided = next((a for a in ARTICLES if a.endswith(("'", "’")) and first.startswith(a)), "")
+    return first[len(elided):]
 
 
 def _implied_agent(draft: Draft, every: list[Span]) -> Span | None:
