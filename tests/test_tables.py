@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import doctest
 import json
 import re
 import sqlite3
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from plan_extract import tables
+from plan_extract import outputs, review, tables
 from plan_extract.cli import main
 from plan_extract.models import Extraction
 
@@ -273,3 +274,9 @@ def test_docs_describe_every_table_and_column() -> None:
     connection = tables.connect(":memory:")
     for column in [c[0] for c in connection.execute("SELECT * FROM measures_flat").description]:
         assert f"`{column}`" in flat.group(1), f"docs/tables.md: measures_flat.{column} not described"
+
+
+@pytest.mark.parametrize("module", [tables, outputs, review], ids=lambda m: m.__name__)
+def test_docstring_examples(module: object) -> None:
+    failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert tried > 0 and failures == 0

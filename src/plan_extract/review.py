@@ -29,7 +29,7 @@ from typing import Any
 import jinja2
 
 from plan_extract.reading import InputError, read_document
-from plan_extract.tables import REPORT_NAME, Loaded, read_outputs
+from plan_extract.outputs import REPORT_NAME, Loaded, read_outputs
 
 # Kinds in the order of the legend, with the JSON list holding them.
 KINDS = [("quantity", "quantities"), ("money", "money"), ("date", "dates"), ("actor", "actors"),
