@@ -157,8 +157,9 @@ def test_marks_anchors_and_links(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("date, shown", [
-    ({"value": "2024-03-03", "source": "given", "evidence": None}, "given when extracting (--document-date)"),
+    ({"value": "2024-03-03", "source": "given", "evidence": None}, "given when extracting (--document-date"),
     ({"value": None, "source": "none", "evidence": None}, "none given or found"),
+    ({"value": "2024-03-03", "source": "metadata", "evidence": None}, "from the web page's metadata"),
     (None, "found in the text: <a href=\"#document-date\">“3 mars 2024”</a>"),
 ])
 def test_document_date_and_its_source(tmp_path: Path, date: dict[str, Any] | None, shown: str) -> None:
@@ -213,7 +214,8 @@ def test_jsonl_batch_and_a_missing_text(corpus_out: Path, tmp_path: Path) -> Non
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith(str(jsonl))]
     assert len(errors) == 2, result.stderr
-    assert "texte.txt) is not found; give it with --texts" in errors[0] and "not JSON" in errors[1]
+    assert "texte.txt is not found; extract with --save-text, or give it with --texts" in errors[0]
+    assert "not JSON" in errors[1]
     pages = sorted(p.name for p in (tmp_path / "site").glob("*.html"))
     assert len(pages) == 3 and "index.html" in pages
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
@@ -227,14 +229,30 @@ def test_texts_option_and_changed_text(tmp_path: Path) -> None:
     elsewhere.mkdir()
     shutil.move(tmp_path / "texte.txt", elsewhere / "texte.txt")
     result = CliRunner().invoke(main, ["review", str(output), "-o", str(tmp_path / "p.html")])
-    assert result.exit_code == 1 and "is not found; give it with --texts" in result.stderr
+    assert result.exit_code == 1 and "is not found; extract with --save-text" in result.stderr
     result = CliRunner().invoke(main, ["review", str(output), "-o", str(tmp_path / "p.html"), "--texts", str(elsewhere)])
     assert result.exit_code == 0, result.output
     (elsewhere / "texte.txt").write_text(HOSTILE + " Ajout.", encoding="utf-8")
     result = CliRunner().invoke(main, ["review", str(output), "-o", str(tmp_path / "p.html"),
                                        "--texts", str(elsewhere / "texte.txt")])
-    assert result.exit_code == 1 and "not the text that was extracted" in result.stderr
+    assert result.exit_code == 1 and "has changed since it was extracted" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_text_saved_beside_the_output_is_used(tmp_path: Path) -> None:
+    # As `--save-text` leaves it: NAME.txt beside NAME.json, the recorded input (a web page
+    # here) out of reach.
+    output, data = _case(tmp_path)
+    data["source"].update(path="https://example.org/conseil.html", format="html",
+                          url="https://example.org/conseil.html")
+    output.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(main, ["review", str(output), "-o", str(tmp_path / "p.html")])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert "Source: https://example.org/conseil.html · html" in html
+    (tmp_path / "texte.txt").unlink()
+    result = CliRunner().invoke(main, ["review", str(output), "-o", str(tmp_path / "p.html")])
+    assert result.exit_code == 1 and "conseil.html is not found; extract with --save-text" in result.stderr
 
 
 def test_bad_review_input_is_one_line(tmp_path: Path) -> None:

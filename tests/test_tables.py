@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from plan_extract import outputs, review, tables
 from plan_extract.cli import main
+from plan_extract import models
 from plan_extract.models import Extraction
 
 ROOT = Path(__file__).parent.parent
@@ -119,6 +120,9 @@ def test_csv_files_are_utf8_rfc4180(tmp_path: Path) -> None:
     assert sorted(p.stem for p in (tmp_path / "csv").glob("*.csv")) == sorted(tables.CSV_NAMES)
     raw = (tmp_path / "csv" / "measures.csv").read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf")
+    documents = list(csv.DictReader((tmp_path / "csv" / "documents.csv").open(encoding="utf-8", newline="")))
+    assert [(d["path"], d["format"], d["url"], d["document_date_source"]) for d in documents] == [
+        ("lettre.txt", "text", "", "given")]
     assert raw.split(b"\r\n")[0] == b"document_id,id,text,start,end,sentence,rule,action,label,object,status,category"
     # Quotes are doubled inside a field quoted because it holds a comma and quotes.
     assert b'"Le maire de Lyon, ""Jean Dupont"", versera 10 000 euros"' in raw
@@ -280,3 +284,20 @@ def test_docs_describe_every_table_and_column() -> None:
 def test_docstring_examples(module: object) -> None:
     failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert tried > 0 and failures == 0
+
+
+def test_every_field_of_the_models_has_a_column() -> None:
+    """A field added to the models must get a column (the round trip test only sees fields that
+    the corpus output fills)."""
+    classes = {"quantities": models.Quantity, "money": models.Money, "dates": models.Date,
+               "actors": models.Actor, "locations": models.Location, "measures": models.Measure}
+    lists = {"mentions", *(key for _, _, _, key, _ in tables.SUBSPANS), *(key for _, key, _, _ in tables.MEASURE_LINKS)}
+    for name, model in classes.items():
+        columns = {column for column, _ in tables.ITEMS[name][1]} | {"id", "kind", *(c for c, _ in tables.MENTION)}
+        assert set(model.model_fields) - lists == columns, name
+    document = {c for c, _ in tables.DOCUMENT_COLUMNS}
+    assert {f"{f}" for f in models.Source.model_fields} <= document
+    assert {f"document_date_{f}" for f in ("text", "start", "end")} <= document
+    plan = {c for c, _ in tables.PLAN_COLUMNS} | {key for _, key, _, _ in tables.PLAN_LINKS}
+    assert set(models.Plan.model_fields) <= plan
+    assert set(models.Extraction.model_fields) == {"schema_version", "source", "document_date", "plan", *classes}

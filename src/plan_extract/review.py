@@ -201,30 +201,40 @@ class Summary:
         return f"{self.pages} page{'s' if self.pages != 1 else ''} written{failed}"
 
 
-def source_text(data: dict[str, Any], texts: Path | None = None) -> str:
-    """The text an extraction was made from, read as the extractor read it and checked against
-    the recorded hash. `texts` is the text file, or a folder holding it, when the recorded path
-    does not lead to it any more."""
-    recorded = (data.get("source") or {}).get("path")
-    candidates = []
+def source_text(data: dict[str, Any], texts: Path | None = None, output: Path | None = None) -> str:
+    """The text an extraction was made from, checked against the recorded hash: the file given
+    as `texts` (or found in that folder by its recorded path, then its name), else the text saved
+    beside the `output` file (`--save-text` writes NAME.txt beside NAME.json), else the recorded
+    path read as the extractor read it (a web page or a PDF gives its text again)."""
+    source = data.get("source") or {}
+    recorded = source.get("path")
+    local = recorded if recorded and "://" not in recorded else None
+    candidates: list[Path] = []
     if texts is not None and texts.is_file():
         candidates.append(texts)
-    elif texts is not None and recorded:
-        candidates += [texts / recorded, texts / Path(recorded).name]
-    elif recorded:
-        candidates.append(Path(recorded))
-    path = next((p for p in candidates if p.is_file()), None)
-    if path is None:
-        where = f"{recorded}" if recorded else "standard input"
-        raise ReviewError(f"the text ({where}) is not found; give it with --texts FILE or --texts FOLDER")
-    try:
-        text = read_document(path).text
-    except InputError as exc:
-        raise ReviewError(str(exc)) from None
-    if hashlib.sha256(text.encode("utf-8")).hexdigest() != data["source"]["sha256"]:
-        raise ReviewError(f"{path}: not the text that was extracted (its sha256 differs); "
+    elif texts is not None and local:
+        candidates += [texts / local, texts / Path(local).name]
+    if texts is None and output is not None:
+        candidates.append(output.with_suffix(".txt"))
+    if texts is None and local:
+        candidates.append(Path(local))
+    found = False
+    for path in candidates:
+        if not path.is_file():
+            continue
+        found = True
+        try:
+            text = read_document(path).text
+        except InputError:
+            continue
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() == source["sha256"]:
+            return text
+    where = recorded or "standard input"
+    if found:
+        raise ReviewError(f"the text of {where} has changed since it was extracted (its sha256 differs); "
                           "extract it again, or give the right one with --texts")
-    return text
+    raise ReviewError(f"the text of {where} is not found; extract with --save-text, "
+                      "or give it with --texts FILE or --texts FOLDER")
 
 
 def write(source: Path, out: Path, texts: Path | None = None,
@@ -243,7 +253,7 @@ def write(source: Path, out: Path, texts: Path | None = None,
     if loaded.data is None:
         raise ReviewError(loaded.error or str(source))
     try:
-        page = render_page(loaded.data, source_text(loaded.data, texts))
+        page = render_page(loaded.data, source_text(loaded.data, texts, source))
     except ReviewError as exc:
         raise ReviewError(f"{source}: {exc}") from None
     target = out / f"{source.stem}.html" if out.is_dir() else out
@@ -279,7 +289,9 @@ def _write_site(source: Path, out: Path, texts: Path | None, summary: Summary,
         if loaded.data is not None:
             try:
                 depth = name.count("/")
-                page = render_page(loaded.data, source_text(loaded.data, texts), index="../" * depth + "index.html")
+                output = Path(loaded.origin) if source.is_dir() else None
+                page = render_page(loaded.data, source_text(loaded.data, texts, output),
+                                   index="../" * depth + "index.html")
                 _write_file(out / name, page)
                 summary.pages += 1
             except ReviewError as exc:

@@ -35,7 +35,7 @@ from plan_extract.outputs import Loaded, read_outputs
 
 # Version of the table layout, kept in SQLite's `user_version`: a database written by another
 # layout is refused rather than mixed.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 
 # Columns every extracted item has, in this order, after `document_id` and `id`.
 MENTION = [("text", "TEXT"), ("start", "INTEGER"), ("end", "INTEGER"), ("sentence", "INTEGER"), ("rule", "TEXT")]
@@ -45,7 +45,8 @@ MENTION = [("text", "TEXT"), ("start", "INTEGER"), ("end", "INTEGER"), ("sentenc
 ITEMS: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "quantities": ("quantity", [
         ("value", "NUMERIC"), ("unit", "TEXT"), ("counted", "TEXT"), ("approx", "TEXT"), ("min", "NUMERIC"),
-        ("max", "NUMERIC"), ("base_value", "NUMERIC"), ("base_unit", "TEXT"), ("change", "TEXT")]),
+        ("max", "NUMERIC"), ("base_value", "NUMERIC"), ("base_unit", "TEXT"), ("change", "TEXT"),
+        ("per", "TEXT"), ("per_value", "NUMERIC")]),
     "money": ("money", [
         ("value", "NUMERIC"), ("currency", "TEXT"), ("approx", "TEXT"), ("min", "NUMERIC"), ("max", "NUMERIC"),
         ("per", "TEXT"), ("over", "TEXT"), ("change", "TEXT")]),
@@ -84,7 +85,8 @@ PLAN_LINKS = [
 ]
 
 DOCUMENT_COLUMNS = [
-    ("document_id", "TEXT"), ("path", "TEXT"), ("encoding", "TEXT"), ("sha256", "TEXT"), ("chars", "INTEGER"),
+    ("document_id", "TEXT"), ("path", "TEXT"), ("format", "TEXT"), ("url", "TEXT"), ("encoding", "TEXT"),
+    ("sha256", "TEXT"), ("chars", "INTEGER"),
     ("schema_version", "TEXT"), ("document_date", "TEXT"), ("document_date_source", "TEXT"),
     ("document_date_text", "TEXT"), ("document_date_start", "INTEGER"), ("document_date_end", "INTEGER"),
 ]
@@ -191,6 +193,7 @@ def document_id(data: dict[str, Any]) -> str:
 
 # JSON keys of the columns of each item table, after `document_id`.
 _ITEM_KEYS = {name: ("id", *(c for c, _ in MENTION), *(f for f, _ in fields)) for name, (_, fields) in ITEMS.items()}
+_CANDIDATES = 1 + _ITEM_KEYS["locations"].index("candidates")  # its column in a locations row
 
 
 def document_rows(data: dict[str, Any]) -> dict[str, list[tuple]]:
@@ -200,13 +203,15 @@ def document_rows(data: dict[str, Any]) -> dict[str, list[tuple]]:
     evidence = date.get("evidence") or {}
     rows: dict[str, list[tuple]] = {table.name: [] for table in TABLES}
     rows["documents"].append((
-        doc_id, source.get("path"), source.get("encoding"), source["sha256"], source["chars"],
+        doc_id, source.get("path"), source.get("format", "text"), source.get("url"), source.get("encoding"),
+        source["sha256"], source["chars"],
         data.get("schema_version"), date.get("value"), date.get("source"),
         evidence.get("text"), evidence.get("start"), evidence.get("end")))
     for name, keys in _ITEM_KEYS.items():
         rows[name] = [(doc_id, *map(item.get, keys)) for item in data.get(name, [])]
     # Location candidates are COG codes, which hold no space (booleans are stored as 0 and 1).
-    rows["locations"] = [(*row[:-1], " ".join(row[-1] or ())) for row in rows["locations"]]
+    rows["locations"] = [(*row[:_CANDIDATES], " ".join(row[_CANDIDATES] or ()), *row[_CANDIDATES + 1:])
+                         for row in rows["locations"]]
     for name, owner, _, key, span_fields in SUBSPANS:
         rows[name] = [(doc_id, item["id"], position, *(span.get(f) for f in span_fields))
                       for item in data.get(owner, []) for position, span in enumerate(item.get(key, []))]
@@ -417,7 +422,7 @@ def _rebuild(document: sqlite3.Row, select: Callable[[str], list[sqlite3.Row]]) 
                     "end": document["document_date_end"]}
     data: dict[str, Any] = {
         "schema_version": document["schema_version"],
-        "source": {key: document[key] for key in ("path", "encoding", "sha256", "chars")},
+        "source": {key: document[key] for key in ("path", "format", "url", "encoding", "sha256", "chars")},
         "document_date": {"value": document["document_date"], "source": document["document_date_source"],
                           "evidence": evidence},
     }
