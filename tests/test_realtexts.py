@@ -14,7 +14,7 @@ REALTEXTS = Path(__file__).resolve().parent.parent.parent / "shared" / "realtext
 
 # F1 floors with the document date given; raise a floor in the change that earns it.
 FLOORS = {
-    "quantities": 0.98,
+    "quantities": 0.99,
     "money": 0.98,
     "dates": 0.78,
     "actors": 0.74,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pydantic import BaseModel
 from spacy.tokens import Span, Token
 
+from plan_extract.dims.date.context import is_age
 from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
 from plan_extract.dims.numeral.parse import normalise
 from plan_extract.resources import load_toml
@@ -42,6 +43,11 @@ class _Bare(BaseModel):
     less: list[str]
 
 
+class _Age(BaseModel):
+    units: dict[str, str]
+    counted: str
+
+
 class QuantityLexicon(BaseModel):
     unit: dict[str, _Unit]
     not_counted: _Words
@@ -52,6 +58,7 @@ class QuantityLexicon(BaseModel):
     rate: _Rate
     bare: _Bare
     slogan_numbers: _Words
+    age: _Age
     case_sensitive_units: _Words
 
 
@@ -227,6 +234,18 @@ def half_unit(span: Span) -> Value | None:
     return {"value": normalise(value), "unit": unit, "counted": _measured(after), **_base(value, unit)}
 
 
+def number_age(span: Span) -> Value | None:
+    """ "les décès avant 65 ans" -> 65 an, counted "âge": someone's age, as the date rules tell it
+    from a duration ("pendant 3 ans")."""
+    found = _number(span)
+    if found is None:
+        return None
+    _, value = found
+    if not is_age(span, float(value)):
+        return None
+    return {"value": normalise(value), "unit": LEXICON.age.units[span[-1].lower_], "counted": LEXICON.age.counted}
+
+
 def number_les_noun(span: Span) -> Value | None:
     """ "porte à 68 les effectifs": the figure a total is brought to, before its noun."""
     if span.start == 0 or span.doc[span.start - 1].lower_ != "à":
@@ -244,6 +263,7 @@ RULES = [
         Rule(f"<number> (de) <unit of {n} words>", [NUMBER, SPACE, DE_OPT, *words], number_unit)
         for n, words in phrase_elements(MULTI_UNITS).items()
     ],
+    Rule("<number> <age unit>", [NUMBER, SPACE, {"LOWER": {"IN": sorted(LEXICON.age.units)}}], number_age),
     Rule("un demi-<unit>", [{"_": {"numeral_form": {"IN": ["half"]}}, "OP": "+"}], half_unit),
     Rule("<number> <adj>* <noun>", [NUMBER, ADJ, NOUN], number_noun),
     Rule("<number> de <adj>* <noun>", [NUMBER, DE, ADJ, NOUN], number_noun),
