@@ -205,7 +205,8 @@ def _check_clashes(jobs: Sequence[Job], out_dir: Path) -> None:
         if other != job.source:
             raise ClashError(
                 f"{other} and {job.source} would both be written to {job.target}; "
-                "give them in separate runs or to separate --out folders, or narrow --glob")
+                "give them in separate runs or to separate --out folders, narrow --glob, "
+                "or name the outputs with the id column of a --manifest")
 
 
 def text_path(target: Path) -> Path:
