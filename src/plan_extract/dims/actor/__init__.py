@@ -17,7 +17,8 @@ from spacy.util import filter_spans
 from plan_extract.component import BatchComponent, register_extension
 from plan_extract.dims.actor.lexicon import canonical_names
 from plan_extract.dims.actor.orgs import (
-    ARTICLES, Mention, OrgMatcher, acronym_uses, coded_acronyms, defined_acronyms, intercommunalities, ner_orgs,
+    ARTICLES, Mention, OrgMatcher, acronym_uses, coded_acronyms, committees, defined_acronyms, intercommunalities,
+    ner_orgs,
 )
 from plan_extract.dims.location.evidence import OrdinaryWords
 from plan_extract.dims.actor.persons import (
@@ -66,11 +67,15 @@ class ActorExtractor(BatchComponent):
         mentions += intercommunalities(doc, taken)
         mentions += coded_acronyms(doc, taken)
         taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
+        mentions += committees(doc, taken)
+        taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
         mentions += ner_orgs(doc, taken)
         acronyms = {m.acronym: m for m in mentions if m.acronym and m.org_id is None}
         taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
         mentions += acronym_uses(doc, acronyms, taken)
         mentions = self._persons(doc, mentions)
+        # "code général des collectivités territoriales": a law code names no body
+        mentions = [m for m in mentions if not any(t.lower_ == "code" for t in doc[max(0, m.span.start - 3):m.span.start])]
         mentions = _non_overlapping(mentions)
         for value, group in _cluster(mentions):
             for mention in group:
@@ -84,11 +89,13 @@ class ActorExtractor(BatchComponent):
         """Add persons (NER PER, cleaned) with their roles, and roles without a name; drop the
         bodies that only sit inside a role ("président du conseil départemental")."""
         roles = self.roles(doc, mentions)
+        # "Dinan Agglomération" taken for a person: a place found by plan_location is no one
+        places = {(s.start, s.end) for s in doc.spans["location"]} if "location" in doc.spans else set()
         persons = []
         for ent in entities(doc):
             if ent.label_ == "PER":
                 person = clean_person(ent)
-                if person is not None and self._not_a_name(person):
+                if person is not None and (self._not_a_name(person) or (person.start, person.end) in places):
                     continue  # "Vélo", "Covid", "Minute Papillon": ordinary words the NER took for a person
                 if person is not None and not any(m.span.start <= person.start < m.span.end for m in mentions):
                     persons.append(person)
@@ -123,7 +130,7 @@ class ActorExtractor(BatchComponent):
         word or holiday ("Vélo", "Toussaint", "Covid"), or words the tagger reads as common words
         ("Minute Papillon")."""
         doc = person.doc
-        words = [t.text for t in person if t.is_alpha]
+        words = [t.text for t in person if not t.is_punct and not t.is_space]
         if person.start > 0 and (doc[person.start - 1].lower_ in CIVILITIES
                                  or doc[person.start - 1].lower_.rstrip(".") + "." in CIVILITIES):
             return False
@@ -131,10 +138,11 @@ class ActorExtractor(BatchComponent):
             return False
         if len(words) == 1:
             return self.ordinary(words[0]) or words[0].lower() in NOT_NAMES
-        # Several words: the tagger reads the first as a common word and an ordinary word is among
-        # them ("Minute Papillon", "Réinvention du Bois"); "Pierre Martin" is tagged as names.
-        first = next(t for t in person if t.is_alpha)
-        return first.pos_ in ("NOUN", "ADJ", "VERB") and any(self.ordinary(w) for w in words)
+        # Several words: the tagger reads the first as a common word, and the first or the last
+        # is an ordinary word ("Minute Papillon", "Réinvention du Bois"); "Pierre Martin" is
+        # tagged as names, "Yannick Le Berre" ends with one.
+        first = next(t for t in person if not t.is_punct)
+        return first.pos_ in ("NOUN", "ADJ", "VERB") and (self.ordinary(words[0]) or self.ordinary(words[-1]))
 
 
 def _role_text(role: Span) -> str:

@@ -321,3 +321,59 @@ def coded_acronyms(doc: Doc, taken: set[int]) -> list[Mention]:
         if i not in taken and _DEPARTMENT_CODE.match(text):
             found.append(Mention(doc[i:i + 1], "<ACRONYM><département>", acronym=text))
     return found
+
+
+# Nouns of the working bodies a plan sets up, named by what they do: "le comité d'engagement",
+# "la commission de suivi", "le comité « ressource en eau »", "la cellule de crise".
+COMMITTEES = {"comité", "comités", "commission", "cellule", "instance"}
+_QUOTES_OPEN, _QUOTES_CLOSE = {"«", '"', "“"}, {"»", '"', "”"}
+
+
+def committees(doc: Doc, taken: set[int]) -> list[Mention]:
+    """A committee noun with its lower-case adjectives and its "de" + noun complement, or a
+    name in quotes: "comité départemental de la ressource en eau", "comité d'usagers",
+    "comité « ressource en eau »". A committee without a complement names no body."""
+    found = []
+    attrs = token_attrs(doc)
+    for i, lower in enumerate(attrs.lower):
+        if lower not in COMMITTEES or i in taken or doc[i].pos_ not in ("NOUN", "PROPN"):
+            continue
+        end = i + 1
+        while end < len(doc) and doc[end].pos_ == "ADJ" and doc[end].text[:1].islower():
+            end += 1  # "comité départemental", "commission locale"
+        if end < len(doc) and doc[end].text in _QUOTES_OPEN:
+            close = next((j for j in range(end + 1, min(end + 8, len(doc))) if doc[j].text in _QUOTES_CLOSE), None)
+            if close is None:
+                continue
+            end = close + 1
+        else:
+            complement = _noun_complement(doc, end)
+            if complement is None:
+                if end == i + 1:
+                    continue
+            else:
+                end = complement
+        if end > i + 1:  # a body inside wins over it: "comité d'administration de l'Anru"
+            found.append(Mention(doc[i:end], "<committee> de <noun>"))
+    return found
+
+
+def _noun_complement(doc: Doc, i: int) -> int | None:
+    """Where "de" + (article) + a noun and its adjectives end, with one more "de" complement
+    ("de la ressource en eau", "d'administration de l'Anru"); None when none starts at `i`."""
+    end = None
+    for _ in range(2):
+        if i >= len(doc) or doc[i].lower_ not in LINKS:
+            break
+        j = i + 1
+        if j < len(doc) and doc[j].lower_ in ARTICLES:
+            j += 1
+        if j >= len(doc) or not (doc[j].pos_ in ("NOUN", "PROPN") and doc[j].is_alpha):
+            break
+        j += 1
+        while j < len(doc) and (doc[j].pos_ == "ADJ" and doc[j].text[:1].islower()):
+            j += 1
+        if j + 1 < len(doc) and doc[j].lower_ == "en" and doc[j + 1].pos_ == "NOUN":
+            j += 2  # "ressource en eau"
+        end = i = j
+    return end
