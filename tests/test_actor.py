@@ -86,3 +86,20 @@ def test_byline_author_is_not_an_actor(nlp) -> None:
     # The same words inside a sentence are an agent, not a byline.
     actors = _actors(nlp, "Le plan a été validé par Jean Dupont, maire de Caen.")
     assert [(a["name"], a["role"]) for a in actors.values()] == [("Jean Dupont", "maire de Caen")]
+
+
+def test_municipality_joins_the_only_town_body(nlp) -> None:
+    actors = _actors(nlp, "La ville de Vierzon rénove ses écoles. La municipalité a voté 2 millions d'euros.")
+    assert [v["name"] for v in actors.values()] == ["ville de Vierzon"]
+
+
+def test_municipality_stays_apart_when_two_towns_are_named(nlp) -> None:
+    names = _names(nlp, "La ville de Vierzon et la ville de Bourges coopèrent. La municipalité a voté.")
+    assert {"ville de Vierzon", "ville de Bourges", "municipalité"} <= names
+
+
+def test_title_after_civility_and_role_inside_role(nlp) -> None:
+    actors = _actors(nlp, "Madame la Maire a reçu le chef de cabinet du préfet de l'Aude.")
+    persons = {v["name"]: v["role"] for v in actors.values() if v["type"] == "person"}
+    assert persons["Madame la Maire"] == "maire"
+    assert persons["préfet de l'Aude"] == "préfet de l'Aude"

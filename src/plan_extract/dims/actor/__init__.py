@@ -216,6 +216,10 @@ def _cluster(mentions: list[Mention]) -> list[tuple[ActorValue, list[Mention]]]:
                           and o.role.casefold().startswith(m.role.casefold())), key=len, default=m.role)
             key = person_roles.get(word) or role_keys.get(word) or f"role:{fuller.casefold()}"
         groups.setdefault(key, []).append(m)
+    # "la municipalité", "la mairie" without a place: the town's body when the text names one only
+    towns = [key for key in groups if key.startswith(("org:ville:", "org:mairie:"))]
+    if len(towns) == 1 and "org:mairie" in groups:
+        groups[towns[0]] += groups.pop("org:mairie")
     result = []
     for key, group in groups.items():
         result.append((_value(key, group), group))

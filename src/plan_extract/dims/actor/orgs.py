@@ -86,6 +86,8 @@ class OrgMatcher:
             ent = _entity_around(span)
             if ent is not None and span[0].text[:1].isupper() and not span[0].is_sent_start:
                 span = ent
+                # "la Ville d'Alençon" read whole by the NER: its place is inside it
+                place = next((p for p in places.values() if span.start < p.start and p.end <= span.end), None)
             else:
                 bracket = _bracket_end(span)
                 span, place = _with_place(span, places)
@@ -181,6 +183,11 @@ def _with_name(span: Span) -> Span:
             end += 1
     # a lower-case adjective ends a name: "Prévention routière", "Marais poitevin"
     while start_name < end < len(doc) and doc[end].pos_ == "ADJ" and doc[end].text[:1].islower():
+        end += 1
+    # so does one lower-case noun after a one-word name, where the name ends: "association Zéro
+    # déchet qui…", "collectif Vélo cité,"
+    if end == start_name + 1 and end + 1 < len(doc) and doc[end].pos_ == "NOUN" and doc[end].text.islower() \
+            and (doc[end + 1].is_punct or doc[end + 1].pos_ in ("PRON", "CCONJ", "SCONJ")):
         end += 1
     if end == start_name:
         return span
