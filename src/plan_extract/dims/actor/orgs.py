@@ -109,13 +109,25 @@ class OrgMatcher:
                     continue  # a head without a name: "l'association"
                 mentions.append(Mention(span, "<named head> <Name>", place=place))
                 continue
-            if row.place == "required" and place is None:
+            if row.place == "required" and (place is None or _territory(span, place)):
                 continue
             acronym = span.text if row.acronym else known_acronyms().get(row.id)
             rule = f"lexicon {row.id}" + (" de <place>" if place is not None else "")
             mentions.append(Mention(span, rule, org_id=row.id, category=row.label, member=row.member,
                                     acronym=acronym, place=place))
         return mentions
+
+
+def _territory(span: Span, place: Span) -> bool:
+    """"sur la commune de Vauvert", "dans la ville de Nîmes": the territory, not the council; and
+    "la deuxième ville de France" is a rank, not a body (a town body's place is a commune)."""
+    doc = span.doc
+    if (place._.location or {}).get("type") not in ("commune", None):
+        return True
+    i = span.start
+    if i > 0 and doc[i - 1].lower_ in ARTICLES:
+        i -= 1
+    return i > 0 and doc[i - 1].lower_ in ("sur", "dans")
 
 
 def _places(doc: Doc) -> dict[int, Span]:

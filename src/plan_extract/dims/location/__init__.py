@@ -220,8 +220,9 @@ class LocationExtractor(BatchComponent):
                 return _with_rule(span, f"{doc[intro[1]].lower_} de <Name>", typed)
         if name in METONYMS:
             return None  # "conseiller à Matignon": the Prime Minister's office
-        if label == "PER" and not _after_role(doc, span):
-            return None  # "Élisabeth Borne"
+        if label == "PER" and not _after_role(doc, span) and not (
+                any(p.type == "epci" for p in places) and _whole_entity(doc, span)):
+            return None  # "Élisabeth Borne"; but "Dinan Agglomération" read as a person is the EPCI
         if not compound and blocked_before(doc, span.start, linked_facilities=False):
             return None  # "Élisabeth Borne", "avenue de Grammont"
         if not compound and span.start > 0 and doc[span.start - 1].text == "-" and not doc[span.start - 1].whitespace_:
@@ -367,6 +368,11 @@ def _names_a_body(name: Span) -> bool:
     """A name that the actor lexicon knows as a body ("Anru", "ARS") or an acronym."""
     first = name[0]
     return first.lower_ in _ACTOR_WORDS() or first.is_upper and len(first) > 1
+
+
+def _whole_entity(doc: Doc, span: Span) -> bool:
+    """The span is a whole NER entity."""
+    return any(e.start == span.start and e.end == span.end for e in entities(doc))
 
 
 def _after_role(doc: Doc, span: Span) -> bool:
