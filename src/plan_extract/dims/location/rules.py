@@ -65,6 +65,7 @@ class LocationLexicon(BaseModel):
     historic_regions: _Names
     other_areas: _Names
     countries: _Names
+    foreign_cities: _Names
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", LocationLexicon)
@@ -106,9 +107,11 @@ COMMON_POS = {"NOUN", "ADJ", "VERB", "AUX", "ADV", "DET", "PRON", "ADP", "CCONJ"
 
 
 def extra_places() -> tuple[Place, ...]:
-    """Places named in the lexicon: countries, former regions, other named areas."""
+    """Places named in the lexicon: countries, cities abroad (communes without a code, counted
+    as big cities), former regions, other named areas."""
     return (
         *(Place("country", name) for name in LEXICON.countries.names),
+        *(Place("commune", name, population=BIG_CITY) for name in LEXICON.foreign_cities.names),
         *(Place("region", name) for name in LEXICON.historic_regions.names),
         *(Place("other", name) for name in LEXICON.other_areas.names),
     )
