@@ -19,14 +19,23 @@ Figures (targets from the batch issue; ratios are what matter on a shared, noisy
   `plan-extract FILE`, CPU time per 100,000 characters (start-up taken off) relative to the
   0.1-million text (linear: about 1) and the peak memory of the 2-million text (<= 2 GiB).
 
+- `--dask local --jobs 2` vs `--jobs 2` on the same batch (>= 0.9), end to end and once running;
+- `plan-extract serve --workers 2`: requests per second and p50/p95 latency of 500 requests from
+  8 concurrent clients (after 50 more that warm it up), and the memory (PSS) of the server and
+  its processes before and after them (<= 1.1).
+
     python scripts/benchmark.py --only tables   # just the tables figures
     python scripts/benchmark.py --only long     # just the long texts
+    python scripts/benchmark.py --only dask     # just --dask local against --jobs 2
+    python scripts/benchmark.py --only server   # just the server
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import statistics
 import shutil
 import subprocess
 import sys
@@ -174,13 +183,104 @@ def long_texts(tmp_path: Path, sizes: tuple[int, ...] = LONG_SIZES) -> list[tupl
     return rows
 
 
+def dask_rows(texts: list[str], tmp_path: Path) -> list[tuple[str, str]]:
+    """`--dask local --jobs 2` against `--jobs 2`, run back to back on the same folders."""
+    folder = write_folder(texts, tmp_path / "dask-in")
+    few = write_folder(texts[:len(texts) // 5], tmp_path / "dask-few")
+    figures: dict[str, tuple[float, float]] = {}
+    for name, extra in (("--jobs 2", []), ("--dask local --jobs 2", ["--dask", "local"])):
+        wall, _ = run_measured([*CLI, str(folder), "-o", str(tmp_path / f"d{len(extra)}"), "--jobs", "2", "-q", *extra])
+        short, _ = run_measured([*CLI, str(few), "-o", str(tmp_path / f"e{len(extra)}"), "--jobs", "2", "-q", *extra])
+        figures[name] = (wall, (len(texts) - len(texts) // 5) / (wall - short))
+    (local_wall, local_rate), (dask_wall, dask_rate) = figures["--jobs 2"], figures["--dask local --jobs 2"]
+    return [(f"batch --jobs 2, {len(texts)} docs (s)", f"{local_wall:.1f}"),
+            (f"batch --dask local --jobs 2, {len(texts)} docs (s)", f"{dask_wall:.1f}"),
+            ("dask / local, end to end (>= 0.9)", f"{local_wall / dask_wall:.2f}"),
+            ("batch --jobs 2 throughput (docs/s)", f"{local_rate:.1f}"),
+            ("batch --dask local --jobs 2 throughput (docs/s)", f"{dask_rate:.1f}"),
+            ("dask / local throughput once running", f"{dask_rate / local_rate:.2f}")]
+
+
+def tree_memory(pid: int) -> int:
+    """Proportional set size (bytes) of a process and its descendants: shared pages counted once."""
+    import psutil
+
+    root = psutil.Process(pid)
+    return sum(p.memory_full_info().pss for p in [root, *root.children(recursive=True)])
+
+
+def server_rows(texts: list[str], requests: int, clients: int, log: Path) -> list[tuple[str, str]]:
+    """Start `plan-extract serve --workers 2` on a free port and post corpus texts to it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    with open(log, "wb") as err:
+        server = subprocess.Popen([*CLI, "serve", "--port", "0", "--workers", "2"], stdout=subprocess.DEVNULL,
+                                  stderr=err)
+    try:
+        url = None
+        deadline = time.monotonic() + 600
+        while url is None and time.monotonic() < deadline and server.poll() is None:
+            found = re.search(r"serving on (http://[^ ]+/)", log.read_text(encoding="utf-8"))
+            url = found and found.group(1)
+            time.sleep(0.2)
+        if url is None:
+            raise SystemExit(f"the server did not start: {log.read_text(encoding='utf-8')}")
+        started = tree_memory(server.pid)
+        latencies: list[float] = []
+
+        def client(number: int, first: int, last: int) -> None:
+            with httpx.Client(base_url=url, timeout=300) as http:
+                for i in range(first + number, last, clients):
+                    t0 = time.perf_counter()
+                    answer = http.post("/extract", json={"text": texts[i % len(texts)], "id": str(i)})
+                    latencies.append(time.perf_counter() - t0)
+                    if answer.status_code != 200:
+                        raise SystemExit(f"request {i}: {answer.status_code} {answer.text[:300]}")
+
+        def send(first: int, last: int) -> float:
+            t0 = time.perf_counter()
+            with ThreadPoolExecutor(clients) as pool:
+                list(pool.map(client, range(clients), [first] * clients, [last] * clients))
+            return time.perf_counter() - t0
+
+        # A first tenth warms the processes up (each copies the shared pages it writes to once);
+        # the memory after it and after the rest shows whether anything grows per request.
+        warm = requests // 10
+        send(0, warm)
+        before = tree_memory(server.pid)
+        latencies.clear()
+        wall = send(warm, warm + requests)
+        after = tree_memory(server.pid)
+    finally:
+        server.terminate()
+        server.wait(60)
+    cuts = statistics.quantiles(latencies, n=100)
+    return [(f"server: {requests} requests, {clients} clients, 2 workers (req/s)", f"{requests / wall:.1f}"),
+            ("server latency p50 / p95 (ms)", f"{cuts[49] * 1000:.0f} / {cuts[94] * 1000:.0f}"),
+            ("server memory started / before / after (MiB, PSS)",
+             f"{started / 2**20:.0f} / {before / 2**20:.0f} / {after / 2**20:.0f}"),
+            ("server memory ratio after / before (<= 1.1)", f"{after / before:.2f}")]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=300, help="documents for the throughput figures")
     parser.add_argument("--big", type=int, default=2000, help="documents of the large memory batch")
     parser.add_argument("--tables-docs", type=int, default=10_000, help="documents for the tables figures")
-    parser.add_argument("--only", choices=["tables", "long"], help="run only these figures")
+    parser.add_argument("--requests", type=int, default=500, help="requests sent to the server")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients of the server")
+    parser.add_argument("--only", choices=["tables", "long", "dask", "server"], help="run only these figures")
     args = parser.parse_args()
+    if args.only == "dask":
+        with tempfile.TemporaryDirectory() as tmp:
+            print_rows(dask_rows(repeated(corpus_texts(), args.docs), Path(tmp)))
+        return
+    if args.only == "server":
+        with tempfile.TemporaryDirectory() as tmp:
+            print_rows(server_rows(corpus_texts(), args.requests, args.clients, Path(tmp) / "server.log"))
+        return
     if args.only == "tables":
         with tempfile.TemporaryDirectory() as tmp:
             print_rows(tables_figures(args.tables_docs, Path(tmp)))
@@ -228,6 +328,8 @@ def main() -> None:
                  ("memory ratio (<= 1.2)", f"{mem_big / mem_small:.2f}")]
         rows += tables_figures(args.tables_docs, tmp_path)
         rows += long_texts(tmp_path)
+        rows += dask_rows(texts, tmp_path)
+        rows += server_rows(corpus_texts(), args.requests, args.clients, tmp_path / "server.log")
         shutil.rmtree(tmp_path, ignore_errors=True)
 
     bare, full = throughput(texts)

@@ -37,6 +37,13 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
         raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2023-01-12") from None
 
 
+def _cluster(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None or value == "local" or "://" in value:
+        return value
+    raise click.BadParameter(f"{value!r} is not a cluster; write local, or a scheduler address such as "
+                             "tcp://10.0.0.5:8786")
+
+
 @click.group(cls=DefaultGroup, default="extract", default_if_no_args=False,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="plan-extract")
@@ -81,10 +88,13 @@ def main() -> None:
               help="Write the text as read (offsets index it) beside each JSON output, as NAME.txt.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
               help="Seconds to wait for a URL to answer.")
+@click.option("--dask", "cluster", callback=_cluster, metavar="local|tcp://HOST:8786",
+              help="Run the batch on Dask: a local cluster of --jobs workers, or the scheduler at this "
+                   "address (needs plan-extract[dask]).")
 def extract_command(sources: tuple[str, ...], out: str | None, document_date: str | None, compact: bool,
                     jsonl: bool, with_report: bool, pattern: str, jobs: int | None, resume: bool,
                     max_chars: int, quiet: bool, verbose: bool, manifest: Path | None, save_text: bool,
-                    timeout: float) -> None:
+                    timeout: float, cluster: str | None) -> None:
     """Extract plan data from FILE(s), folder(s) or URL(s): plain text, web pages (.html) and PDF
     files; "-" reads standard input.
 
@@ -99,6 +109,7 @@ def extract_command(sources: tuple[str, ...], out: str | None, document_date: st
         plan-extract corpus/ -o results/ --jobs 2
         plan-extract --manifest sources.csv -o results/
         plan-extract corpus/ --jsonl --report > all.jsonl
+        plan-extract archive/ -o results/ --dask tcp://scheduler:8786
     """
     from plan_extract import batch
     from plan_extract.inputs.fetch import is_url
@@ -141,12 +152,14 @@ def extract_command(sources: tuple[str, ...], out: str | None, document_date: st
             batch.check_writable(out_path.parent)
     except batch.InputError as exc:
         raise click.ClickException(str(exc)) from None
+    if cluster is not None and (single or any(job.source == "-" for job in inputs.jobs)):
+        raise click.UsageError("--dask runs a batch of files: give a folder or several files (not standard input).")
     settings = batch.Settings(document_date, max_chars, None if compact or jsonl else 2, save_text, timeout)
     try:
         if single:
             _extract_one(inputs, out_path, settings)
         else:
-            _extract_batch(inputs, out_path, to_folder, settings, with_report, jobs, resume, quiet, verbose)
+            _extract_batch(inputs, out_path, to_folder, settings, with_report, jobs, resume, quiet, verbose, cluster)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(batch.EXIT_INTERRUPTED)
@@ -182,7 +195,8 @@ def _extract_one(inputs: batch.Inputs, out: Path | None, settings: batch.Setting
 
 
 def _extract_batch(inputs: batch.Inputs, out: Path | None, to_folder: bool, settings: batch.Settings,
-                   with_report: bool, jobs: int | None, resume: bool, quiet: bool, verbose: bool) -> None:
+                   with_report: bool, jobs: int | None, resume: bool, quiet: bool, verbose: bool,
+                   cluster: str | None = None) -> None:
     from plan_extract import batch
 
     report = batch.Report(skipped_paths=inputs.skipped_paths)
@@ -211,7 +225,17 @@ def _extract_batch(inputs: batch.Inputs, out: Path | None, to_folder: bool, sett
             click.echo(f"ok {outcome.source}", err=True)
 
     progress = batch.Progress(len(todo)) if sys.stderr.isatty() and not quiet and not verbose and todo else None
-    outcomes = batch.run(todo, jobs or os.cpu_count() or 1, settings=settings) if todo else iter(())
+    workers = jobs or os.cpu_count() or 1
+    if not todo:
+        outcomes: Iterator[Outcome] = iter(())
+    elif cluster is None:
+        outcomes = batch.run(todo, workers, settings=settings)
+    else:
+        dask_batch = _optional("plan_extract.dask_batch", "dask")
+        try:
+            outcomes = dask_batch.run(todo, cluster, workers, settings)
+        except dask_batch.ClusterError as exc:
+            raise click.ClickException(str(exc)) from None
     try:
         batch.consume(_shown(outcomes, progress), on_output, report)
     except KeyboardInterrupt:
