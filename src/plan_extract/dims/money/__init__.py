@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span
 
 from plan_extract.component import NumberRuleComponent
 from plan_extract.dims.money.rules import LEXICON, PER_WORDS, RULES
-from plan_extract.dims.numeral import numeral_in, numerals, range_opening
+from plan_extract.dims.numeral import numeral_in, numeral_starting, numerals, range_opening
 from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
 from plan_extract.dims.numeral.parse import normalise, qualifier_before
 from plan_extract.rules import Value
@@ -85,7 +85,8 @@ class MoneyExtractor(NumberRuleComponent):
             value["per"] = after[1].lemma_.lower()
         elif len(after) >= 1 and after[0].lower_ in LEXICON.per.adjectives:
             value["per"] = LEXICON.per.adjectives[after[0].lower_]
-        for date in doc.spans[self.date_key] if self.date_key in doc.spans else ():
+        over = span.end < len(doc) and doc[span.end].lower_ in OVER_WORDS
+        for date in doc.spans[self.date_key] if over and self.date_key in doc.spans else ():
             # "sur 3 ans" within two words after the amount
             if span.end < date.start <= span.end + 2 and doc[span.end].lower_ in OVER_WORDS \
                     and (date._.date or {}).get("type") == "duration":
@@ -97,7 +98,7 @@ class MoneyExtractor(NumberRuleComponent):
         (`value`, `min`) to the second (`max`); a first number without a scale takes the scale
         of the second ("2" in "entre 2 et 3 millions" is 2 millions)."""
         doc = span.doc
-        opening = range_opening(span, list(doc.spans.get(self.date_key, [])))
+        opening = range_opening(span, [self.date_key])
         numeral = numeral_in(span)
         if opening is None or numeral is None:
             return span
@@ -124,7 +125,7 @@ class MoneyExtractor(NumberRuleComponent):
         if amount != amount.to_integral_value():
             return span
         i = span.end + (1 if span.end < len(doc) and doc[span.end].lower_ == "et" else 0)
-        cents = next((n for n in numerals(doc) if n.start == i), None)
+        cents = numeral_starting(doc, i)
         if cents is None or cents._.numeral["form"] not in ("digits", "words"):
             return span
         count = Decimal(cents._.numeral["value"])

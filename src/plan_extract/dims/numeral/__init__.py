@@ -84,11 +84,11 @@ def numeral_in(span: Span, key: str = SPANS_KEY) -> Span | None:
     return None
 
 
-def range_opening(span: Span, blocked: list[Span], key: str = SPANS_KEY) -> tuple[Span, bool] | None:
+def range_opening(span: Span, blocked_keys: list[str], key: str = SPANS_KEY) -> tuple[Span, bool] | None:
     """The number that opens a range ending with `span`, and whether the range is only
     approximate: "entre 3 et [5 agents]", "de 10 à [15 %]", "3 000 à [16 000 €]" (exact);
     "deux ou [trois agents]" (approximate). None when `span` closes no range, or when the first
-    number lies in one of the `blocked` spans ("du 3 au 5 mars").
+    number lies in a span of `doc.spans[k]` for a k of `blocked_keys` ("du 3 au 5 mars").
 
     The first number is the one just before the joining word ("et", "à", "-", "ou").
     """
@@ -96,10 +96,10 @@ def range_opening(span: Span, blocked: list[Span], key: str = SPANS_KEY) -> tupl
     if span.start < 2:
         return None
     joiner = doc[span.start - 1].lower_
-    first = next((n for n in numerals(doc, key) if n.end == span.start - 1), None)
+    first = numeral_ending(doc, span.start - 1, key)
     if first is None or first._.numeral["form"] not in ("digits", "words", "approx"):
         return None
-    if any(s.start < first.end and first.start < s.end for s in blocked):
+    if any(s.start < first.end and first.start < s.end for k in blocked_keys for s in doc.spans.get(k, [])):
         return None
     opener = doc[first.start - 1].lower_ if first.start > 0 else ""
     if any(opener == o and joiner == j for o, j in LEXICON.range.frames) or joiner in LEXICON.range.joiners:
@@ -107,6 +107,21 @@ def range_opening(span: Span, blocked: list[Span], key: str = SPANS_KEY) -> tupl
     if joiner in LEXICON.range.alternatives:
         return first, True
     return None
+
+
+def numeral_starting(doc: Doc, i: int, key: str = SPANS_KEY) -> Span | None:
+    """The numeral whose first token is `i`, or None (a binary search in the Doc's numerals)."""
+    starts, found = _by_start(doc, key)
+    k = bisect_left(starts, i)
+    return found[k] if k < len(starts) and starts[k] == i else None
+
+
+def numeral_ending(doc: Doc, end: int, key: str = SPANS_KEY) -> Span | None:
+    """The numeral that ends just before token `end`, or None. Numerals do not overlap, so their
+    ends come in the order of their starts."""
+    starts, found = _by_start(doc, key)
+    k = bisect_left(starts, end) - 1
+    return found[k] if k >= 0 and found[k].end == end else None
 
 
 def numerals(doc: Doc, key: str = SPANS_KEY) -> list[Span]:

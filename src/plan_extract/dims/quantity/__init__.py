@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from plan_extract.component import NumberRuleComponent
-from plan_extract.dims.numeral import numeral_in, numerals, range_opening
+from plan_extract.dims.numeral import numeral_in, numeral_starting, range_opening
 from plan_extract.dims.numeral.parse import normalise, qualifier_before
 from plan_extract.dims.quantity.bare import bare_figures
 from plan_extract.dims.quantity.rules import LEXICON, RULES, _lemma
@@ -69,8 +69,7 @@ class QuantityExtractor(NumberRuleComponent):
         """ "entre 3 et 5 agents", "10 à 15 %", "deux ou trois agents": one quantity from the first
         number to the second, its span widened to the first number."""
         doc = span.doc
-        blocked = [s for key in self.blocked_keys for s in doc.spans.get(key, [])]
-        opening = range_opening(span, blocked)
+        opening = range_opening(span, self.blocked_keys)
         if opening is None:
             return span
         first, approximate = opening
@@ -92,7 +91,7 @@ class QuantityExtractor(NumberRuleComponent):
             i += 1  # "faits constatés pour"
         if i >= len(doc) or doc[i].lower_ not in _RATE_WORDS:
             return span
-        base = next((n for n in numerals(doc) if n.start == i + 1), None)
+        base = numeral_starting(doc, i + 1)
         if base is None or base.end >= len(doc) or doc[base.end].pos_ != "NOUN":
             return span
         size = Decimal(base._.numeral["value"])
@@ -123,5 +122,12 @@ class QuantityExtractor(NumberRuleComponent):
 def _outermost(spans: list[Span]) -> list[Span]:
     """The spans not inside a longer one: a rate or a range widened over a figure that a rule
     also found alone ("pour 100 000 habitants") keeps only the widened span."""
-    return [s for s in spans if not any(
-        o is not s and o.start <= s.start and s.end <= o.end and len(o) > len(s) for o in spans)]
+    kept, reach_start, reach_end = [], -1, -1
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        # Spans come by start, the longest first: the one reaching furthest so far starts before.
+        if reach_end > span.end or reach_end == span.end and reach_start < span.start:
+            continue
+        kept.append(span)
+        if span.end > reach_end:
+            reach_start, reach_end = span.start, span.end
+    return kept

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from spacy.tokens import Doc, Span, Token
 
-from plan_extract.dims.numeral import numerals
+from plan_extract.dims.numeral import numeral_ending, numeral_starting, numerals
 from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
 from plan_extract.dims.numeral.parse import qualifier_before
 from plan_extract.dims.quantity.rules import IDENTIFIER_BEFORE, LEXICON, NOT_COUNTED, UNIT_OF, _lemma
@@ -95,7 +95,7 @@ def stands_alone(numeral: Span) -> bool:
         return False  # a noun the rules did not count ("3 ans"), a name ("38000 Grenoble")
     if after.text in (".", ")") and _line_start(numeral):
         return False  # "1. Agir pour la justice sociale": an item of a list
-    partner = _numeral_at(doc, numeral.end + 1) if after.lower_ in LIST_JOINERS else None
+    partner = numeral_starting(doc, numeral.end + 1) if after.lower_ in LIST_JOINERS else None
     if partner is not None and partner.end < len(doc):
         following = doc[partner.end].lower_
         if following in NOT_COUNTED or following in UNIT_OF:
@@ -120,17 +120,9 @@ def _names_something(numeral: Span) -> bool:
     if before.text == "(" and numeral.end < len(doc) and doc[numeral.end].text == ")":
         return True  # "(2)": a note
     if lower in LIST_JOINERS and numeral.start > 1:
-        previous = _numeral_ending(doc, numeral.start - 1)
+        previous = numeral_ending(doc, numeral.start - 1)
         return previous is not None and not _year(previous) and _names_something(previous)
     return False
-
-
-def _numeral_at(doc: Doc, start: int) -> Span | None:
-    return next((n for n in numerals(doc) if n.start == start), None)
-
-
-def _numeral_ending(doc: Doc, end: int) -> Span | None:
-    return next((n for n in numerals(doc) if n.end == end), None)
 
 
 def _exact_or_singular(numeral: Span) -> bool:
