@@ -93,3 +93,66 @@ def test_no_break_space_inside_a_date(nlp, text: str, expected: tuple[str, str, 
 
 def test_no_break_space_does_not_end_a_date(nlp) -> None:
     assert _dates(nlp, "Depuis le 12 mai\u00a0 les contrôles sont renforcés.", "2024-06-10")[0][0] == "Depuis le 12 mai"
+
+
+# --- dateparser: what it returns, and where the pipeline agrees with it ----------------------
+
+def _dateparser(text: str, base: dt.date) -> dt.date | None:
+    import dateparser
+
+    parsed = dateparser.parse(text, languages=["fr"], settings={
+        "RELATIVE_BASE": dt.datetime(base.year, base.month, base.day), "DATE_ORDER": "DMY"})
+    return parsed.date() if parsed else None
+
+
+def test_dateparser_orders_a_month_first_digit_date() -> None:
+    """The one call of the pipeline: a digit date whose second part cannot be a month."""
+    from plan_extract.dims.date.rules import normalise_with_dateparser
+
+    assert normalise_with_dateparser("02/22/2016") == Point("day", 2016, 2, 22)
+    assert normalise_with_dateparser("13/45/2016") is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("12/01/2023", dt.date(2023, 1, 12)),      # day first, as French writes it
+    ("il y a 3 jours", dt.date(2023, 1, 9)),
+    ("dans deux mois", dt.date(2023, 3, 12)),
+    ("dans 2 semaines", dt.date(2023, 1, 26)),
+    ("hier", dt.date(2023, 1, 11)),
+])
+def test_relative_days_agree_with_dateparser(nlp, text: str, expected: dt.date) -> None:
+    """dateparser resolves these against a base date as the rules do: both give the same day."""
+    base = dt.date(2023, 1, 12)
+    assert _dateparser(text, base) == expected
+    assert _dates(nlp, text, base.isoformat()) == [(text, "date", expected.isoformat())]
+
+
+def test_dateparser_misses_what_the_rules_read() -> None:
+    """Where the rules are needed: dateparser has no intervals, seasons or parts of months."""
+    base = dt.date(2023, 1, 12)
+    assert _dateparser("du 3 au 5 mars", base) is None
+    assert _dateparser("la première quinzaine d'avril", base) is None
+
+
+# --- Times of day, anchors and day ranges in running text ------------------------------------
+
+def test_time_takes_the_last_named_day(nlp) -> None:
+    text = "Le samedi 7 janvier, un barrage a été installé. Vers 21h40, deux voitures ont été arrêtées."
+    assert ("21h40", "date", "2023-01-07T21:40") in _dates(nlp, text, "2023-01-12")
+
+
+def test_daily_range_of_times_is_a_set(nlp) -> None:
+    doc = nlp(make_doc("La médiathèque est ouverte de 9 h à 18 h.", "2023-01-12"))
+    [span] = doc.spans["date"]
+    assert span._.date["type"] == "set" and span._.date["value"] == "P1D"
+    assert span._.date["anchor"] == "T09:00/T18:00"
+
+
+def test_next_day_follows_the_named_day(nlp) -> None:
+    text = "Le conseil s'est réuni le 9 janvier. Le lendemain, la décision a été publiée."
+    assert ("Le lendemain", "date", "2023-01-10") in _dates(nlp, text, "2023-01-12")
+
+
+def test_day_range_in_the_document_month(nlp) -> None:
+    assert _dates(nlp, "Le festival a lieu du 20 au 22, place du marché.", "2023-01-12")[0] == (
+        "du 20 au 22", "interval", "2023-01-20/2023-01-22")

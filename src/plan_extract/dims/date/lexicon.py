@@ -91,6 +91,13 @@ class _Age(_Strict):
     groups: list[str]
 
 
+class _WeekdayHoliday(_Strict):
+    month: int = Field(ge=1, le=12)
+    weekday: int = Field(ge=1, le=7)
+    n: int
+    unless_pentecost: bool = False
+
+
 class DateLexicon(_Strict):
     month: dict[str, int]
     month_abbreviation: dict[str, int]
@@ -130,6 +137,9 @@ class DateLexicon(_Strict):
     sub_period: _SubPeriod
     age: _Age
     whole_period: _Words
+    relative_day_phrases: dict[str, int]
+    name_months: _Words
+    weekday_holiday: dict[str, _WeekdayHoliday]
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", DateLexicon)

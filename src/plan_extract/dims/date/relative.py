@@ -34,8 +34,11 @@ def _date(point: object, **extra: object) -> Value:
 
 
 def relative_day(span: Span) -> Value:
-    """ "aujourd'hui", "hier", "hier soir", "après-demain"."""
-    offset = LEXICON.relative_day[lower(span[0].text)]
+    """ "aujourd'hui", "hier", "hier soir", "après-demain", "avant hier"."""
+    first = lower(span[0].text)
+    offset = LEXICON.relative_day.get(first)
+    if offset is None:
+        offset = LEXICON.relative_day_phrases[f"{first} {lower(span[1].text)}"]
     return _date(lambda doc: day_point(doc + dt.timedelta(days=offset)))
 
 
@@ -229,9 +232,10 @@ def ago(span: Span) -> Value | None:
     if amount is None:
         return None
     sign = 1 if lower(span[0].text) in {w[0] for w in LEXICON.after_now.words} else -1
-    # A count of years names a year ("il y a dix ans" -> 2013); a count of months, weeks or days
-    # names a day ("dans deux mois" -> the day two months after the document date).
-    shown = "year" if grain in ("year", "decade", "century") else "day"
+    # A count of years in the past names a year ("il y a dix ans" -> 2013); a count of months,
+    # weeks or days names a day ("dans deux mois" -> the day two months after the document date).
+    # A deadline ("dans trois ans") is counted to the day.
+    shown = "year" if grain in ("year", "decade", "century") and sign < 0 else "day"
     return _date(lambda doc: period_point(shift_date(doc, sign * float(amount), grain), shown))
 
 
@@ -310,6 +314,8 @@ def relative_rules(nlp: Language) -> list[Rule]:
                           *LEXICON.named_month})
     rules = [
         Rule("<relative day> <day part>?", [IN(LEXICON.relative_day), DAY_PART], relative_day),
+        *[Rule(f"{phrase} <day part>?", [*phrase_pattern(nlp, phrase), DAY_PART], relative_day)
+          for phrase in LEXICON.relative_day_phrases],
         Rule("<anchored day>", [IN(LEXICON.anchored_day)], anchored_day),
         Rule("ce <weekday> <day part>?", [THIS, WEEKDAY, DAY_PART], this_weekday),
         Rule("<weekday> <day part>?", [WEEKDAY, DAY_PART], this_weekday),

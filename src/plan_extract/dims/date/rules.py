@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -36,6 +37,7 @@ DECADE_RE = re.compile(r"^([1-9]0|1[89][0-9]0|20[0-9]0)$")
 
 SEASONS = LEXICON.season
 PARTS = LEXICON.part
+NAME_MONTHS = set(LEXICON.name_months.words)
 MONTH_PARTS = {name: (days[0], days[1]) for name, days in LEXICON.month_part.items()}
 # Determiners before a day given as a bare "dd/mm": "le 22/04", "du 3/05 au 7/05".
 DAY_DETERMINERS = {"le", "du", "au", "dès", "depuis", "avant", "après", "jusqu'au"}
@@ -103,10 +105,25 @@ def month_year(span: Span) -> Value | None:
     return _date(read_calendar(span))
 
 
+def month_short_year(span: Span) -> Value | None:
+    """ "juillet 98", "mai 68", "1er avril 78": a two-digit year after a month, when nothing
+    counted follows it ("le 3 mai 12 agents" is a count) and no street word comes before."""
+    after = next_token(span)
+    if (after is not None and (after.is_alpha and after.text.islower() or after.is_digit)) or in_street_name(span):
+        return None
+    if not span[0].text.islower() and lower(span[0].text) in NAME_MONTHS:
+        return None
+    year = _year_of(span[-1].text)
+    point = read_calendar(span[:-1])
+    if point is None:
+        return None
+    return _date(replace(point, year=year))
+
+
 def month_alone(span: Span) -> Value | None:
-    """A lower-case month name: "en novembre", "début mars"; "Mars" with a capital is a name."""
+    """A month name: "en novembre", "début mars", "Février"; "Mars" or "Mai" with a capital is a name."""
     token = span[0]
-    if not token.text.islower() or in_street_name(span):
+    if (not token.text.islower() and lower(token.text) in NAME_MONTHS) or in_street_name(span):
         return None
     point = Point("month", None, MONTHS[lower(token.text)])
     if len(span) == 2:  # "mars prochain", "juin dernier": the next or last such month
@@ -169,9 +186,10 @@ def normalise_with_dateparser(text: str) -> Point | None:
     """
     import dateparser  # imported on first use: it takes a second to load
 
+    # Day first, as French writes it: dateparser then reads "02/22/2016" month first since 22
+    # cannot be a month (without a DATE_ORDER it returns None for this form).
     parsed = dateparser.parse(text, languages=["fr"], settings={
-        "PREFER_DAY_OF_MONTH": "first", "RELATIVE_BASE": dt.datetime(2000, 1, 1),
-        "REQUIRE_PARTS": ["day", "month", "year"],
+        "DATE_ORDER": "DMY", "RELATIVE_BASE": dt.datetime(2000, 1, 1), "REQUIRE_PARTS": ["day", "month", "year"],
     })
     return day_point(parsed.date()) if parsed else None
 
@@ -337,12 +355,36 @@ def holiday(span: Span) -> Value | None:
     if name in LEXICON.holiday:
         month, day = LEXICON.holiday[name]
         return _date(Point("day", year, month, day))
+    if name in LEXICON.weekday_holiday:
+        rule = LEXICON.weekday_holiday[name]
+        if year:
+            return _date(day_point(_nth_weekday(rule, year)))
+        return _date(lambda doc, r=rule: _placed_weekday_holiday(r, doc))
     if name in LEXICON.easter:
         offset = LEXICON.easter[name]
         if year:
             return _date(day_point(easter(year) + dt.timedelta(days=offset)))
         return _date(lambda doc, o=offset: day_point(easter(doc.year) + dt.timedelta(days=o)))
     return None
+
+
+def _nth_weekday(rule, year: int) -> dt.date:
+    """The day of a weekday holiday in `year` ("fête des pères": the third Sunday of June)."""
+    if rule.n > 0:
+        first = dt.date(year, rule.month, 1)
+        day = first + dt.timedelta(days=(rule.weekday - first.isoweekday()) % 7 + 7 * (rule.n - 1))
+    else:
+        last = dt.date(year, rule.month, calendar.monthrange(year, rule.month)[1])
+        day = last - dt.timedelta(days=(last.isoweekday() - rule.weekday) % 7)
+    if rule.unless_pentecost and day == easter(year) + dt.timedelta(days=LEXICON.easter["pentecôte"]):
+        day += dt.timedelta(days=7)
+    return day
+
+
+def _placed_weekday_holiday(rule, doc: dt.date) -> Point:
+    """A year-less weekday holiday: the one of the document's year, or the next one once it is past."""
+    day = _nth_weekday(rule, doc.year)
+    return day_point(day if day >= doc else _nth_weekday(rule, doc.year + 1))
 
 
 def decade(span: Span) -> Value | None:
@@ -415,6 +457,9 @@ def calendar_rules(nlp: Language) -> list[Rule]:
         Rule("<day> <month> de <year>",
              [DAY, SPACE, MONTH, {"LOWER": "de"}, YEAR], day_month_year),
         Rule("<month> <year>", [MONTH, SPACE, YEAR], month_year),
+        Rule("<month> <yy>", [MONTH, {"TEXT": {"REGEX": r"^\d{2}$"}}], month_short_year),
+        Rule("<day> <month> <yy>", [DAY, SPACE, ANY_MONTH_TOKEN, {"TEXT": {"REGEX": r"^\d{2}$"}}], month_short_year),
+        Rule("1er <month> <yy>", [FIRST_DAY, SPACE, ANY_MONTH_TOKEN, {"TEXT": {"REGEX": r"^\d{2}$"}}], month_short_year),
         Rule("<month> <shift>?", [MONTH, {**SHIFT, "OP": "?"}], month_alone),
         Rule("<year>", [YEAR], year_alone),
         Rule("<dd/mm/yyyy>", [{"TEXT": {"REGEX": r"^\d{1,4}[/.-]\d{1,4}([/.-]\d{2,4})?$"}}], numeric_date),
@@ -451,7 +496,7 @@ def calendar_rules(nlp: Language) -> list[Rule]:
         Rule("années <decade>", [IN(LEXICON.decade.words), {"TEXT": {"REGEX": DECADE_RE.pattern}}], decade),
         Rule("années <decade in words>", [IN(LEXICON.decade.words), NUMBER], decade),
     ]
-    for name in [*LEXICON.holiday, *LEXICON.easter]:
+    for name in [*LEXICON.holiday, *LEXICON.easter, *LEXICON.weekday_holiday]:
         rules.append(Rule(f"<holiday:{name}> <year>?", [*phrase_pattern(nlp, name), opt_year], holiday))
         rules.append(Rule(f"<holiday:{name}> de <year>", [*phrase_pattern(nlp, name), IN(["de"]), YEAR], holiday))
     return rules
