@@ -37,6 +37,8 @@ class _Recurrence(_Strict):
     per: list[str]
     times: list[str]
     adverbs: dict[str, str]
+    adjectives: dict[str, str]
+    slash_units: dict[str, str]
 
 
 class _YearContext(_Strict):

@@ -299,8 +299,14 @@ def this_phrase(span: Span) -> Value:
 
 
 def set_adverb(span: Span) -> Value:
-    """ "annuellement", "quotidiennement"."""
-    return _set(LEXICON.recurrence.adverbs[lower(span[0].text)])
+    """ "annuellement", "quotidiennement", "annuel", "mensuelle"."""
+    word = lower(span[0].text)
+    return _set(LEXICON.recurrence.adverbs.get(word) or LEXICON.recurrence.adjectives[word])
+
+
+def per_slash(span: Span) -> Value:
+    """ "/an" in "300 €/an", "/ jour" in "0,21 €/jour/m2": a rate's period."""
+    return _set(LEXICON.recurrence.slash_units[lower(span.text).lstrip("/").strip()])
 
 
 def relative_rules(nlp: Language) -> list[Rule]:
@@ -349,6 +355,9 @@ def relative_rules(nlp: Language) -> list[Rule]:
         Rule("chaque <period>", [IN(LEXICON.recurrence.each), IN(recur_words)], recurrence),
         Rule("par <unit>", [IN(LEXICON.recurrence.per), IN([*UNITS, *LEXICON.period])], recurrence),
         Rule("<adverb>", [IN(LEXICON.recurrence.adverbs)], set_adverb),
+        Rule("<adjective>", [IN(LEXICON.recurrence.adjectives)], set_adverb),
+        Rule("/an", [IN([f"/{w}" for w in LEXICON.recurrence.slash_units])], per_slash),
+        Rule("/ an", [IN(["/"]), IN(LEXICON.recurrence.slash_units)], per_slash),
     ]
     for phrase in LEXICON.recurrence.phrases:
         tokens = phrase_pattern(nlp, phrase)
