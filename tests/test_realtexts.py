@@ -16,7 +16,7 @@ REALTEXTS = Path(__file__).resolve().parent.parent.parent / "shared" / "realtext
 FLOORS = {
     "quantities": 0.99,
     "money": 0.98,
-    "dates": 0.78,
+    "dates": 0.88,
     "actors": 0.79,
     "locations": 0.90,
     "measures": 0.60,
