@@ -91,10 +91,10 @@ class Money(Mention):
 class Date(Mention):
     kind: Literal["date"] = "date"
     type: Literal["date", "interval", "duration", "set"]
-    value: str | None = Field(None, description="ISO 8601 at the text's own grain; null when it cannot be resolved.")
+    value: str | None = Field(None, description="ISO 8601 at the text's own grain ('2023-01-12', '2023-01-12T18:30', '2021/2023-01-12', 'P3Y'); null when it cannot be resolved.")
     grain: str | None = Field(None, description="day, week, month, season, quarter, half, year, hour, ...")
     relative: bool = Field(False, description="Resolved against the document date.")
-    anchor: str | None = Field(None, description="For sets: the anchor ('jeudi'); for event-anchored times: the event.")
+    anchor: str | None = Field(None, description="For sets: what recurs ('jeudi'), or the times of a daily range ('T07:00/T23:00').")
 
 
 class MentionRef(Span):
