@@ -115,8 +115,8 @@ def month_short_year(span: Span) -> Value | None:
         return None
     year = _year_of(span[-1].text)
     point = read_calendar(span[:-1])
-    if point is None:
-        return None
+    if point is None or (point.grain == "month" and int(span[-1].text) <= 31):
+        return None  # "novembre 19" may be a day written after its month
     return _date(replace(point, year=year))
 
 
@@ -162,7 +162,7 @@ def numeric_date(span: Span) -> Value | None:
             # Month first ("02/22/2016"): let dateparser settle the order of an unusual form.
             return _date(normalise_with_dateparser(text))
     elif m := MY_RE.match(text):
-        month, year = int(m.group(1)), int(m.group(2))
+        return month_number_year(span)
         return _date(Point("month", year, month)) if 1 <= month <= 12 else None
     elif m := DM_RE.match(text):
         before = prev_token(span)
@@ -406,6 +406,32 @@ def decade(span: Span) -> Value | None:
     return {"time": Time("interval", start=Point("year", year), end=Point("year", year + 9), grain="decade")}
 
 
+MONTH_YEAR_RE = re.compile(r"^(\d{1,2})[/-](\d{4})$")
+YEAR_MONTH_RE = re.compile(r"^(\d{4})[/-](\d{1,2})$")
+
+
+def month_number_year(span: Span) -> Value | None:
+    """ "11/2016", "11 - 2016", "2016/11", "2016-11", "2015-3": a month and its year in digits.
+    Year first, the month is no year's next ("2011-12" is a season, "2015-16" a school year)."""
+    text = "".join(t.text for t in span if not t.is_space)
+    if m := MONTH_YEAR_RE.match(text):
+        month, year = int(m.group(1)), int(m.group(2))
+    elif m := YEAR_MONTH_RE.match(text):
+        year, month = int(m.group(1)), int(m.group(2))
+        if month == (year + 1) % 100:
+            return None
+    else:
+        return None
+    if not 1 <= month <= 12 or not 1900 <= year <= 2100:
+        return None
+    before, after = prev_token(span), next_token(span)
+    if (before is not None and before.text in ("/", "-")) or (after is not None and after.text in ("/", "-", "%")):
+        return None
+    if after is not None and after.is_alpha and after.text.islower() and after.pos_ in ("NOUN", "ADJ"):
+        return None  # "10/2000 habitants" is a ratio
+    return _date(Point("month", year, month))
+
+
 def spaced_date(span: Span) -> Value | None:
     """Digit dates with spaces, as typed in forms: "24 12 2014", "2 4 2009", "18 08 78" (a
     two-digit year only when every part has two digits; never inside a longer run of numbers,
@@ -467,6 +493,11 @@ def calendar_rules(nlp: Language) -> list[Rule]:
                                   {"ORTH": {"IN": ["-", "/", "."]}}, YEAR], numeric_date),
         Rule("<dd>-<mm>-<yy>", [DAY, {"ORTH": {"IN": ["-", "/", "."]}}, {"TEXT": {"REGEX": r"^\d{1,2}$"}},
                                 {"ORTH": {"IN": ["-", "/", "."]}}, {"TEXT": {"REGEX": r"^\d{2}$"}}], numeric_date),
+        Rule("<mm>/<yyyy>", [{"TEXT": {"REGEX": r"^\d{1,4}/?$"}}, SPACE, {"TEXT": {"REGEX": r"^[/-]?\d{1,4}$"}}],
+             month_number_year),
+        Rule("<mm> / <yyyy>", [{"TEXT": {"REGEX": r"^\d{1,4}$"}}, SPACE, {"ORTH": {"IN": ["/", "-"]}},
+                               {"TEXT": {"REGEX": r"^\d{1,4}$"}}], month_number_year),
+        Rule("<yyyy>/<mm>", [{"TEXT": {"REGEX": r"^\d{4}/\d{1,2}$"}}], month_number_year),
         Rule("<dd> <mm> <yyyy>", [DAY, {"TEXT": {"REGEX": r"^(0?[1-9]|1[0-2])$"}},
                                   {"TEXT": {"REGEX": r"^(1[89]\d\d|20\d\d|\d\d)$"}}], spaced_date),
         Rule("du <day> au <day>", [IN(["du"]), {"TEXT": {"REGEX": r"^([1-9]|[12]\d|3[01]|1er)$"}}, IN(["au"]),
