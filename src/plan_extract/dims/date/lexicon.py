@@ -100,6 +100,12 @@ class _WeekdayHoliday(_Strict):
     unless_pentecost: bool = False
 
 
+class _RelativeShift(_Strict):
+    later: list[str]
+    earlier: list[str]
+    before: list[str]
+
+
 class DateLexicon(_Strict):
     month: dict[str, int]
     month_abbreviation: dict[str, int]
@@ -142,6 +148,8 @@ class DateLexicon(_Strict):
     relative_day_phrases: dict[str, int]
     name_months: _Words
     weekday_holiday: dict[str, _WeekdayHoliday]
+    relative_shift: _RelativeShift
+    vague_interval: _Words
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", DateLexicon)

@@ -220,6 +220,30 @@ def vague_duration(span: Span) -> Value:
     return {"time": Time("duration", vague=True, grain=UNITS[lower(span[-1].text)].grain)}
 
 
+def later_or_earlier(span: Span) -> Value | None:
+    """ "trois jours plus tard", "deux jours auparavant": counted from the day the text last named
+    (placed by `DateExtractor`); "quelques heures auparavant" has no value."""
+    unit_word = _unit_token(span)
+    if unit_word is None:
+        return None
+    grain = UNITS[unit_word].grain
+    vague = any(lower(t.text) in LEXICON.vague_count.words for t in span)
+    if not vague and grain not in ("day", "week"):
+        return None  # "six mois plus tard": the duration is what the text gives
+    value: Value = {"time": Time("date", vague=True, grain="day" if grain in ("day", "week") else grain)}
+    amount = None if vague else _amount(span)
+    if amount is not None and grain in ("day", "week") and amount == amount.to_integral_value():
+        sign = -1 if lower(span[-1].text) in LEXICON.relative_shift.before else 1
+        value["anchored"] = sign * int(amount) * (7 if grain == "week" else 1)
+    return value
+
+
+def vague_interval(span: Span) -> Value:
+    """ "ces dernières semaines", "les mois à venir", "les prochaines années": a stretch of time
+    next to the document date, with no value."""
+    return {"time": Time("interval", vague=True, grain=UNITS[_unit_token(span) or "ans"].grain)}
+
+
 def ago(span: Span) -> Value | None:
     """ "il y a trois ans" -> the document year minus 3; "il y a quelques jours" -> no value."""
     unit_word = _unit_token(span)
@@ -343,6 +367,19 @@ def relative_rules(nlp: Language) -> list[Rule]:
         Rule("toute la <unit>", [IN(["tout", "toute"]), IN(["le", "la", "l'"]), IN(LEXICON.whole_period.words)],
              whole_period),
         Rule("quelques <unit>", [IN(LEXICON.vague_count.words), UNIT], vague_duration),
+        Rule("<number> <unit> plus tard", [{"LOWER": {"IN": [*ARTICLES, *LEXICON.vague_count.words]}, "OP": "?"},
+                                          {**NUMBER, "OP": "*"}, SPACE, UNIT,
+                                          *[IN([w]) for w in LEXICON.relative_shift.later]], later_or_earlier),
+        Rule("<number> <unit> plus tôt", [{"LOWER": {"IN": [*ARTICLES, *LEXICON.vague_count.words]}, "OP": "?"},
+                                         {**NUMBER, "OP": "*"}, SPACE, UNIT,
+                                         *[IN([w]) for w in LEXICON.relative_shift.earlier]], later_or_earlier),
+        Rule("<number> <unit> auparavant", [{"LOWER": {"IN": [*ARTICLES, *LEXICON.vague_count.words]}, "OP": "?"},
+                                           {**NUMBER, "OP": "*"}, SPACE, UNIT, IN(LEXICON.relative_shift.before)],
+             later_or_earlier),
+        Rule("ces dernières semaines", [IN(["ces", "les", "des"]), IN(["dernières", "derniers", "prochaines", "prochains"]),
+                                         IN(LEXICON.vague_interval.words)], vague_interval),
+        Rule("les mois à venir", [IN(["ces", "les", "des"]), IN(LEXICON.vague_interval.words), IN(["à"]), IN(["venir"])],
+             vague_interval),
         Rule("il y a <duration>", [*ago_words, {"OP": "?", "LOWER": "à"},
                                    {"OP": "*", "IS_ALPHA": True, "LOWER": {"IN": ["peu", "près", "environ"]}},
                                    {"LOWER": {"IN": [*ARTICLES, *LEXICON.vague_count.words]}, "OP": "?"},
