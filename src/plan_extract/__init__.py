@@ -17,8 +17,9 @@ except PackageNotFoundError:  # running from a source tree
 
 if TYPE_CHECKING:
     from plan_extract.api import extract, extract_many
+    from plan_extract.pipeline import load
 
-__all__ = ["extract", "extract_many", "__version__"]
+__all__ = ["extract", "extract_many", "load", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
@@ -27,4 +28,8 @@ def __getattr__(name: str) -> Any:
         from plan_extract import api
 
         return getattr(api, name)
+    if name == "load":
+        from plan_extract import pipeline
+
+        return pipeline.load
     raise AttributeError(name)

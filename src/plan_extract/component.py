@@ -43,10 +43,11 @@ class RuleComponent(BatchComponent):
     dim: str = ""
 
     def __init__(self, nlp: Language, rules: Sequence[Rule], spans_key: str,
-                 blocked_keys: Sequence[str] = ()) -> None:
+                 blocked_keys: Sequence[str] = (), numeral_key: str = "numeral") -> None:
         register_extension(self.dim)
         self.spans_key = spans_key
         self.blocked_keys = list(blocked_keys)
+        self.numeral_key = numeral_key
         self.ruleset = RuleSet(nlp.vocab, rules)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -83,13 +84,13 @@ class RuleComponent(BatchComponent):
 
 class NumberRuleComponent(RuleComponent):
     """A rule component whose patterns all hold a number (and start at it or just before it):
-    the Matcher only runs in small windows around the numbers found by `plan_numeral`, except
+    the rules only run in small windows around the numbers found by `plan_numeral`, except
     those inside a blocked span (the year of a date is never a quantity)."""
 
     def windows(self, doc: Doc, blocked: list[Span]) -> list[tuple[int, int]]:
         bounds = sorted((span.start, span.end) for span in blocked)
         windows, j = [], 0
-        for span in doc.spans.get("numeral", []):
+        for span in doc.spans.get(self.numeral_key, []):
             while j < len(bounds) and bounds[j][1] <= span.start:
                 j += 1  # numerals come in order: blocked spans ending before this one are done
             inside = False

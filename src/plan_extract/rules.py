@@ -8,7 +8,6 @@ so a wrong result can always be traced back to the rule that produced it.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,30 +29,38 @@ class Rule:
 
 
 class Mark:
-    """Sets the token extension `attr` and records the token, so that rules testing `attr`
-    (`{"_": {attr: ...}}`) read the values of the marked tokens instead of asking every token."""
+    """Sets the token extension `attr` and records the token in `doc.user_data`, so that rules
+    testing `attr` (`{"_": {attr: ...}}`) read the values of the marked tokens instead of asking
+    every token. The record lives on the Doc: it follows `doc.copy()`, `Doc.to_bytes()` and a
+    `DocBin`."""
 
     def __init__(self, attr: str) -> None:
         self.attr = attr
-        self.marked = _MARKED.setdefault(attr, weakref.WeakKeyDictionary())
+        self.key = _marks_key(attr)
+        MARKED_ATTRS.add(attr)
+
+    def clear(self, doc: Doc) -> None:
+        """Start `doc` with no token marked (before a component marks it again)."""
+        doc.user_data[self.key] = {}
 
     def __call__(self, token: Token, value: Any) -> None:
         token._.set(self.attr, value)
         if value is not None:
-            doc = token.doc
-            values = self.marked.get(doc)
-            if values is None:
-                values = self.marked[doc] = {}
-            values[token.i] = value
+            token.doc.user_data.setdefault(self.key, {})[token.i] = value
 
 
-# Attribute -> Doc -> the tokens `Mark` marked in it, and their values.
-_MARKED: dict[str, weakref.WeakKeyDictionary[Doc, dict[int, Any]]] = {}
+# The extensions that a `Mark` sets (names only: the marks themselves live on each Doc).
+MARKED_ATTRS: set[str] = set()
 
 
-def marked(doc: Doc, attr: str) -> dict[int, Any]:
-    """The tokens `Mark` marked with `attr` in `doc`, and their values."""
-    return _MARKED.get(attr, {}).get(doc, {})
+def _marks_key(attr: str) -> tuple[str, str]:
+    return ("plan_extract.marks", attr)
+
+
+def marked(doc: Doc, attr: str) -> dict[int, Any] | None:
+    """The tokens `Mark` marked with `attr` in `doc`, and their values; None when no `Mark` went
+    through `doc` (then any token may carry the extension)."""
+    return doc.user_data.get(_marks_key(attr))
 
 
 # Token attributes of the pattern language that the RuleSet reads per token (from `TokenAttrs`);
@@ -157,7 +164,7 @@ class _Tokens:
         self.doc = doc
         self.attrs = token_attrs(doc)
         self.text = self.attrs.text
-        self.marks = {attr: marked(doc, attr) for attr in _MARKED}
+        self.marks = {attr: found for attr in MARKED_ATTRS if (found := marked(doc, attr)) is not None}
         # By element, its result at each token tried (patterns share elements); a dict is only
         # made for the elements tried.
         self.results: list[dict[int, bool] | None] = [None] * elements

@@ -39,11 +39,6 @@ class ActorValue(TypedDict):
     location: list[int] | None
 
 
-@Language.factory("plan_actor", assigns=["doc.spans"], requires=["doc.spans"],
-                  default_config={"spans_key": SPANS_KEY})
-def make_actor_extractor(nlp: Language, name: str, spans_key: str) -> ActorExtractor:
-    return ActorExtractor(nlp, spans_key=spans_key)
-
 
 class ActorExtractor(BatchComponent):
     """Find the organisations and persons that act in a text, and merge their mentions.

@@ -39,11 +39,6 @@ if not Doc.has_extension("document_date"):
     Doc.set_extension("document_date", default=None)
 
 
-@Language.factory("plan_date", assigns=["doc.spans", "doc._.document_date"],
-                  default_config={"spans_key": SPANS_KEY})
-def make_date_extractor(nlp: Language, name: str, spans_key: str) -> DateExtractor:
-    return DateExtractor(nlp, spans_key=spans_key)
-
 
 def _shift_after(span: Span) -> int | None:
     """-1 or +1 when "dernier" or "prochain" follows a year-less date, else None."""

@@ -38,10 +38,6 @@ class LocationValue(TypedDict):
     subtype: str | None
 
 
-@Language.factory("plan_location", assigns=["doc.spans"], default_config={"spans_key": SPANS_KEY})
-def make_location_extractor(nlp: Language, name: str, spans_key: str) -> LocationExtractor:
-    return LocationExtractor(nlp, spans_key=spans_key)
-
 
 class LocationExtractor(BatchComponent):
     """Find communes, neighbourhoods, départements, regions and countries.

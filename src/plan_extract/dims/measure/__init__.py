@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from plan_extract.component import BatchComponent
@@ -59,10 +58,6 @@ if not Doc.has_extension("plan"):
     # Also registered by `plan_extract.api`; the component must work without it.
     Doc.set_extension("plan", default=None)
 
-
-@Language.factory("plan_measure", assigns=["doc.spans", "doc._.plan"], default_config={"spans_key": SPANS_KEY})
-def make_measure_extractor(nlp: Language, name: str, spans_key: str) -> MeasureExtractor:
-    return MeasureExtractor(spans_key=spans_key)
 
 
 def rule_name(clause: Clause) -> str:

@@ -27,20 +27,16 @@ SCALE_WORDS = set(NUMERAL_LEXICON.scale)
 SUBUNITS = set(LEXICON.subunit.words)
 
 
-@Language.factory("plan_money", assigns=["doc.spans"],
-                  default_config={"spans_key": "money", "date_key": "date"})
-def make_money_extractor(nlp: Language, name: str, spans_key: str, date_key: str) -> MoneyExtractor:
-    return MoneyExtractor(nlp, spans_key=spans_key, date_key=date_key)
-
 
 class MoneyExtractor(NumberRuleComponent):
     """Find amounts of money ("258 000 euros", "1,2 M€", "2 millions d'euros")."""
 
     dim = "money"
 
-    def __init__(self, nlp: Language, spans_key: str = "money", date_key: str = "date") -> None:
+    def __init__(self, nlp: Language, spans_key: str = "money", numeral_key: str = "numeral",
+                 date_key: str = "date") -> None:
         # A year or a duration is never an amount: numbers inside dates are skipped.
-        super().__init__(nlp, RULES, spans_key, blocked_keys=[date_key])
+        super().__init__(nlp, RULES, spans_key, blocked_keys=[date_key], numeral_key=numeral_key)
         self.date_key = date_key
 
     def extra(self, doc: Doc, found: list[Span], text: str) -> list[Span]:
@@ -53,12 +49,11 @@ class MoneyExtractor(NumberRuleComponent):
             spans.append(span)
         return spans
 
-    @staticmethod
-    def _elliptical(doc: Doc, found: list[Span]) -> list[Span]:
-        spans_before = [*found, *doc.spans.get("date", [])]
+    def _elliptical(self, doc: Doc, found: list[Span]) -> list[Span]:
+        spans_before = [*found, *doc.spans.get(self.date_key, [])]
         taken = {i for s in spans_before for i in range(s.start, s.end)}
         spans = []
-        for numeral in numerals(doc):
+        for numeral in numerals(doc, self.numeral_key):
             words = numeral.text.lower().split()
             if len(words) < 2 or words[-1] not in SCALE_WORDS or any(i in taken for i in range(numeral.start, numeral.end)):
                 continue

@@ -10,7 +10,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import TypedDict
 
-from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.component import BatchComponent
@@ -35,24 +34,20 @@ if not Span.has_extension("numeral"):
     Span.set_extension("numeral", default=None)
 if not Token.has_extension("numeral_form"):
     Token.set_extension("numeral_form", default=None)
-
-
-@Language.factory("plan_numeral", assigns=["doc.spans", "token._.numeral_form"],
-                  default_config={"spans_key": SPANS_KEY})
-def make_numeral_finder(nlp: Language, name: str, spans_key: str) -> NumeralFinder:
-    # Made before the rules of dates, money and quantities, which test the mark (see `Mark`).
-    return NumeralFinder(Mark("numeral_form"), spans_key=spans_key)
+# Made at import, before the rules of dates, money and quantities, which test the mark.
+NUMERAL_MARK = Mark("numeral_form")
 
 
 class NumeralFinder(BatchComponent):
     """Find numbers in digits, in letters and approximate ("une centaine"); mark ordinals."""
 
-    def __init__(self, mark: Mark, spans_key: str = SPANS_KEY) -> None:
+    def __init__(self, mark: Mark = NUMERAL_MARK, spans_key: str = SPANS_KEY) -> None:
         self.mark = mark
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
+        self.mark.clear(doc)
         text = doc_text(doc)
         for numeral in find_numerals(text):
             span = doc.char_span(numeral.start, numeral.end, alignment_mode="expand")

@@ -26,20 +26,16 @@ _DECREASE = set(LEXICON.change.decrease)
 _RATE_WORDS = set(LEXICON.rate.words)
 
 
-@Language.factory("plan_quantity", assigns=["doc.spans"],
-                  default_config={"spans_key": "quantity", "blocked_keys": ["date", "money"]})
-def make_quantity_extractor(nlp: Language, name: str, spans_key: str, blocked_keys: list[str]) -> QuantityExtractor:
-    return QuantityExtractor(nlp, spans_key=spans_key, blocked_keys=blocked_keys)
-
 
 class QuantityExtractor(NumberRuleComponent):
     """Find counts and measures ("3 nouveaux policiers", "27 kilos de cannabis", "12 %")."""
 
     dim = "quantity"
 
-    def __init__(self, nlp: Language, spans_key: str = "quantity",
+    def __init__(self, nlp: Language, spans_key: str = "quantity", numeral_key: str = "numeral",
                  blocked_keys: list[str] | None = None) -> None:
-        super().__init__(nlp, RULES, spans_key, blocked_keys if blocked_keys is not None else ["date", "money"])
+        super().__init__(nlp, RULES, spans_key, blocked_keys if blocked_keys is not None else ["date", "money"],
+                         numeral_key=numeral_key)
 
     def __call__(self, doc: Doc) -> Doc:
         super().__call__(doc)

@@ -1,0 +1,15 @@
+"""The spaCy factory of `plan_actor`, found by spaCy through the `spacy_factories` entry point."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from plan_extract.dims.actor import ActorExtractor
+
+DEFAULT_CONFIG = {"spans_key": "actor"}
+
+
+@Language.factory("plan_actor", default_config=DEFAULT_CONFIG,
+                  requires=["token.pos", "token.dep", "doc.ents", "doc.spans"], assigns=["doc.spans", "span._.actor"])
+def create_component(nlp: Language, name: str, spans_key: str) -> ActorExtractor:
+    return ActorExtractor(nlp, spans_key=spans_key)

@@ -1,0 +1,15 @@
+"""The spaCy factory of `plan_location`, found by spaCy through the `spacy_factories` entry point."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from plan_extract.dims.location import LocationExtractor
+
+DEFAULT_CONFIG = {"spans_key": "location"}
+
+
+@Language.factory("plan_location", default_config=DEFAULT_CONFIG,
+                  requires=["token.pos", "doc.ents"], assigns=["doc.spans", "span._.location"])
+def create_component(nlp: Language, name: str, spans_key: str) -> LocationExtractor:
+    return LocationExtractor(nlp, spans_key=spans_key)

