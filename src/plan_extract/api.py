@@ -178,8 +178,8 @@ def chunk_starts(text: str, limit: int) -> list[int]:
     """Start offsets of chunks of at most `limit` characters, cut after a blank line if possible,
     else after a line break, else after a sentence end, else at a space.
 
-    >>> chunk_starts("un.\n\ndeux.\n\ntrois.", 10)
-    [0, 6, 13]
+    >>> chunk_starts("un.\\n\\ndeux.\\n\\ntrois.", 10)
+    [0, 5, 12]
     """
     starts = [0]
     while len(text) - starts[-1] > limit:

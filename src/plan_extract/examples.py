@@ -1,6 +1,6 @@
 """Load the example tables kept next to each dimension (`dims/<dim>/examples.toml`).
 
-Format (see STYLE.md): `[[example]]` rows give an expected value and texts that must each be
+Format (described in docs/development.md): `[[example]]` rows give an expected value and texts that must each be
 covered by exactly one span with exactly that value; `[[in_context]]` rows bracket the span that
 must be found inside real prose; `[negative]` texts must produce nothing of the dimension.
 """

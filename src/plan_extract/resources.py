@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from functools import cache
+from functools import lru_cache
 from importlib.resources import files
 from typing import Any, TypeVar
 
@@ -21,7 +21,7 @@ class DataFileError(RuntimeError):
     """A data file of the package is missing or malformed."""
 
 
-@cache
+@lru_cache(maxsize=64)
 def read_toml(package: str, name: str) -> dict[str, Any]:
     """Parse `name` inside `package` (e.g. `read_toml("plan_extract.dims.money", "lexicon.toml")`)."""
     try:

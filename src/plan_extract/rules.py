@@ -16,7 +16,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
-from plan_extract.spans import features, token_attrs
+from plan_extract.spans import WORD_CACHE_SIZE, features, token_attrs
 
 Value = dict[str, Any]
 
@@ -72,9 +72,6 @@ _LEXEME_ATTRS = {"ORTH": "orth_", "TEXT": "orth_", "LOWER": "lower_", "SHAPE": "
                  "IS_PUNCT": "is_punct", "IS_SPACE": "is_space", "IS_STOP": "is_stop", "IS_CURRENCY": "is_currency",
                  "LIKE_NUM": "like_num", "LIKE_URL": "like_url", "LIKE_EMAIL": "like_email"}
 _OPS = {None, "?", "*", "+"}
-# Results kept per word (by element, and which patterns a word can start) are pure caches:
-# past this many words they are emptied, so that memory stays flat over any number of texts.
-WORD_CACHE_SIZE = 50_000
 
 
 def _predicate(value: Any) -> Callable[[Any], bool]:
@@ -175,6 +172,8 @@ class _Tokens:
         key = self.attrs.morph[i]
         found = _FEATURES.get(key)
         if found is None:
+            if len(_FEATURES) >= WORD_CACHE_SIZE:
+                _FEATURES.clear()
             by_name = features(self.doc, i)
             found = _FEATURES[key] = frozenset(f"{name}={value}" for name, values in by_name.items() for value in values)
         return found

@@ -84,6 +84,8 @@ class TokenAttrs:
         values = self._array[:, index].tolist()
         column = list(map(table.get, values))
         if None in column:
+            if len(table) >= WORD_CACHE_SIZE:
+                table.clear()
             for i, value in enumerate(values):
                 if column[i] is None:
                     word = self._strings[value]
@@ -128,7 +130,11 @@ class TokenAttrs:
         return children
 
 
-# Hash -> string for every form met so far (lemmas lower-cased apart), shared by all Docs.
+# Results kept per word (strings by hash, features, which patterns a word can start, ...) are
+# pure caches: past this many entries they are emptied, so that memory stays flat over any
+# number of texts.
+WORD_CACHE_SIZE = 50_000
+# Hash -> string for the forms met (lemmas lower-cased apart), shared by all Docs.
 _STRINGS: dict[int, str] = {}
 _LEMMAS: dict[int, str] = {}
 
@@ -235,6 +241,8 @@ def features(doc: Doc, i: int) -> dict[str, list[str]]:
     key = token_attrs(doc).morph[i]
     found = _FEATURES.get(key)
     if found is None:
+        if len(_FEATURES) >= WORD_CACHE_SIZE:
+            _FEATURES.clear()
         text = doc.vocab.strings[key] if key else ""
         found = _FEATURES[key] = {
             field: values.split(",") for field, _, values in (part.partition("=") for part in text.split("|") if part)}

@@ -31,7 +31,7 @@ SUBJECT_DEPS = {"nsubj", "nsubj:pass", "obl:agent"}
 class RoleMatcher:
     """Role words of the lexicon, each extended over its complement.
 
-    >>> [r.text for r in RoleMatcher(nlp)(nlp("Le préfet de l'Orne a parlé."))]
+    >>> [r.text for r in RoleMatcher(nlp)(nlp("Le préfet de l'Orne a parlé."), [])]
     ["préfet de l'Orne"]
     """
 

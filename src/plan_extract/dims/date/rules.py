@@ -179,7 +179,7 @@ def numeric_date(span: Span) -> Value | None:
 
 @lru_cache(maxsize=512)
 def normalise_with_dateparser(text: str) -> Point | None:
-    """Normalise a date string that the rules found but cannot order (cached; dateparser is slow).
+    """Read a digit date written month first, as the rules found it (cached; dateparser is slow).
 
     >>> normalise_with_dateparser("02/22/2016")
     Point(grain='day', year=2016, month=2, day=22, code=None)

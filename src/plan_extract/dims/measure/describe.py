@@ -63,7 +63,10 @@ def _antecedent(verb: Token, pronoun: Token) -> Token:
 def roles(clause: Clause) -> Roles:
     """Agent and object of the clause's naming trigger.
 
-    >>> roles(clause_of("La ville a créé un poste.")).patient.text
+    >>> from plan_extract.dims.measure.clause import find_clauses
+    >>> from plan_extract.dims.measure.triggers import find_triggers
+    >>> doc = nlp("La ville a créé un poste.")
+    >>> roles(find_clauses(doc, find_triggers(doc))[0]).patient.text
     'poste'
     """
     verbs = [t for t in chain(clause) if t.pos_ in VERB_POS or t == clause.head]
@@ -150,8 +153,8 @@ def phrase(token: Token, stop: Token | None = None, limit: int | None = None) ->
     """The short phrase of a noun: its subtree without relative clauses, appositions and what
     follows a comma or a parenthesis, at most MAX_PHRASE tokens.
 
-    >>> phrase(doc[1]).text   # "un programme de prévention, qui ..."
-    'un programme de prévention'
+    >>> phrase(nlp("Un programme de prévention, qui commence en mars, est lancé.")[1]).text
+    'Un programme de prévention'
     """
     doc = token.doc
     key = (token.i, stop.i if stop is not None else -1, limit if limit is not None else -1)
@@ -207,7 +210,7 @@ def _lower_first(span: Span) -> str:
 def with_de(span: Span) -> str:
     """French "de" + a noun phrase with its contractions: "les contrôles" -> "des contrôles".
 
-    >>> with_de(doc[0:2])   # "un équipage"
+    >>> with_de(nlp("un équipage")[0:2])
     "d'un équipage"
     """
     text = _lower_first(span)
@@ -235,7 +238,11 @@ def label(clause: Clause, patient: Token | None) -> str:
 def status(clause: Clause, span: Span) -> str:
     """done | ongoing | planned | announced, from the verbs of the clause and its markers.
 
-    >>> status(clause_of("Une brigade sera créée."), ...)
+    >>> from plan_extract.dims.measure.clause import find_clauses
+    >>> from plan_extract.dims.measure.triggers import find_triggers
+    >>> doc = nlp("Une brigade sera créée.")
+    >>> clause = find_clauses(doc, find_triggers(doc))[0]
+    >>> status(clause, clause.span(doc))
     'planned'
     """
     verbs = [t for t in chain(clause) if t.pos_ in VERB_POS or t.dep_ == "ROOT"]

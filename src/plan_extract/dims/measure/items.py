@@ -23,7 +23,8 @@ ITEM_MAX_TOKENS = 16
 def money_items(doc: Doc, money: list[Span], clauses: list[Clause]) -> list[Clause]:
     """Amounts listed outside any clause with what they pay for: each is a funding measure.
 
-    >>> [c.span(doc).text for c in money_items(doc, money, [])]   # "..., dont 1,2 M€ pour l'école."
+    >>> doc = nlp("La commune investit 3 M€ cette année, dont 1,2 M€ pour l'école.")
+    >>> [c.span(doc).text for c in money_items(doc, list(doc.spans["money"]), [])]
     ["dont 1,2 M€ pour l'école"]
     """
     items = []

@@ -101,8 +101,8 @@ def _topic_before(doc: Doc, start: int) -> tuple[int, int] | None:
 def link(drafts: list[Draft], doc: Doc, text: str) -> None:
     """Fill `draft.links` for every draft of the Doc.
 
-    >>> link(drafts, doc, doc.text); drafts[0].links["money"]
-    [[35, 48]]
+    >>> nlp("L'ARS consacre 258 000 euros à la prévention.").spans["measure"][0]._.measure["links"]["money"]
+    [[15, 28]]
     """
     # Token bounds read once: spans of one Doc overlap in characters when they do in tokens.
     mentions = {kind: [(m.start, m.end, m) for m in _get(doc, key)] for key, kind in LINK_KINDS.items()}
