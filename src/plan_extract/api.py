@@ -7,6 +7,7 @@ import re
 import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy
@@ -20,6 +21,7 @@ from plan_extract.reading import Document
 from plan_extract.spans import release, remember_text
 
 DateLike = dt.date | str | None
+LexiconPath = str | Path | None
 # Texts longer than this are cut on paragraph boundaries and processed chunk by chunk; the chunks
 # are joined back into one Doc whose offsets index the original text. The model's working
 # memory grows with the characters it is given at once (about 4 KiB a character), so a chunk
@@ -46,10 +48,10 @@ def _iso(date: DateLike) -> str | None:
         raise ValueError(f"document date {date!r} is not an ISO date (YYYY-MM-DD)") from exc
 
 
-def make_doc(text: str, document_date: DateLike = None, source: str = "given") -> Doc:
+def make_doc(text: str, document_date: DateLike = None, source: str = "given", nlp: Language | None = None) -> Doc:
     """A tokenised Doc carrying the document date (`source`: "given", or "metadata" for a date
     read from a web page), ready for the pipeline."""
-    doc = remember_text(get_nlp().make_doc(text), text)
+    doc = remember_text((nlp or get_nlp()).make_doc(text), text)
     iso = _iso(document_date)
     doc._.document_date = {"value": iso, "source": source, "start": None, "end": None} if iso else None
     return doc
@@ -66,41 +68,43 @@ def _date_of(document: Document, document_date: DateLike) -> tuple[DateLike, str
 
 
 def extract(text: str, document_date: DateLike = None, path: str | None = None,
-            encoding: str | None = None) -> Extraction:
+            encoding: str | None = None, lexicon: LexiconPath = None) -> Extraction:
     """Extract quantities, money, dates, actors, places and measures from one French text.
 
     `document_date` (a `datetime.date` or an ISO string) anchors relative dates; without it the
-    date is looked for in the text.
+    date is looked for in the text. `lexicon` is a user lexicon file (docs/lexicon.md).
 
     >>> extract("L'ARS consacre 258 000 euros sur 3 ans.").money[0].value
     Decimal('258000')
     """
-    doc = get_nlp()(make_doc(text, document_date))
+    nlp = get_nlp(lexicon)
+    doc = nlp(make_doc(text, document_date, nlp=nlp))
     extraction = doc_to_extraction(doc, path=path, encoding=encoding)
     release(doc)
     return extraction
 
 
-def extract_many(texts: Iterable[str], document_date: DateLike = None, batch_size: int = 32) -> Iterator[Extraction]:
+def extract_many(texts: Iterable[str], document_date: DateLike = None, batch_size: int = 32,
+                 lexicon: LexiconPath = None) -> Iterator[Extraction]:
     """Stream extractions for many texts through `nlp.pipe`; the order of the input is kept.
 
     >>> [len(e.money) for e in extract_many(["10 euros", "rien"])]
     [1, 0]
     """
     documents = (Document(path=None, text=text, encoding=None) for text in texts)
-    return extract_documents(documents, document_date, batch_size)
+    return extract_documents(documents, document_date, batch_size, lexicon=lexicon)
 
 
 def extract_documents(documents: Iterable[Document], document_date: DateLike = None,
                       batch_size: int = 32, chunk_chars: int = CHUNK_CHARS,
-                      batch_chars: int = BATCH_CHARS) -> Iterator[Extraction]:
+                      batch_chars: int = BATCH_CHARS, lexicon: LexiconPath = None) -> Iterator[Extraction]:
     """Like `extract_many`, for documents read from files (their path and encoding are reported).
 
     A text longer than `chunk_chars` is processed in chunks cut on paragraph boundaries; the
     pipeline gets at most `batch_size` Docs and `batch_chars` characters at a time (a longer
     Doc goes alone).
     """
-    nlp = get_nlp()
+    nlp = get_nlp(lexicon)
     pending: deque[tuple[Document, list[int], Doc | None]] = deque()
 
     def docs() -> Iterator[Doc]:
@@ -110,14 +114,14 @@ def extract_documents(documents: Iterable[Document], document_date: DateLike = N
             date, source = _date_of(document, document_date)
             if len(starts) == 1:
                 pending.append((document, starts, None))
-                yield make_doc(document.text, date, source)
+                yield make_doc(document.text, date, source, nlp)
                 continue
             # The first chunk goes first, alone: the date it holds anchors the other chunks.
-            first = nlp(make_doc(document.text[:ends[0]], date, source))
+            first = nlp(make_doc(document.text[:ends[0]], date, source, nlp))
             found = (first._.document_date or {}).get("value")
             pending.append((document, starts, first))
             for start, end in zip(starts[1:], ends[1:]):
-                yield make_doc(document.text[start:end], found)
+                yield make_doc(document.text[start:end], found, nlp=nlp)
 
     chunks: list[Doc] = []
     for doc in pipe_by_size(nlp, docs(), batch_size, batch_chars):

@@ -300,6 +300,7 @@ class Settings:
     indent: int | None = 2
     save_text: bool = False  # keep the text as read in each outcome
     timeout: float | None = None  # for URLs
+    lexicon: str | None = None  # a user lexicon file (docs/lexicon.md)
 
 
 # The settings of this process (a worker gets them from `_init_worker`).
@@ -315,7 +316,7 @@ def _init_worker(settings: Settings, load: bool = True, worker: bool = False) ->
     if load:
         from plan_extract.pipeline import get_nlp
 
-        get_nlp()
+        get_nlp(settings.lexicon)
 
 
 def process(jobs: Sequence[Job], settings: Settings | None = None) -> list[Outcome]:
@@ -341,7 +342,8 @@ def process(jobs: Sequence[Job], settings: Settings | None = None) -> list[Outco
     if not readable:
         return outcomes
     try:
-        extractions = extract_documents((doc for _, doc in readable), settings.document_date)
+        extractions = extract_documents((doc for _, doc in readable), settings.document_date,
+                                        lexicon=settings.lexicon)
         for (outcome, _), extraction in zip(readable, extractions):
             outcome.json = to_json(extraction, indent=settings.indent)
     except Exception:  # noqa: BLE001 - one failing document must not take its chunk down
@@ -361,7 +363,7 @@ def extract_document(document: Document, settings: Settings) -> tuple[str | None
     from plan_extract.export import to_json
 
     try:
-        extraction = next(extract_documents([document], settings.document_date))
+        extraction = next(extract_documents([document], settings.document_date, lexicon=settings.lexicon))
         return to_json(extraction, indent=settings.indent), None
     except Exception as exc:  # noqa: BLE001
         return None, f"{document.path}: internal error: {type(exc).__name__}: {exc}"

@@ -44,6 +44,19 @@ def _cluster(ctx: click.Context, param: click.Parameter, value: str | None) -> s
                              "tcp://10.0.0.5:8786")
 
 
+def _lexicon(ctx: click.Context, param: click.Parameter, value: Path | None) -> str | None:
+    """Check a user lexicon file before any text is read: one line says what is wrong."""
+    if value is None:
+        return None
+    from plan_extract.lexicon import LexiconError, read_user_lexicon
+
+    try:
+        read_user_lexicon(str(value))
+    except LexiconError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return str(value)
+
+
 @click.group(cls=DefaultGroup, default="extract", default_if_no_args=False,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="plan-extract")
@@ -91,10 +104,12 @@ def main() -> None:
 @click.option("--dask", "cluster", callback=_cluster, metavar="local|tcp://HOST:8786",
               help="Run the batch on Dask: a local cluster of --jobs workers, or the scheduler at this "
                    "address (needs plan-extract[dask]).")
+@click.option("--lexicon", type=click.Path(exists=True, dir_okay=False, path_type=Path), callback=_lexicon,
+              metavar="FILE", help="Your own words (public bodies, places) in a TOML file; see docs/lexicon.md.")
 def extract_command(sources: tuple[str, ...], out: str | None, document_date: str | None, compact: bool,
                     jsonl: bool, with_report: bool, pattern: str, jobs: int | None, resume: bool,
                     max_chars: int, quiet: bool, verbose: bool, manifest: Path | None, save_text: bool,
-                    timeout: float, cluster: str | None) -> None:
+                    timeout: float, cluster: str | None, lexicon: str | None) -> None:
     """Extract plan data from FILE(s), folder(s) or URL(s): plain text, web pages (.html) and PDF
     files; "-" reads standard input.
 
@@ -154,7 +169,7 @@ def extract_command(sources: tuple[str, ...], out: str | None, document_date: st
         raise click.ClickException(str(exc)) from None
     if cluster is not None and (single or any(job.source == "-" for job in inputs.jobs)):
         raise click.UsageError("--dask runs a batch of files: give a folder or several files (not standard input).")
-    settings = batch.Settings(document_date, max_chars, None if compact or jsonl else 2, save_text, timeout)
+    settings = batch.Settings(document_date, max_chars, None if compact or jsonl else 2, save_text, timeout, lexicon)
     try:
         if single:
             _extract_one(inputs, out_path, settings)

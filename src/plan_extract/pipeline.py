@@ -8,7 +8,8 @@ since they link everything found before.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -39,26 +40,37 @@ def _register_components() -> None:
     from plan_extract.dims.quantity import factory as _quantity  # noqa: F401
 
 
-def add_components(nlp: Language) -> Language:
-    """Add the plan-extract components to an existing French pipeline (with a parser and NER)."""
+# The components that take a user lexicon file (docs/lexicon.md) in their config.
+WITH_LEXICON = ("plan_location", "plan_actor")
+
+
+def add_components(nlp: Language, lexicon: str | Path | None = None) -> Language:
+    """Add the plan-extract components to an existing French pipeline (with a parser and NER);
+    `lexicon` is a user lexicon file that extends the package's words."""
     _register_components()
     for name in COMPONENTS:
         if name not in nlp.pipe_names:
-            nlp.add_pipe(name)
+            config = {"lexicon": str(lexicon)} if lexicon is not None and name in WITH_LEXICON else {}
+            nlp.add_pipe(name, config=config)
     return nlp
 
 
-def load(model: str = MODEL) -> Language:
-    """A new full pipeline: `model` with the press tokenizer and the plan-extract components.
+def load(model: str = MODEL, lexicon: str | Path | None = None) -> Language:
+    """A new full pipeline: `model` with the press tokenizer and the plan-extract components,
+    whose words `lexicon` (a user lexicon file) extends.
 
     It can be saved with `nlp.to_disk(path)` and loaded back with `spacy.load(path)`.
     """
     nlp = spacy.load(model)
     use_press_tokenizer(nlp)
-    return add_components(nlp)
+    return add_components(nlp, lexicon)
 
 
-@cache
-def get_nlp() -> Language:
-    """The full pipeline, loaded once per process."""
-    return load()
+def get_nlp(lexicon: str | Path | None = None) -> Language:
+    """The full pipeline, loaded once per process (and once per user lexicon)."""
+    return _loaded(str(Path(lexicon).resolve()) if lexicon is not None else None)
+
+
+@lru_cache(maxsize=4)
+def _loaded(lexicon: str | None) -> Language:
+    return load(lexicon=lexicon)

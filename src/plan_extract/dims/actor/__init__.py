@@ -48,10 +48,13 @@ class ActorExtractor(BatchComponent):
     [('Sébastien Jallet', "préfet de l'Orne"), ('gendarmerie', None)]
     """
 
-    def __init__(self, nlp: Language, spans_key: str = SPANS_KEY) -> None:
+    def __init__(self, nlp: Language, spans_key: str = SPANS_KEY, lexicon: str | None = None) -> None:
+        """`lexicon`: a user lexicon file whose `[[actor.bodies]]` are added (docs/lexicon.md)."""
+        from plan_extract.lexicon import read_user_lexicon
+
         register_extension("actor")
         self.spans_key = spans_key
-        self.orgs = OrgMatcher(nlp)
+        self.orgs = OrgMatcher(nlp, read_user_lexicon(lexicon).actor.bodies if lexicon else ())
         self.roles = RoleMatcher(nlp)
         self.ordinary = OrdinaryWords(nlp)
 
@@ -234,7 +237,8 @@ def _value(key: str, group: list[Mention]) -> ActorValue:
         name = max((m.name or m.span.text for m in group), key=len)
     else:
         org_id = next((m.org_id for m in group if m.org_id), None)
-        name = canonical_names().get(org_id or "", group[0].span.text)
+        name = canonical_names().get(org_id or "") or next(
+            (m.extra["canonical"] for m in group if "canonical" in m.extra), group[0].span.text)
     roles = [m.role for m in group if m.role]
     place = next((m.place for m in group if m.place is not None), None)
     return ActorValue(

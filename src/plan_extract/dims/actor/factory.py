@@ -6,10 +6,11 @@ from spacy.language import Language
 
 from plan_extract.dims.actor import ActorExtractor
 
-DEFAULT_CONFIG = {"spans_key": "actor"}
+# `lexicon`: a user lexicon file (docs/lexicon.md) whose entries are added to the package's.
+DEFAULT_CONFIG = {"spans_key": "actor", "lexicon": None}
 
 
 @Language.factory("plan_actor", default_config=DEFAULT_CONFIG,
                   requires=["token.pos", "token.dep", "doc.ents", "doc.spans"], assigns=["doc.spans", "span._.actor"])
-def create_component(nlp: Language, name: str, spans_key: str) -> ActorExtractor:
-    return ActorExtractor(nlp, spans_key=spans_key)
+def create_component(nlp: Language, name: str, spans_key: str, lexicon: str | None) -> ActorExtractor:
+    return ActorExtractor(nlp, spans_key=spans_key, lexicon=lexicon)

@@ -7,6 +7,7 @@ Each finder returns `Mention`s; the component clusters them into actors.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -51,10 +52,18 @@ class OrgMatcher:
     ['gendarmerie', 'ars']
     """
 
-    def __init__(self, nlp: Language) -> None:
+    def __init__(self, nlp: Language, extra: Sequence[OrgPattern] = ()) -> None:
+        """`extra`: bodies of a user lexicon (plan_extract.lexicon), in the same format."""
         self.rows: dict[str, OrgPattern] = {}
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for number, row in enumerate(org_patterns()):
+        self.acronyms = dict(known_acronyms())
+        self.names: dict[str, str] = {}  # the full form of the user's bodies, by id
+        for row in extra:
+            if row.acronym:
+                self.acronyms.setdefault(row.id, row.pattern)
+            elif not row.member:
+                self.names.setdefault(row.id, row.pattern)
+        for number, row in enumerate((*org_patterns(), *extra)):
             key = f"org{number}"
             self.rows[key] = row
             self.matcher.add(key, [nlp.make_doc(row.pattern)])
@@ -111,10 +120,11 @@ class OrgMatcher:
                 continue
             if row.place == "required" and (place is None or _territory(span, place)):
                 continue
-            acronym = span.text if row.acronym else known_acronyms().get(row.id)
+            acronym = span.text if row.acronym else self.acronyms.get(row.id)
             rule = f"lexicon {row.id}" + (" de <place>" if place is not None else "")
+            extra = {"canonical": self.names[row.id]} if row.id in self.names else {}
             mentions.append(Mention(span, rule, org_id=row.id, category=row.label, member=row.member,
-                                    acronym=acronym, place=place))
+                                    acronym=acronym, place=place, extra=extra))
         return mentions
 
 

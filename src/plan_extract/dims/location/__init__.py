@@ -18,11 +18,11 @@ from spacy.tokens import Doc, Span
 
 from plan_extract.component import BatchComponent, register_extension
 from plan_extract.dims.location.evidence import CITY, TOWN, WEIGHTS, OrdinaryWords, is_demonym
-from plan_extract.dims.location.places import Hit, Place
+from plan_extract.dims.location.places import Hit, Place, load_places
 from plan_extract.dims.location.rules import (
     AREA_TYPES, ARTICLES, COMMON_WORDS, FACILITIES, FIXED_EXPRESSIONS, INSTITUTIONS, LEXICON, LINK_ARTICLES, LINKS, SEATS, LOCATIVES, LOWER_STARTS, METONYMS,
     NATURAL_NOUNS, NER_LABELS, PREPOSITIONS, SUBTYPES, blocked_before, choose_type, intro_before, is_sentence_start, ner_label,
-    neighbourhood_name, table,
+    extra_places, neighbourhood_name, table,
 )
 from plan_extract.spans import doc_text, entities, token_attrs, trim_entity
 
@@ -47,9 +47,15 @@ class LocationExtractor(BatchComponent):
     [('Orne', 'département'), ('Perseigne', 'neighbourhood'), ('Alençon', 'commune')]
     """
 
-    def __init__(self, nlp: Language, spans_key: str = SPANS_KEY) -> None:
+    def __init__(self, nlp: Language, spans_key: str = SPANS_KEY, lexicon: str | None = None) -> None:
+        """`lexicon`: a user lexicon file whose `[[location.places]]` are added (docs/lexicon.md)."""
+        from plan_extract.lexicon import read_user_lexicon
+
         register_extension("location")
         self.spans_key = spans_key
+        extra = read_user_lexicon(lexicon).location.places if lexicon else ()
+        self.places = load_places((*extra_places(), *(Place(p.type, p.name, p.code) for p in extra))) \
+            if extra else table()
         # Names of départements, regions, named areas and towns are names even where the
         # lemmatizer's lists hold them; a village called "Plaine" or "Rue" is an ordinary word.
         self.ordinary = OrdinaryWords(nlp, (name.lower() for name, places in table().by_name.items()
@@ -141,7 +147,7 @@ class LocationExtractor(BatchComponent):
                     and doc[j + 1].pos_ == "NOUN" and doc[j + 2].lower_ in {",", "et", "ou", ".", ";"}:
                 span = doc[span.start:j + 2]
         span.id_ = f"{doc[start].lower_} <Name>" if direct else "<list of places> <Name>"
-        known = table().by_name.get(span.text, [])
+        known = self.places.by_name.get(span.text, [])
         if any(p.type in AREA_TYPES or p.type == "epci" for p in known) and (not direct or subtype == "sector") \
                 or any(p.type == "commune" and p.population >= TOWN for p in known) and subtype != "river":
             return span, None  # "secteurs Drôme, Roubion": the département stays a département
@@ -153,7 +159,7 @@ class LocationExtractor(BatchComponent):
         A commune after "les quartiers nord de" stays a commune (the adjective says the
         neighbourhood is part of it)."""
         found = []
-        places = table()
+        places = self.places
         nouns = set(LEXICON.intro.get("neighbourhood", []))
         for i, lower in enumerate(token_attrs(doc).lower):
             if lower in nouns:
@@ -179,7 +185,7 @@ class LocationExtractor(BatchComponent):
                   if word[:1].isupper() or lower in LOWER_STARTS]
         ends = {offset + len(word) for offset, word in zip(offsets, attrs.text)}
         found = []
-        hits = list(table().find(text, starts, ends))
+        hits = list(self.places.find(text, starts, ends))
         # Two place names joined by a hyphen: "Tarbes-Lourdes", "la liaison Rennes-Nantes"
         hit_starts = {hit.start for hit in hits}
         hit_ends = {hit.end for hit in hits}
@@ -286,7 +292,7 @@ class LocationExtractor(BatchComponent):
             span = _trim(ent)
             if span is None:
                 continue
-            if span.text in table().by_name or len(span.text) < 3:
+            if span.text in self.places.by_name or len(span.text) < 3:
                 continue  # judged by the table pass; "F", "G" (energy classes)
             if span.text in neighbourhoods:
                 span.id_ = "NER <known neighbourhood>"
