@@ -176,3 +176,44 @@ def test_features_and_unset_extensions_read_as_spacys_matcher_reads_them() -> No
         plain = Matcher(nlp.vocab)
         plain.add("p", [pattern])
         assert rules.matches(doc) and rules.matches(doc) == sorted(plain(doc), key=lambda m: (m[1], m[2], m[0]))
+
+
+# --- property: RuleSet and spaCy's Matcher agree on generated patterns and texts ----------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = ["a", "A", "b", "B", "de", "3", "000", "euros", "M€", ",", "\u00a0", "plan", "Plan"]
+_VALUES = st.sampled_from(_WORDS)
+_ELEMENT = st.one_of(
+    st.builds(lambda w: {"LOWER": w.lower()}, _VALUES),
+    st.builds(lambda w: {"ORTH": w}, _VALUES),
+    st.builds(lambda ws: {"LOWER": {"IN": sorted({w.lower() for w in ws})}}, st.lists(_VALUES, min_size=1, max_size=3)),
+    st.builds(lambda ws: {"LOWER": {"NOT_IN": sorted({w.lower() for w in ws})}}, st.lists(_VALUES, min_size=1, max_size=2)),
+    st.builds(lambda b: {"IS_DIGIT": b}, st.booleans()),
+    st.builds(lambda b: {"IS_TITLE": b}, st.booleans()),
+    st.builds(lambda b: {"IS_SPACE": b}, st.booleans()),
+    st.builds(lambda n: {"LENGTH": n}, st.integers(1, 3)),
+    st.builds(lambda r: {"TEXT": {"REGEX": r}}, st.sampled_from(["^[A-Z]", "^[0-9]+$", "€$", "^p"])),
+    st.just({}),
+)
+_STEP = st.builds(lambda element, op: {**element, **({"OP": op} if op else {})},
+                  _ELEMENT, st.sampled_from([None, None, "?", "*", "+"]))
+# RuleSet refuses a pattern whose every element is optional (it would match nothing but empty).
+_PATTERN = st.lists(_STEP, min_size=1, max_size=4).filter(lambda p: any(s.get("OP") in (None, "+") for s in p))
+_BLANK = spacy.blank("fr")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(patterns=st.lists(_PATTERN, min_size=1, max_size=3), words=st.lists(_VALUES, max_size=14))
+def test_ruleset_agrees_with_spacys_matcher_on_generated_patterns(patterns, words) -> None:
+    """Differential test: every match (every start, every length) of generated patterns over
+    generated texts is the one spaCy's Matcher finds."""
+    from spacy.tokens import Doc
+
+    doc = Doc(_BLANK.vocab, words=words, spaces=[False] * len(words)) if words else _BLANK("")
+    rules = RuleSet(_BLANK.vocab, [_rule(f"p{i}", p) for i, p in enumerate(patterns)])
+    plain = Matcher(_BLANK.vocab)
+    for i, pattern in enumerate(patterns):
+        plain.add(f"p{i}", [pattern])
+    assert rules.matches(doc) == sorted(set(plain(doc)), key=lambda m: (m[1], m[2], m[0]))

@@ -74,6 +74,11 @@ _LEXEME_ATTRS = {"ORTH": "orth_", "TEXT": "orth_", "LOWER": "lower_", "SHAPE": "
 _OPS = {None, "?", "*", "+"}
 
 
+def _lexeme_attr(lexeme: Any, name: str) -> Any:
+    # A lexeme has no `length`: LENGTH is the length of its text, as in spaCy's Matcher.
+    return len(lexeme.orth_) if name == "length" else getattr(lexeme, name)
+
+
 def _predicate(value: Any) -> Callable[[Any], bool]:
     """The test of one attribute's value: a plain value, or IN / NOT_IN / REGEX. As in spaCy's
     Matcher, IN and NOT_IN fail on a value that is neither a string nor a number (an extension
@@ -137,7 +142,7 @@ class _Element:
             if len(self.words) >= WORD_CACHE_SIZE:
                 self.words.clear()
             lexeme = self.vocab[text]
-            passed = self.words[text] = all(test(getattr(lexeme, name)) for name, test in self.word_tests)
+            passed = self.words[text] = all(test(_lexeme_attr(lexeme, name)) for name, test in self.word_tests)
         return passed
 
     def test(self, tokens: _Tokens, i: int) -> bool:
