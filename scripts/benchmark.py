@@ -28,6 +28,10 @@ Figures (targets from the batch issue; ratios are what matter on a shared, noisy
     python scripts/benchmark.py --only long     # just the long texts
     python scripts/benchmark.py --only dask     # just --dask local against --jobs 2
     python scripts/benchmark.py --only server   # just the server
+    python scripts/benchmark.py --only engines  # just the matching engines
+
+- what the own matching engine buys: the rules of dates, money and quantities matched by
+  `rules.RuleSet` and by spaCy's Matcher on the same patterns and token ranges (ms per text).
 """
 
 from __future__ import annotations
@@ -142,6 +146,45 @@ def run_cpu(cmd: list[str]) -> tuple[float, float]:
     time is what the command itself costs, the wall time also counts the waits for a core."""
     wall, cpu, _ = run_timed(cmd)
     return wall, cpu
+
+
+def engines(texts: list[str]) -> list[tuple[str, str]]:
+    """What the RuleSet buys: the rule matching of dates, money and quantities, in ms per text,
+    by `rules.RuleSet` and by spaCy's Matcher on the same patterns and the same token ranges
+    (money and quantities only in the windows around numbers, as their components search)."""
+    from spacy.matcher import Matcher
+
+    from plan_extract.pipeline import get_nlp
+
+    nlp = get_nlp()
+    docs = list(nlp.pipe(list(dict.fromkeys(texts))))
+    rows = []
+    for name in ("plan_date", "plan_money", "plan_quantity"):
+        component = nlp.get_pipe(name)
+        ruleset = component.ruleset
+        matcher = Matcher(nlp.vocab)
+        for rule in ruleset.rules.values():
+            matcher.add(rule.name, [rule.pattern])
+        windowed = hasattr(component, "windows")
+        ranges = [component.windows(doc, []) if windowed else None for doc in docs]
+        best = {"RuleSet": float("inf"), "Matcher": float("inf")}
+        for _ in range(3):
+            t0 = time.perf_counter()
+            for doc, windows in zip(docs, ranges):
+                ruleset.matches(doc, windows)
+            best["RuleSet"] = min(best["RuleSet"], time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            for doc, windows in zip(docs, ranges):
+                if windows is None:
+                    matcher(doc)
+                else:
+                    for start, end in windows:
+                        matcher(doc[max(0, start):min(len(doc), end)])
+            best["Matcher"] = min(best["Matcher"], time.perf_counter() - t0)
+        short = name.removeprefix("plan_")
+        rows += [(f"{short} rules, RuleSet (ms/text)", f"{1000 * best['RuleSet'] / len(docs):.2f}"),
+                 (f"{short} rules, spaCy Matcher (ms/text)", f"{1000 * best['Matcher'] / len(docs):.2f}")]
+    return rows
 
 
 def print_rows(rows: list[tuple[str, str]]) -> None:
@@ -271,7 +314,7 @@ def main() -> None:
     parser.add_argument("--tables-docs", type=int, default=10_000, help="documents for the tables figures")
     parser.add_argument("--requests", type=int, default=500, help="requests sent to the server")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients of the server")
-    parser.add_argument("--only", choices=["tables", "long", "dask", "server"], help="run only these figures")
+    parser.add_argument("--only", choices=["tables", "long", "dask", "server", "engines"], help="run only these figures")
     args = parser.parse_args()
     if args.only == "dask":
         with tempfile.TemporaryDirectory() as tmp:
@@ -288,6 +331,9 @@ def main() -> None:
     if args.only == "long":
         with tempfile.TemporaryDirectory() as tmp:
             print_rows(long_texts(Path(tmp)))
+        return
+    if args.only == "engines":
+        print_rows(engines(corpus_texts()))
         return
     texts = repeated(corpus_texts(), args.docs)
     rows: list[tuple[str, str]] = []
@@ -334,7 +380,7 @@ def main() -> None:
 
     bare, full = throughput(texts)
     rows = [("bare fr_core_news_md (docs/s)", f"{bare:.1f}"), ("plan-extract (docs/s)", f"{full:.1f}"),
-            ("ratio full / bare (>= 0.85)", f"{full / bare:.2f}"), *rows]
+            ("ratio full / bare (>= 0.85)", f"{full / bare:.2f}"), *rows, *engines(texts)]
 
     print_rows(rows)
 
