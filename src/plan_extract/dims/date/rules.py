@@ -182,7 +182,7 @@ def normalise_with_dateparser(text: str) -> Point | None:
     """Read a digit date written month first, as the rules found it (cached; dateparser is slow).
 
     >>> normalise_with_dateparser("02/22/2016")
-    Point(grain='day', year=2016, month=2, day=22, code=None)
+    Point(grain='day', year=2016, month=2, day=22, ...)
     """
     import dateparser  # imported on first use: it takes a second to load
 
