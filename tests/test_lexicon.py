@@ -17,15 +17,15 @@ from plan_extract.lexicon import LexiconError, read_user_lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "docs" / "lexicon-example.toml"
-TEXT = ("L'AESN financera la renaturation des berges sur le Plateau de Saclay et dans le Pays de Bray, "
+TEXT = ("L'AESN financera la renaturation des berges à Bois-Rond et à Hautepierre-Sud, "
         "a annoncé la Commission locale d'information de Golfech.")
 
 
 def test_example_file_is_valid_and_shown_in_the_docs() -> None:
     lexicon = read_user_lexicon(str(EXAMPLE))
     assert {b.id for b in lexicon.actor.bodies} == {"aesn", "cli_golfech"}
-    assert [(p.name, p.type) for p in lexicon.location.places] == [("Plateau de Saclay", "other"),
-                                                                    ("Pays de Bray", "other")]
+    assert [(p.name, p.type) for p in lexicon.location.places] == [("Bois-Rond", "other"),
+                                                                    ("Hautepierre-Sud", "other")]
     assert "lexicon-example.toml" in (ROOT / "docs" / "lexicon.md").read_text(encoding="utf-8")
 
 
@@ -41,12 +41,12 @@ def _with_components(nlp: Language, lexicon: str | None) -> dict[str, list[tuple
 def test_components_take_the_lexicon_from_their_config(nlp: Language) -> None:
     plain = _with_components(nlp, None)
     assert all(acronym != "AESN" for _, acronym, _ in plain["actor"])
-    assert ("Plateau de Saclay", "other") not in plain["location"]
+    assert ("Bois-Rond", "other") not in plain["location"]
     extended = _with_components(nlp, str(EXAMPLE))
     assert extended["actor"] == [("Commission locale d'information de Golfech", None, "other"),
                                  ("agence de l'eau Seine-Normandie", "AESN", "environment")]
-    assert ("Plateau de Saclay", "other") in extended["location"]
-    assert ("Pays de Bray", "other") in extended["location"]
+    assert ("Bois-Rond", "other") in extended["location"]
+    assert ("Hautepierre-Sud", "other") in extended["location"]
 
 
 def test_malformed_lexicon_is_one_line(tmp_path: Path) -> None:
@@ -72,6 +72,6 @@ def test_cli_and_api_use_the_lexicon(nlp: Language, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     found = json.loads(result.stdout)
     assert ("agence de l'eau Seine-Normandie", "AESN") in {(a["name"], a["acronym"]) for a in found["actors"]}
-    assert "Plateau de Saclay" in {place["name"] for place in found["locations"]}
+    assert "Bois-Rond" in {place["name"] for place in found["locations"]}
     # The measure links the body found through the user's words.
     assert any(m["actors"] for m in found["measures"])
