@@ -54,7 +54,8 @@ class RoleMatcher:
         """Roles inside the complement of a longer role: "préfète du Loiret" in "directeur de
         cabinet de la préfète du Loiret" (the préfète is an actor too).
 
-        >>> [r.text for r in RoleMatcher(nlp).inner(doc := nlp("Le directeur de cabinet de la préfète du Loiret."), RoleMatcher(nlp)(doc))]
+        >>> matcher, doc = RoleMatcher(nlp), nlp("Le directeur de cabinet de la préfète du Loiret.")
+        >>> [r.text for r in matcher.inner(doc, matcher(doc, []))]
         ['préfète du Loiret']
         """
         places = {s.start: s for s in doc.spans.get("location", [])} if "location" in doc.spans else {}
