@@ -64,15 +64,24 @@ class OrdinaryWords:
     def __init__(self, nlp: Language, names: Iterable[str] = ()) -> None:
         """`names`: lower-case names that are never ordinary words, though the lemmatizer's
         lists hold some of them ("quimper", "cantal", "alsace")."""
-        words: set[str] = set(STOP_WORDS)
-        if "lemmatizer" in nlp.pipe_names:
-            lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+        # The lemmatizer's tables are read when first needed: in `spacy.load(path)` the
+        # components are made before the lemmatizer's data is loaded from disk.
+        self._lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+        self._names = frozenset(names)
+        self._words: frozenset[str] | None = None
+
+    @property
+    def words(self) -> frozenset[str]:
+        if self._words is None:
+            words: set[str] = set(STOP_WORDS)
+            lookups = getattr(self._lemmatizer, "lookups", None)
             if lookups is not None and lookups.has_table("lemma_index"):
                 index = lookups.get_table("lemma_index")
                 for word_class in _WORD_CLASSES:
                     if word_class in index:
                         words.update(index[word_class])
-        self.words = frozenset(words.difference(names))
+            self._words = frozenset(words.difference(self._names))
+        return self._words
 
     def __call__(self, name: str) -> bool:
         """Whether a one-word name is an ordinary word, in the singular or the plural."""
