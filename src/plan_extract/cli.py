@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from click_default_group import DefaultGroup
 
-from plan_extract import __version__
+from plan_extract import __version__, server_settings
 from plan_extract.reading import DEFAULT_GLOB, DEFAULT_MAX_CHARS
 
 if TYPE_CHECKING:
@@ -348,13 +348,13 @@ def eval_command(folder: Path, as_json: bool, details: bool, given_dates: bool, 
               help="Port to listen on (0: any free port, shown when ready).")
 @click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
               help="Extraction processes; each loads the pipeline once and takes one text at a time.")
-@click.option("--max-chars", "server_max_chars", type=click.IntRange(1), default=500_000, show_default=True,
+@click.option("--max-chars", "server_max_chars", type=click.IntRange(1), default=server_settings.DEFAULT_MAX_CHARS, show_default=True,
               help="Refuse longer texts (413).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=server_settings.DEFAULT_TIMEOUT, show_default=True,
               help="Seconds a text may take (else 504) and may wait for a free process (else 503).")
-@click.option("--max-body-mb", type=click.IntRange(1), default=64, show_default=True,
+@click.option("--max-body-mb", type=click.IntRange(1), default=server_settings.DEFAULT_MAX_BODY_MB, show_default=True,
               help="Refuse larger request bodies (413).")
-@click.option("--max-queue", type=click.IntRange(0), default=64, show_default=True,
+@click.option("--max-queue", type=click.IntRange(0), default=server_settings.DEFAULT_MAX_QUEUE, show_default=True,
               help="Requests that may wait for a busy process; more get 503 at once.")
 def serve_command(host: str, port: int, workers: int, server_max_chars: int, timeout: float,
                   max_body_mb: int, max_queue: int) -> None:
@@ -366,8 +366,8 @@ def serve_command(host: str, port: int, workers: int, server_max_chars: int, tim
     then POST a text (text/plain) or {"text": ...} (application/json) to http://127.0.0.1:8000/extract
     """
     server = _optional("plan_extract.server", "serve")
-    settings = server.Settings(workers=workers, max_chars=server_max_chars, timeout=timeout,
-                               max_body=max_body_mb * 1024 * 1024, max_queue=max_queue)
+    settings = server_settings.Settings(workers=workers, max_chars=server_max_chars, timeout=timeout,
+                                        max_body=max_body_mb * 1024 * 1024, max_queue=max_queue)
     try:
         server.serve(host, port, settings)
     except OSError as exc:

@@ -25,7 +25,6 @@ import sys
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -38,23 +37,11 @@ from starlette.routing import Route
 
 from plan_extract import __version__
 from plan_extract.pool import Busy, ExtractionFailed, ExtractorPool, Task, TimeLimit
+from plan_extract.server_settings import Settings
 
-DEFAULT_MAX_CHARS = 500_000
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_MAX_BODY_MB = 64
-DEFAULT_MAX_QUEUE = 64
 JSON_TYPES = {"application/json"}
 JSONL_TYPES = {"application/jsonl", "application/x-ndjson", "application/json-lines", "application/x-jsonlines"}
 FIELDS = {"text", "document_date", "id"}
-
-
-@dataclass(frozen=True)
-class Settings:
-    workers: int = 1
-    max_chars: int = DEFAULT_MAX_CHARS
-    timeout: float = DEFAULT_TIMEOUT  # seconds per text, and the longest wait for a free process
-    max_body: int = DEFAULT_MAX_BODY_MB * 1024 * 1024  # bytes
-    max_queue: int = DEFAULT_MAX_QUEUE  # requests waiting for a process; more get 503 at once
 
 
 class RequestError(Exception):
