@@ -9,7 +9,7 @@ from plan_extract.examples import Case, load_all_examples
 
 
 def _clean(value: dict | None) -> dict:
-    return {k: v for k, v in (value or {}).items() if v is not None and k not in ("key", "over_start", "links", "evidence")}
+    return {k: v for k, v in (value or {}).items() if v is not None and k not in ("key", "over", "links", "evidence")}
 
 
 def _matches(value: dict | None, expect: dict) -> bool:

@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from plan_extract.api import make_doc
+from plan_extract.spans import linked
 
 REFERENCE = "2024-03-12"
 
@@ -22,7 +23,7 @@ def _measures(nlp: Language, text: str) -> tuple[Doc, list[Span]]:
 
 
 def _linked(doc: Doc, span: Span, kind: str) -> list[str]:
-    return [doc.text[start:end] for start, end in span._.measure["links"][kind]]
+    return [linked(span, ref).text for ref in span._.measure["links"][kind]]
 
 
 def _only(spans: list[Span]) -> Span:
@@ -114,7 +115,7 @@ def test_restated_action_is_merged_with_both_evidence_spans(nlp: Language) -> No
     doc, spans = _measures(nlp, text)
     measure = _only(spans)
     assert measure.text == "Une brigade canine a été créée à Tulle"
-    evidence = [doc.text[s:e] for s, e in measure._.measure["evidence"]]
+    evidence = [linked(measure, ref).text for ref in measure._.measure["evidence"]]
     assert evidence == ["Les élus ont salué la création de cette brigade canine"]
 
 
@@ -155,19 +156,19 @@ def test_plan_object(nlp: Language) -> None:
     text = ("Le préfet du Cher a présenté jeudi un plan de lutte contre les rodéos urbains. "
             "Dix motos tout-terrain seront achetées pour la police municipale.")
     doc, spans = _measures(nlp, text)
-    plan = doc._.plan
-    assert plan is not None
+    name = _only(list(doc.spans["plan"]))
+    plan = name._.plan
     assert plan["name"] == "plan de lutte contre les rodéos urbains"
-    assert doc.text[plan["start"]:plan["end"]] == "plan de lutte contre les rodéos urbains"
-    assert [doc.text[s:e] for s, e in plan["links"]["actor"]] == ["préfet du Cher"]
-    assert [doc.text[s:e] for s, e in plan["links"]["date"]] == ["jeudi"]
-    assert plan["measures"] == [[s.start_char, s.end_char] for s in spans]
+    assert name.text == "plan de lutte contre les rodéos urbains"
+    assert [linked(name, ref).text for ref in plan["links"]["actor"]] == ["préfet du Cher"]
+    assert [linked(name, ref).text for ref in plan["links"]["date"]] == ["jeudi"]
+    assert [(m.start, m.end) for m in (linked(name, ref) for ref in plan["measures"])] == [(s.start, s.end) for s in spans]
     assert any(s._.measure["action"] == "acheter" for s in spans)
 
 
 def test_no_plan_without_a_presenting_verb(nlp: Language) -> None:
     doc, _ = _measures(nlp, "Le plan de circulation reste inchangé.")
-    assert doc._.plan is None
+    assert list(doc.spans["plan"]) == []
 
 
 @pytest.mark.parametrize("text", ["Trois médiateurs ont été recrutés par la mairie de Nantes en février."])
@@ -177,7 +178,7 @@ def test_works_without_the_other_components(nlp: Language, text: str) -> None:
         doc = nlp(text)
     measure = _only(list(doc.spans["measure"]))
     assert measure._.measure["action"] == "recruter"
-    assert all(offsets == [] for offsets in measure._.measure["links"].values())
+    assert all(refs == [] for refs in measure._.measure["links"].values())
 
 
 # Link precision: one actor, one date, one budget per measure.

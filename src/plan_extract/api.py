@@ -8,11 +8,10 @@ import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from plan_extract.export import doc_to_extraction
 from plan_extract.models import Extraction
@@ -33,8 +32,6 @@ BATCH_CHARS = 60_000
 if not Doc.has_extension("document_date"):
     # {"value": "2023-01-12", "source": "given" | "text" | "none", "start": int | None, "end": int | None}
     Doc.set_extension("document_date", default=None)
-if not Doc.has_extension("plan"):
-    Doc.set_extension("plan", default=None)
 
 
 def _iso(date: DateLike) -> str | None:
@@ -199,44 +196,21 @@ def chunk_starts(text: str, limit: int) -> list[int]:
     return starts
 
 
-# Keys of span and Doc values that hold character offsets: they move with their chunk.
-_OFFSET_KEYS = {"over_start", "start", "end", "location", "links", "evidence", "measures"}
-
-
-def _shift(value: Any, offset: int) -> Any:
-    """A copy of a span or Doc value whose character offsets are moved by `offset`."""
-    if not isinstance(value, dict):
-        return value
-    return {k: (_moved(v, offset) if k in _OFFSET_KEYS else v) for k, v in value.items()}
-
-
-def _moved(value: Any, offset: int) -> Any:
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int):
-        return value + offset
-    if isinstance(value, list):
-        return [_moved(v, offset) for v in value]
-    if isinstance(value, dict):
-        return {k: _moved(v, offset) for k, v in value.items()}
-    return value
-
-
 def join_chunks(chunks: list[Doc], starts: list[int]) -> Doc:
-    """One Doc from processed chunks: spans, their values and links keep pointing at the right
-    characters of the whole text."""
-    for chunk, offset in zip(chunks, starts):
-        if offset:
-            for key, group in chunk.spans.items():
-                for span in group:
-                    value = span._.get(key) if Span.has_extension(key) else None
-                    if value:
-                        span._.set(key, _shift(value, offset))
+    """One Doc from processed chunks, whose offsets index the whole text.
+
+    `Doc.from_docs` carries the span groups and the values of the spans as they are: a link
+    between spans is kept relative to the span that holds it (`spans.span_ref`), so nothing
+    needs moving. Doc-level values are not carried; the document date is the first chunk's
+    that has one, its evidence moved to where that chunk starts.
+    """
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # Doc-level extensions are not carried over: set below
+        warnings.simplefilter("ignore")  # Doc-level extensions and caches in user_data are not carried
         whole = Doc.from_docs(chunks, ensure_whitespace=False, exclude=["tensor"])
-    dated = [(c._.document_date, off) for c, off in zip(chunks, starts) if (c._.document_date or {}).get("value")]
-    whole._.document_date = _shift(*dated[0]) if dated else chunks[0]._.document_date
-    plans = [(c._.plan, off) for c, off in zip(chunks, starts) if c._.plan]
-    whole._.plan = _shift(*plans[0]) if plans else None
+    dated = [(c._.document_date, start) for c, start in zip(chunks, starts)
+             if (c._.document_date or {}).get("value")]
+    info, start = dated[0] if dated else (chunks[0]._.document_date, 0)
+    if info and info.get("start") is not None:
+        info = {**info, "start": info["start"] + start, "end": info["end"] + start}
+    whole._.document_date = info
     return whole

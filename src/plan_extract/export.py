@@ -2,35 +2,68 @@
 (plain data first, validated in one pass).
 
 Ids are deterministic: a prefix per kind and the rank of the item in document order
-(`q1`, `m1`, `d1`, `a1`, `l1`, `ms1`). Links between items are stored on spans as character
-offsets and become ids here.
+(`q1`, `m1`, `d1`, `a1`, `l1`, `ms1`). A span that links to another keeps the linked span
+itself (`spans.span_ref`: its token bounds from the linking span); here the linked span's
+place in its group gives its id. An actor's place is the key of a place item.
 """
 
 from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
+from collections.abc import Mapping
 from typing import Any
 
+from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from plan_extract.models import DocumentDate, Extraction, Plan
 from plan_extract.models import Span as TextSpan
-from plan_extract.spans import doc_text
+from plan_extract.spans import Ref, doc_text, linked
 
 PREFIX = {"quantity": "q", "money": "m", "date": "d", "actor": "a", "location": "l", "measure": "ms"}
-# Keys of span values that the models do not carry (internal links and clustering keys).
-INTERNAL = {"key", "over_start", "links", "form"}
+# The span key of each kind of item (and of the plan), as the components store them by default.
+KEYS = {**{kind: kind for kind in PREFIX}, "plan": "plan"}
+# The components that fill each key, and the setting of their config that names it.
+FACTORIES = {"plan_quantity": "quantity", "plan_money": "money", "plan_date": "date", "plan_actor": "actor",
+             "plan_location": "location", "plan_measure": "measure"}
+# Keys of span values that the models do not carry (links, clustering keys).
+INTERNAL = {"key", "over", "links", "form"}
+
+
+def span_keys(nlp: Language) -> dict[str, str]:
+    """The span key of each kind of item in `nlp`'s pipeline, read from its components' config.
+
+    >>> span_keys(get_nlp())["measure"]
+    'measure'
+    """
+    keys = dict(KEYS)
+    for name in nlp.pipe_names:
+        kind = FACTORIES.get(nlp.get_pipe_meta(name).factory)
+        config = nlp.config["components"].get(name, {})
+        if kind is not None:
+            keys[kind] = config.get("spans_key", keys[kind])
+        if kind == "measure":
+            keys["plan"] = config.get("plan_key", keys["plan"])
+    return keys
 
 
 class _Index:
-    """Sentence index and char-offset -> id maps for one Doc."""
+    """Sentence index and the id of every span, by its token bounds in its group."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, keys: Mapping[str, str]) -> None:
         self.doc = doc
+        self.keys = keys
         self.text = doc_text(doc)
         self.sentence_starts = [sent.start_char for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
         self.ids: dict[str, dict[tuple[int, int], str]] = {kind: {} for kind in PREFIX}
+        # Actors and places: the id of each clustering key.
+        self.by_key: dict[str, dict[str, str]] = {kind: {} for kind in PREFIX}
+
+    def spans(self, kind: str) -> list[Span]:
+        key = self.keys.get(kind, kind)
+        # Token bounds order spans as their characters do.
+        return sorted(self.doc.spans[key], key=lambda s: (s.start, s.end)) if key in self.doc.spans else []
 
     def sentence(self, start_char: int) -> int:
         return max(0, bisect_right(self.sentence_starts, start_char) - 1)
@@ -44,99 +77,94 @@ class _Index:
         start, end = span.start_char, span.end_char
         return {"text": self.text[start:end], "start": start, "end": end, "sentence": self.sentence(start)}
 
-    def find(self, kind: str, start: int, end: int) -> str | None:
-        """The id of the item of `kind` whose mention covers [start, end)."""
-        exact = self.ids[kind].get((start, end))
-        if exact:
-            return exact
-        for (s, e), item_id in self.ids[kind].items():
-            if s <= start and end <= e or start <= s < end:
-                return item_id
-        return None
+    def name(self, kind: str, span: Span, item_id: str) -> None:
+        self.ids[kind][(span.start, span.end)] = item_id
 
-
-def _spans(doc: Doc, key: str) -> list[Span]:
-    # Token bounds order spans as their characters do.
-    return sorted(doc.spans[key], key=lambda s: (s.start, s.end)) if key in doc.spans else []
+    def linked(self, kind: str, anchor: Span, refs: list[Ref]) -> list[str]:
+        """Ids of the `kind` items that `anchor` links to, once each, in order."""
+        found = (self.ids[kind].get((anchor.start + start, anchor.start + end)) for start, end in refs)
+        return list(dict.fromkeys(item for item in found if item))
 
 
 def _public(value: dict[str, Any] | None) -> dict[str, Any]:
     return {k: v for k, v in (value or {}).items() if k not in INTERNAL and v is not None}
 
 
-def _simple(doc: Doc, index: _Index, dim: str) -> list[dict[str, Any]]:
+def _simple(index: _Index, dim: str) -> list[dict[str, Any]]:
     items = []
-    for rank, span in enumerate(_spans(doc, dim), 1):
+    for rank, span in enumerate(index.spans(dim), 1):
         item_id = f"{PREFIX[dim]}{rank}"
-        index.ids[dim][(span.start_char, span.end_char)] = item_id
+        index.name(dim, span, item_id)
         value = span._.get(dim) or {}
         links = {}
-        if value.get("over_start") is not None:  # money spread over a duration: its date id
-            links["over"] = next((i for (s, _), i in index.ids["date"].items() if s == value["over_start"]), None)
+        if value.get("over") is not None:  # money spread over a duration: its date id
+            links["over"] = next(iter(index.linked("date", span, [value["over"]])), None)
         items.append({"id": item_id, **index.mention(span), **_public(value), **links})
     return items
 
 
-def _clustered(doc: Doc, index: _Index, dim: str) -> list[dict[str, Any]]:
+def _clustered(index: _Index, dim: str) -> list[dict[str, Any]]:
     """Group mentions by their clustering key: one item per actor or place, with all mentions."""
     groups: dict[str, list[tuple[Span, dict[str, Any]]]] = {}
-    for span in _spans(doc, dim):
+    for span in index.spans(dim):
         value = span._.get(dim)
         groups.setdefault(value["key"], []).append((span, value))
     items = []
-    for rank, group in enumerate(groups.values(), 1):
+    for rank, (key, group) in enumerate(groups.items(), 1):
         item_id = f"{PREFIX[dim]}{rank}"
+        index.by_key[dim][key] = item_id
         # The fullest mention carries the value (name, acronym, role); the first one is the anchor.
         values: dict[str, Any] = {}
         for span, value in group:
             for k, v in _public(value).items():
                 if k not in values or (k == "name" and len(str(v)) > len(str(values[k]))):
                     values[k] = v
-            index.ids[dim][(span.start_char, span.end_char)] = item_id
+            index.name(dim, span, item_id)
         items.append((item_id, [span for span, _ in group], values))
     result = []
     for item_id, mentions, values in items:
         if "location" in values and dim == "actor":
-            values["location"] = index.find("location", *values["location"])
+            values["location"] = index.by_key["location"].get(values["location"])
         result.append({"id": item_id, **index.mention(mentions[0]), **values,
                        "mentions": [index.ref(s) for s in mentions]})
     return result
 
 
-def _links(index: _Index, offsets: list[list[int]], kind: str) -> list[str]:
-    """Ids of the `kind` items at the given character offsets, once each, in order."""
-    if not offsets:
-        return []
-    found = (index.find(kind, start, end) for start, end in offsets)
-    return list(dict.fromkeys(item for item in found if item))
+# The kinds of items a measure links to, by their name in its `links`.
+LINKED = {"actors": "actor", "quantities": "quantity", "money": "money", "dates": "date", "locations": "location"}
 
 
-def _measures(doc: Doc, index: _Index) -> list[dict[str, Any]]:
+def _measures(index: _Index) -> list[dict[str, Any]]:
     items = []
-    plural = {"actor": "actors", "quantity": "quantities", "money": "money", "date": "dates", "location": "locations"}
-    for rank, span in enumerate(_spans(doc, "measure"), 1):
+    for rank, span in enumerate(index.spans("measure"), 1):
         value = span._.measure
         item_id = f"ms{rank}"
-        index.ids["measure"][(span.start_char, span.end_char)] = item_id
+        index.name("measure", span, item_id)
         links = value.get("links", {})
-        linked = {plural[kind]: _links(index, links.get(plural[kind], []), kind) for kind in plural}
-        evidence = [{"text": index.text[s:e], "start": s, "end": e} for s, e in value.get("evidence", [])]
+        linked_ids = {name: index.linked(kind, span, links.get(name, [])) for name, kind in LINKED.items()}
+        evidence = [_text_span(index, linked(span, ref)) for ref in value.get("evidence", [])]
         fields = {k: v for k, v in _public(value).items() if k not in ("evidence",)}
-        items.append({"id": item_id, **index.mention(span), **fields, **linked, "evidence": evidence})
+        items.append({"id": item_id, **index.mention(span), **fields, **linked_ids, "evidence": evidence})
     return items
 
 
-def _plan(doc: Doc, index: _Index) -> Plan | None:
-    plan = doc._.plan if Doc.has_extension("plan") else None
-    if not plan:
+def _text_span(index: _Index, span: Span) -> dict[str, Any]:
+    return {"text": index.text[span.start_char:span.end_char], "start": span.start_char, "end": span.end_char}
+
+
+def _plan(index: _Index) -> Plan | None:
+    key = index.keys.get("plan", "plan")
+    spans = list(index.doc.spans[key]) if key in index.doc.spans else []
+    if not spans or not Span.has_extension("plan") or not spans[0]._.plan:
         return None
-    start, end = plan["start"], plan["end"]
+    span, plan = spans[0], spans[0]._.plan
+    links = plan.get("links", {})
     return Plan(
-        text=doc_text(doc)[start:end], start=start, end=end, name=plan["name"],
-        presented_by=_links(index, plan.get("links", {}).get("actor", []), "actor"),
-        dates=_links(index, plan.get("links", {}).get("date", []), "date"),
-        locations=_links(index, plan.get("links", {}).get("location", []), "location"),
-        measures=[index.ids["measure"][tuple(m)] for m in plan.get("measures", []) if tuple(m) in index.ids["measure"]],
+        text=index.text[span.start_char:span.end_char], start=span.start_char, end=span.end_char, name=plan["name"],
+        presented_by=index.linked("actor", span, links.get("actor", [])),
+        dates=index.linked("date", span, links.get("date", [])),
+        locations=index.linked("location", span, links.get("location", [])),
+        measures=index.linked("measure", span, plan.get("measures", [])),
     )
 
 
@@ -151,26 +179,27 @@ def document_date(doc: Doc) -> DocumentDate:
 
 
 def doc_to_extraction(doc: Doc, path: str | None = None, encoding: str | None = None, fmt: str = "text",
-                      url: str | None = None) -> Extraction:
-    """Build the validated `Extraction` of an annotated Doc.
+                      url: str | None = None, keys: Mapping[str, str] | None = None) -> Extraction:
+    """Build the validated `Extraction` of an annotated Doc. `keys` are the span keys of each
+    kind of item (`span_keys(nlp)`), by default the kinds' names.
 
     >>> doc_to_extraction(get_nlp()("27 kilos de cannabis")).quantities[0].unit
     'kg'
     """
-    index = _Index(doc)
-    quantities = _simple(doc, index, "quantity")
-    dates = _simple(doc, index, "date")  # before money, which links to its durations
-    money = _simple(doc, index, "money")
-    locations = _clustered(doc, index, "location")
-    actors = _clustered(doc, index, "actor")
-    measures = _measures(doc, index)
+    index = _Index(doc, {**KEYS, **(keys or {})})
+    quantities = _simple(index, "quantity")
+    dates = _simple(index, "date")  # before money, which links to its durations
+    money = _simple(index, "money")
+    locations = _clustered(index, "location")  # before actors, which name their place
+    actors = _clustered(index, "actor")
+    measures = _measures(index)
     text = index.text
     source = {"path": path, "format": fmt, "url": url, "encoding": encoding,
               "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "chars": len(text)}
     # Plain data validated in one pass: the models check every field and link.
     return Extraction.model_validate({
         "source": source, "document_date": document_date(doc), "quantities": quantities, "money": money,
-        "dates": dates, "actors": actors, "locations": locations, "measures": measures, "plan": _plan(doc, index),
+        "dates": dates, "actors": actors, "locations": locations, "measures": measures, "plan": _plan(index),
     })
 
 

@@ -41,6 +41,34 @@ def last_in_sentence_before(spans: Sequence[Span], anchor: Span, gap: int = 0) -
     return before[-1] if before else None
 
 
+# A link from one span to another (a measure to its actor, an amount to its duration) is kept in
+# the first span's value as the second's token bounds counted from the first one's start. It
+# moves with the span it belongs to: `Doc.from_docs` (the chunks of a long text joined),
+# `doc.copy()` and `Doc.to_bytes()` carry it as it is, while bounds counted from the start of
+# the Doc would need moving. `linked` gives the span back.
+Ref = list[int]
+
+
+def span_ref(anchor: Span, target: Span) -> Ref:
+    """Where `target` is, seen from `anchor` (two spans of the same Doc).
+
+    >>> doc = nlp.make_doc("L'ARS finance 3 postes.")
+    >>> span_ref(doc[2:5], doc[0:2])
+    [-2, 0]
+    """
+    return [target.start - anchor.start, target.end - anchor.start]
+
+
+def linked(anchor: Span, ref: Ref) -> Span:
+    """The span that `ref` (made by `span_ref` on `anchor`) points at.
+
+    >>> doc = nlp.make_doc("L'ARS finance 3 postes.")
+    >>> linked(doc[2:5], [-2, 0]).text
+    "L'ARS"
+    """
+    return anchor.doc[anchor.start + ref[0]:anchor.start + ref[1]]
+
+
 _TEXT_KEY = "plan_extract.text"
 
 

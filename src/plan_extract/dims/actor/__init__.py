@@ -3,7 +3,8 @@
 Runs after `plan_location`. Stores one span per mention in `doc.spans["actor"]`, the rule name in
 `span.id_` and `span._.actor` = {"key": "org:ars", "name": "Agence Régionale de Santé",
 "type": "organization", "acronym": "ARS", "role": None, "category": "health",
-"location": None}. All mentions of one actor share the key and carry the same value.
+"location": None}. All mentions of one actor share the key and carry the same value; "location"
+is the key of the place the actor belongs to ("parquet de Lille"), the place item with that key.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class ActorValue(TypedDict):
     acronym: str | None
     role: str | None
     category: str | None
-    location: list[int] | None
+    location: str | None  # the key of the place (`span._.location["key"]`) the actor belongs to
 
 
 
@@ -246,7 +247,7 @@ def _value(key: str, group: list[Mention]) -> ActorValue:
         acronym=next((m.acronym for m in group if m.acronym), None),
         role=max(roles, key=len) if roles else None,
         category=next((m.category for m in group if m.category), None),
-        location=[place.start_char, place.end_char] if place is not None else None,
+        location=_place_key(place) if place is not None else None,
     )
 
 

@@ -5,12 +5,16 @@ rule name in `span.id_` and `span._.measure`:
 
     {"action": "création", "label": "création d'un second équipage anti-criminalité",
      "object": "un second équipage anti-criminalité", "status": "planned", "category": "enforcement",
-     "targets": [], "links": {"actors": [[0, 6]], "quantities": [], "money": [], "dates": [],
+     "targets": [], "links": {"actors": [[-4, -2]], "quantities": [], "money": [], "dates": [],
      "locations": []}, "evidence": []}
 
-Links are character offsets of mentions found by the earlier components (`doc.spans["actor"]`,
-`["quantity"]`, `["money"]`, `["date"]`, `["location"]`); any of them may be missing. When the
-text announces a plan, `doc._.plan` receives its name, presenters, date, place and measures.
+Links point at the mentions found by the earlier components (`doc.spans["actor"]`,
+`["quantity"]`, `["money"]`, `["date"]`, `["location"]`, or the keys of the component's config);
+any of them may be missing. A link is the linked span's token bounds counted from the measure's
+start (`spans.span_ref`; `spans.linked(measure, ref)` gives the span back), as are `evidence`,
+the further clauses that state the same measure. When the text announces a plan, its name is a
+span of `doc.spans["plan"]` whose `span._.plan` holds its name, presenters, dates, places and
+measures.
 """
 
 from __future__ import annotations
@@ -28,17 +32,20 @@ from plan_extract.dims.measure.linking import LINK_KINDS, Draft, link, merge_res
 from plan_extract.dims.measure.plan import find_plan
 from plan_extract.dims.measure.segments import BREAKS_KEY
 from plan_extract.dims.measure.triggers import find_triggers
-from plan_extract.spans import doc_text
+from plan_extract.spans import Ref, doc_text, span_ref
 
 SPANS_KEY = "measure"
+PLAN_KEY = "plan"
+# The span keys the component reads, by the dimension they hold (its config may change them).
+LINKED_KEYS = {"actor": "actor", "quantity": "quantity", "money": "money", "date": "date", "location": "location"}
 
 
 class MeasureLinks(TypedDict):
-    actors: list[list[int]]
-    quantities: list[list[int]]
-    money: list[list[int]]
-    dates: list[list[int]]
-    locations: list[list[int]]
+    actors: list[Ref]
+    quantities: list[Ref]
+    money: list[Ref]
+    dates: list[Ref]
+    locations: list[Ref]
 
 
 class MeasureValue(TypedDict):
@@ -49,15 +56,12 @@ class MeasureValue(TypedDict):
     category: str
     targets: list[str]
     links: MeasureLinks
-    evidence: list[list[int]]
+    evidence: list[Ref]
 
 
-if not Span.has_extension(SPANS_KEY):
-    Span.set_extension(SPANS_KEY, default=None)
-if not Doc.has_extension("plan"):
-    # Also registered by `plan_extract.api`; the component must work without it.
-    Doc.set_extension("plan", default=None)
-
+for _extension in (SPANS_KEY, PLAN_KEY):
+    if not Span.has_extension(_extension):
+        Span.set_extension(_extension, default=None)
 
 
 def rule_name(clause: Clause) -> str:
@@ -119,26 +123,37 @@ class MeasureExtractor(BatchComponent):
     "financement d'un programme de prévention"
     """
 
-    def __init__(self, spans_key: str = SPANS_KEY) -> None:
+    def __init__(self, spans_key: str = SPANS_KEY, plan_key: str = PLAN_KEY,
+                 keys: dict[str, str] | None = None) -> None:
+        """`keys`: the span keys of the mentions linked, by dimension (`LINKED_KEYS` by default)."""
         self.spans_key = spans_key
+        self.plan_key = plan_key
+        self.keys = {**LINKED_KEYS, **(keys or {})}
 
     def __call__(self, doc: Doc) -> Doc:
         if not doc.has_annotation("DEP"):
             doc.spans[self.spans_key] = []
+            doc.spans[self.plan_key] = []
             return doc
-        money = list(doc.spans["money"]) if "money" in doc.spans else []
+        money = list(doc.spans[self.keys["money"]]) if self.keys["money"] in doc.spans else []
         clauses = [c for c in find_clauses(doc, find_triggers(doc, money)) if not is_support_only(c)]
         clauses = sorted(clauses + money_items(doc, money, clauses), key=lambda c: c.start)
         drafts = [d for d in (describe(c, doc) for c in clauses) if not reports_figures(d)]
         text = doc_text(doc)
-        link(drafts, doc, text)
+        link(drafts, doc, text, self.keys)
         drafts = merge_restated(drafts, text)
         spans = []
         for draft in sorted(drafts, key=lambda d: d.span.start):
-            draft.value["links"] = {kind: draft.links.get(kind, []) for kind in LINK_KINDS.values()}
-            draft.span._.set(SPANS_KEY, draft.value)
-            spans.append(draft.span)
+            span = draft.span
+            draft.value["links"] = {kind: [span_ref(span, m) for m in draft.links.get(kind, [])]
+                                    for kind in LINK_KINDS.values()}
+            draft.value["evidence"] = [span_ref(span, e) for e in draft.evidence]
+            span._.set(SPANS_KEY, draft.value)
+            spans.append(span)
         doc.spans[self.spans_key] = spans
-        doc._.plan = find_plan(doc, spans)
+        plan = find_plan(doc, spans, self.keys)
+        if plan is not None:
+            plan[0]._.set(PLAN_KEY, plan[1])
+        doc.spans[self.plan_key] = [plan[0]] if plan is not None else []
         doc.user_data.pop(BREAKS_KEY, None)  # a cache of `clause.segment`, not a result
         return doc

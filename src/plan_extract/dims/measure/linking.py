@@ -3,7 +3,8 @@
 Scopes, from the closest: the clause (its subject or "par X" agent for actors), then the sentence
 part outside every clause ("Depuis janvier 2022, ..." dates every measure of its sentence), then
 a topic phrase opening the sentence ("Côté gendarmerie," names the actor of the sentence).
-Links are character offsets `[start, end]`; `export.py` turns them into ids.
+A link is the linked mention itself (a span of `doc.spans`), from the moment it is chosen; the
+component stores it on the measure's span (`spans.span_ref`) and `export.py` gives it its id.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ TITLE_MAX_TOKENS = 20
 DISTINCT_KINDS = ("quantities", "money")
 CONTENT_POS = {"NOUN", "PROPN", "ADJ"}
 
-Offsets = list[list[int]]
+Mentions = list[Span]
 
 
 @dataclass
@@ -42,7 +43,9 @@ class Draft:
     value: dict
     agents: list[Token]
     patient: Token | None
-    links: dict[str, Offsets] = field(default_factory=lambda: {kind: [] for kind in LINK_KINDS.values()})
+    links: dict[str, Mentions] = field(default_factory=lambda: {kind: [] for kind in LINK_KINDS.values()})
+    # Further clauses that state the same measure (a restatement, a title), in text order.
+    evidence: list[Span] = field(default_factory=list)
     # Values worked out once from the clause (its demonstrative subject).
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -98,14 +101,18 @@ def _topic_before(doc: Doc, start: int) -> tuple[int, int] | None:
     return None
 
 
-def link(drafts: list[Draft], doc: Doc, text: str) -> None:
-    """Fill `draft.links` for every draft of the Doc.
+def link(drafts: list[Draft], doc: Doc, text: str, keys: dict[str, str] | None = None) -> None:
+    """Fill `draft.links` for every draft of the Doc; `keys` are the span keys of the mentions
+    by dimension ("actor", "money", ...), the dimension's name by default.
 
-    >>> nlp("L'ARS consacre 258 000 euros à la prévention.").spans["measure"][0]._.measure["links"]["money"]
-    [[15, 28]]
+    >>> from plan_extract.spans import linked
+    >>> measure = nlp("L'ARS consacre 258 000 euros à la prévention.").spans["measure"][0]
+    >>> [linked(measure, ref).text for ref in measure._.measure["links"]["money"]]
+    ['258 000 euros']
     """
     # Token bounds read once: spans of one Doc overlap in characters when they do in tokens.
-    mentions = {kind: [(m.start, m.end, m) for m in _get(doc, key)] for key, kind in LINK_KINDS.items()}
+    keys = keys or {}
+    mentions = {kind: [(m.start, m.end, m) for m in _get(doc, keys.get(dim, dim))] for dim, kind in LINK_KINDS.items()}
     every = {kind: [m for _, _, m in items] for kind, items in mentions.items()}
     by_segment: dict[tuple[int, int], list[Draft]] = {}
     for draft in drafts:
@@ -130,7 +137,7 @@ def link(drafts: list[Draft], doc: Doc, text: str) -> None:
                     chosen = _modifier(draft, own, outside)
                 else:
                     chosen = own or outside
-                draft.links[kind] = [[m.start_char, m.end_char] for m in chosen]
+                draft.links[kind] = list(chosen)
     _carry_actors(drafts, text)
     _carry_dates(drafts, text)
 
@@ -189,7 +196,7 @@ def _carry_actors(drafts: list[Draft], text: str) -> None:
     press releases name the body once ("La métropole a prévu ... Elle versera ..."). A subject
     that points back at something else ("Ce plan sera suivi…" after a measure on trainers) stops
     the carry."""
-    last: Offsets = []
+    last: Mentions = []
     last_end = 0
     previous: Draft | None = None
     for draft in sorted(drafts, key=lambda d: d.span.start):
@@ -199,9 +206,9 @@ def _carry_actors(drafts: list[Draft], text: str) -> None:
         anaphor = _demonstrative_subject(draft)
         if draft.links["actors"]:
             last, last_end = draft.links["actors"], draft.span.end_char
-        elif last and not other_subject(draft, text[last[0][0]:last[0][1]]) \
+        elif last and not other_subject(draft, last[0].text) \
                 and not (anaphor is not None and previous is not None and not _refers_to(anaphor, previous)):
-            draft.links["actors"] = [list(last[0])]
+            draft.links["actors"] = [last[0]]
         previous = draft
 
 
@@ -250,7 +257,7 @@ def _carry_dates(drafts: list[Draft], text: str) -> None:
             or _pronoun_subject(draft)
         if previous is not None and points_back and not draft.links["dates"] and previous.links["dates"] \
                 and "\n" not in text[previous.span.end_char:draft.span.start_char]:
-            draft.links["dates"] = [list(previous.links["dates"][0])]
+            draft.links["dates"] = [previous.links["dates"][0]]
         previous = draft
 
 
@@ -406,7 +413,7 @@ def _same_action(a: Draft, b: Draft, text: str, contents: dict[int, set[str]]) -
 
 
 def _same_texts(a: Draft, b: Draft, kind: str, text: str) -> bool:
-    texts = lambda d: {text[s:e].lower() for s, e in d.links[kind]}  # noqa: E731
+    texts = lambda d: {m.text.lower() for m in d.links[kind]}  # noqa: E731
     return bool(texts(a) & texts(b))
 
 
@@ -451,7 +458,7 @@ def merge_restated(drafts: list[Draft], text: str) -> list[Draft]:
             # A title restates the paragraph's measure, or is a headline: never a measure alone.
             owner = _title_owner(draft, drafts)
             if owner is not None:
-                owner.value["evidence"] = sorted(owner.value["evidence"] + [[draft.span.start_char, draft.span.end_char]])
+                owner.evidence = sorted([*owner.evidence, draft.span], key=_bounds)
             continue
         same = next((k for k in kept if _same_action(k, draft, text, contents)), None)
         if same is None:
@@ -460,8 +467,15 @@ def merge_restated(drafts: list[Draft], text: str) -> list[Draft]:
         main, extra = (draft, same) if draft.verbal and not same.verbal else (same, draft)
         if main is draft:
             kept[kept.index(same)] = draft
-        main.value["evidence"] = sorted(main.value["evidence"] + [[extra.span.start_char, extra.span.end_char]]
-                                        + extra.value["evidence"])
-        for kind, offsets in extra.links.items():
-            main.links[kind] = main.links[kind] + [o for o in offsets if o not in main.links[kind]]
+        main.evidence = sorted([*main.evidence, extra.span, *extra.evidence], key=_bounds)
+        for kind, mentions in extra.links.items():
+            main.links[kind] = main.links[kind] + [m for m in mentions if not _among(m, main.links[kind])]
     return kept
+
+
+def _bounds(span: Span) -> tuple[int, int]:
+    return span.start, span.end
+
+
+def _among(mention: Span, mentions: list[Span]) -> bool:
+    return any(m.start == mention.start and m.end == mention.end for m in mentions)

@@ -3,7 +3,9 @@
 A plan noun of the lexicon ("plan", "stratégie", "feuille de route") counts when a presenting
 verb governs it ("a présenté un plan", "le plan présenté jeudi", "un plan sera dévoilé").
 Its name is the noun with its complements; its presenters, dates and places come from the
-presenting verb's clause, gathered over every mention of the plan.
+presenting verb's clause, gathered over every mention of the plan. The plan is a span (its
+name) in `doc.spans["plan"]`, its value in `span._.plan`, whose links point at the linked spans
+(`spans.span_ref`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from plan_extract.dims.measure.lexicon import PLAN_NOUNS, PLAN_VERBS
 from plan_extract.dims.measure.syntax import NOUN_POS, norm
 from plan_extract.dims.measure.triggers import follows
+from plan_extract.spans import Ref, span_ref
 
 PLAN_LEMMA_IDS = {get_string_id(form) for word in PLAN_NOUNS for form in (word, word.capitalize())}
 # Children that end a plan's name: "le plan d'action présenté jeudi" is named "plan d'action".
@@ -23,17 +26,15 @@ NAME_DEPS = {"amod", "nmod", "case", "det", "flat:name", "fixed"}
 
 
 class PlanLinks(TypedDict):
-    actor: list[list[int]]
-    date: list[list[int]]
-    location: list[list[int]]
+    actor: list[Ref]
+    date: list[Ref]
+    location: list[Ref]
 
 
 class PlanValue(TypedDict):
     name: str
-    start: int
-    end: int
     links: PlanLinks
-    measures: list[list[int]]
+    measures: list[Ref]
 
 
 def _presenting_verb(noun: Token) -> Token | None:
@@ -75,12 +76,14 @@ def _within(mention: Span, token: Token, exclude: Span) -> bool:
     return inside and not (exclude.start_char <= mention.start_char < exclude.end_char)
 
 
-def find_plan(doc: Doc, measures: list[Span]) -> PlanValue | None:
-    """The plan announced by the text, or None.
+def find_plan(doc: Doc, measures: list[Span], keys: dict[str, str] | None = None) -> tuple[Span, PlanValue] | None:
+    """The plan announced by the text (the span of its name and its value), or None. `keys` are
+    the span keys of the actors, dates and places (by default "actor", "date", "location").
 
-    >>> find_plan(nlp("Le préfet a présenté un plan de lutte contre le crack."), [])["name"]
+    >>> find_plan(nlp("Le préfet a présenté un plan de lutte contre le crack."), [])[1]["name"]
     'plan de lutte contre le crack'
     """
+    keys = keys or {}
     # Look at the tokens whose lemma may start a plan noun only: building every Token is slow.
     lemmas = doc.to_array("LEMMA")
     candidates = [i for i, lemma in enumerate(lemmas.tolist()) if lemma in PLAN_LEMMA_IDS]
@@ -90,21 +93,24 @@ def find_plan(doc: Doc, measures: list[Span]) -> PlanValue | None:
         return None
     # The most informative name: "plan de lutte contre le crack" rather than "plan d'action".
     best = max((name_span(noun) for noun, _ in presented), key=lambda s: (len(s), -s.start))
-    links: PlanLinks = {"actor": [], "date": [], "location": []}
+    links: dict[str, list[Span]] = {"actor": [], "date": [], "location": []}
     for noun, verb in presented:
         name = name_span(noun)
-        for key, kind in (("actor", "actor"), ("date", "date"), ("location", "location")):
-            for mention in doc.spans[kind] if kind in doc.spans else ():
-                if _within(mention, verb, name) and [mention.start_char, mention.end_char] not in links[key]:
-                    links[key].append([mention.start_char, mention.end_char])
+        for kind in links:
+            key = keys.get(kind, kind)
+            for mention in doc.spans[key] if key in doc.spans else ():
+                if _within(mention, verb, name) and not any(m.start == mention.start and m.end == mention.end
+                                                            for m in links[kind]):
+                    links[kind].append(mention)
     # Presenters: the actors among the subjects and agents, else any actor of the clause.
     agents = [c for _, verb in presented for c in verb.children if c.dep_ in ("nsubj", "obl:agent")]
     subject_actors = [a for a in links["actor"]
-                      if any(c.left_edge.idx <= a[0] < c.right_edge.idx + len(c.right_edge.text) for c in agents)]
+                      if any(c.left_edge.idx <= a.start_char < c.right_edge.idx + len(c.right_edge.text) for c in agents)]
     if subject_actors:
         links["actor"] = subject_actors
-    return PlanValue(name=norm(best.text[:1]) + best.text[1:], start=best.start_char, end=best.end_char,
-                     links=links, measures=[[m.start_char, m.end_char] for m in measures])
+    refs = PlanLinks(**{kind: [span_ref(best, m) for m in found] for kind, found in links.items()})  # type: ignore[typeddict-item]
+    return best, PlanValue(name=norm(best.text[:1]) + best.text[1:], links=refs,
+                           measures=[span_ref(best, m) for m in measures])
 
 
 def announces_plan(span: Span) -> bool:

@@ -1,8 +1,9 @@
 """Amounts of money: the spaCy component `plan_money`.
 
 Stores amounts in `doc.spans["money"]` with `span._.money`
-({"value": "1200000", "currency": "EUR"}, plus "approx", "per" and "over_start" when the text
-says so) and the rule name in `span.id_`.
+({"value": "1200000", "currency": "EUR"}, plus "approx", "per" and "over" when the text
+says so) and the rule name in `span.id_`. "over" points at the duration the amount is spread over
+("sur 3 ans"), a span of the dates (`spans.span_ref`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from plan_extract.dims.numeral import numeral_in, numeral_starting, numerals, ra
 from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
 from plan_extract.dims.numeral.parse import normalise, qualifier_before
 from plan_extract.rules import Value
-from plan_extract.spans import sentence_bounds
+from plan_extract.spans import sentence_bounds, span_ref
 
 # Prepositions that spread an amount over a duration: "258 000 euros sur 3 ans".
 OVER_WORDS = {"sur", "pendant", "en"}
@@ -85,7 +86,7 @@ class MoneyExtractor(NumberRuleComponent):
             # "sur 3 ans" within two words after the amount
             if span.end < date.start <= span.end + 2 and doc[span.end].lower_ in OVER_WORDS \
                     and (date._.date or {}).get("type") == "duration":
-                value["over_start"] = date.start_char
+                value["over"] = span_ref(span, date)
         return span, value
 
     def _range(self, span: Span, value: Value) -> Span:
