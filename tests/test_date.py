@@ -156,3 +156,78 @@ def test_next_day_follows_the_named_day(nlp) -> None:
 def test_day_range_in_the_document_month(nlp) -> None:
     assert _dates(nlp, "Le festival a lieu du 20 au 22, place du marché.", "2023-01-12")[0] == (
         "du 20 au 22", "interval", "2023-01-20/2023-01-22")
+
+
+@pytest.mark.parametrize(("text", "document_date", "expected"), [
+    ("Le gymnase sera fermé du 4 au 20 de ce mois pour travaux.", "2024-05-02",
+     ("du 4 au 20 de ce mois", "interval", "2024-05-04/2024-05-20")),
+    ("La collecte reprendra du 2 au 9 du mois prochain.", "2024-12-10",
+     ("du 2 au 9 du mois prochain", "interval", "2025-01-02/2025-01-09")),
+    # The last day is clipped to the month's length once the month is known.
+    ("Les inscriptions seront ouvertes du 20 au 31 du mois prochain.", "2024-01-15",
+     ("du 20 au 31 du mois prochain", "interval", "2024-02-20/2024-02-29")),
+    ("Les relevés ont été faits du 5 au 9 du mois dernier.", "2024-03-20",
+     ("du 5 au 9 du mois dernier", "interval", "2024-02-05/2024-02-09")),
+])
+def test_days_of_a_relative_month(nlp, text: str, document_date: str, expected: tuple) -> None:
+    assert _dates(nlp, text, document_date) == [expected]
+
+
+def test_a_count_before_a_period_is_not_a_range_of_days(nlp) -> None:
+    # Without "de" between the numbers and the month, "de 4 à 22" stays a count.
+    assert _dates(nlp, "Les adhérents sont passés de 4 à 22 ce mois-ci.", "2024-05-02") == [
+        ("ce mois-ci", "date", "2024-05")]
+    # "les 4 et 22 mai" are two days.
+    assert _dates(nlp, "Les marchés se tiendront les 4 et 22 mai.", "2024-04-02") == [
+        ("22 mai", "date", "2024-05-22")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Le salon se tiendra février 8-10 au parc des expositions.", ("février 8-10", "interval", "2025-02-08/2025-02-10")),
+    ("Stage de voile : juillet entre 7 et 11.", ("juillet entre 7 et 11", "interval", "2024-07-07/2024-07-11")),
+])
+def test_month_written_before_its_days(nlp, text: str, expected: tuple) -> None:
+    assert expected in _dates(nlp, text, "2024-10-15")
+
+
+def test_digit_days_joined_by_a_hyphen(nlp) -> None:
+    assert _dates(nlp, "Permanences 14/3-18/3/2025 en mairie.") == [
+        ("14/3-18/3/2025", "interval", "2025-03-14/2025-03-18")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Les maisons construites avant 1975 seront isolées.", ("avant 1975", "interval", "../1974")),
+    ("Le dossier est à déposer avant le 1er mars 2025.", ("avant le 1er mars 2025", "interval", "../2025-02-28")),
+    ("Les travaux seront finis avant janvier 2026.", ("avant janvier 2026", "interval", "../2025-12")),
+])
+def test_before_leaves_out_what_it_names(nlp, text: str, expected: tuple) -> None:
+    assert _dates(nlp, text) == [expected]
+
+
+def test_next_and_last_weeks_leave_out_the_document_day_on_the_future_side(nlp) -> None:
+    assert _dates(nlp, "Les contrôles seront renforcés les 2 prochaines semaines.", "2024-05-02") == [
+        ("2 prochaines semaines", "interval", "2024-05-03/2024-05-16")]
+    assert _dates(nlp, "Le trafic a baissé ces dernières 4 semaines.", "2024-05-02") == [
+        ("dernières 4 semaines", "interval", "2024-04-04/2024-05-02")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("La mairie restera fermée toute la journee.", ("toute la journee", "duration", "P1D")),
+    ("Une demi-journée de formation est prévue.", ("Une demi-journée", "duration", "P0.5D")),
+    ("La rencontre a duré une demi-heure.", ("une demi-heure", "duration", "PT30M")),
+    ("Un demi-siècle sépare les deux crues.", ("Un demi-siècle", "duration", "P50Y")),
+])
+def test_whole_and_half_units(nlp, text: str, expected: tuple) -> None:
+    assert expected in _dates(nlp, text)
+
+
+def test_numbered_week_and_quarter_of_a_year(nlp) -> None:
+    assert _dates(nlp, "Le chantier démarrera la troisième semaine de 2027.") == [
+        ("la troisième semaine de 2027", "date", "2027-W03")]
+    assert _dates(nlp, "Les ventes ont reculé le troisième quart de 2016.") == [
+        ("le troisième quart de 2016", "date", "2016-Q3")]
+
+
+def test_this_month_of_the_document_year(nlp) -> None:
+    assert _dates(nlp, "Ce mois de mars a été le plus pluvieux.", "2024-04-10") == [
+        ("Ce mois de mars", "date", "2024-03")]

@@ -25,6 +25,7 @@ from plan_extract.dims.date.combine import clock_only, combine
 from plan_extract.dims.date.context import direction
 from plan_extract.dims.date.document_date import infer
 from plan_extract.dims.date.lexicon import LEXICON, lower
+from plan_extract.dims.date.ranges import range_rules
 from plan_extract.dims.date.relative import relative_rules
 from plan_extract.dims.date.resolve import DateValue, Point, Time, day_point, resolve
 from plan_extract.dims.date.rules import calendar_rules
@@ -106,7 +107,7 @@ class DateExtractor(BatchComponent):
     def __init__(self, nlp: Language, spans_key: str = SPANS_KEY) -> None:
         register_extension(self.dim)
         self.spans_key = spans_key
-        self.ruleset = RuleSet(nlp.vocab, [*calendar_rules(nlp), *relative_rules(nlp), *clock_rules(nlp)])
+        self.ruleset = RuleSet(nlp.vocab, [*calendar_rules(nlp), *range_rules(nlp), *relative_rules(nlp), *clock_rules(nlp)])
 
     def __call__(self, doc: Doc) -> Doc:
         items = combine(doc, self.ruleset(doc))

@@ -67,6 +67,14 @@ END = Sequences(INTERVAL.end)
 START = Sequences(INTERVAL.start)
 FILLERS = Sequences(INTERVAL.fillers)
 ARTICLES_BEFORE_DAY = Sequences([["le"], ["la"], ["l'"]])
+# "à" typed without its accent, read only between two full dates ("2 oct. a 22 octobre").
+UNACCENTED_END = Sequences([["a"], ["jusqu'a"], ["jusqu'", "a"]])
+# Links that join two days without an opening word: "1er au 10 juillet", "19-20 novembre";
+# between two full dates also "jusqu'au" ("1er janvier jusqu'au 22 janvier"); a bare number
+# before "jusqu'au" may be a count ("ils seront 3 jusqu'au 12 septembre").
+BARE_LINKS = [["-"], ["–"], ["au"]]
+DATE_LINKS = [*BARE_LINKS, ["jusqu'au"], ["jusqu'à"], ["jusqu'", "au"], ["jusqu'", "à"], ["a"], ["jusqu'a"],
+              ["jusqu'", "a"]]
 OPENERS = {key: Sequences(getattr(INTERVAL, key)) for key in ("since", "by", "until", "from_", "after")}
 BY = OPENERS["by"]
 
@@ -120,9 +128,11 @@ def _closed(words: Words, first: Item | None, second: Item) -> Item | None:
     if connector is None:
         filler = _ends_with(words, span_b.start, ARTICLES_BEFORE_DAY)
         connector = _ends_with(words, filler, END) if filler is not None else None
+    end_b: Time = value_b["time"]
+    if connector is None and first is not None and _is_day(first[1]["time"].start) and _is_day(end_b.start):
+        connector = _ends_with(words, span_b.start, UNACCENTED_END)
     if connector is None:
         return None
-    end_b: Time = value_b["time"]
     if first is not None:
         span_a, value_a = first
         if span_a.end != connector or clock_only(value_a["time"]) != clock_only(end_b):
@@ -140,11 +150,11 @@ def _closed(words: Words, first: Item | None, second: Item) -> Item | None:
             a_start -= 1
     opener = _introducer(words, a_start, START)
     connector_words = words.between(connector, span_b.start)
-    if opener is None and connector_words not in (["-"], ["–"], ["au"]):
+    if opener is None and connector_words not in (BARE_LINKS if first is None else DATE_LINKS):
         return None
     if opener is None and not (isinstance(start_point, Point) and start_point.grain in ("year", "day")):
         return None  # a bare hyphen joins years or days: "2024-2027", "19-20 novembre"
-    if opener is None and connector_words == ["au"] and start_point.grain != "day":
+    if opener is None and connector_words not in (["-"], ["–"]) and start_point.grain != "day":
         return None  # "1er au 10 juillet", "samedi 13 au dimanche 15 juillet": days only
     begin = opener if opener is not None else a_start
     span = Span(doc, begin, span_b.end, span_id=f"{'<from>' if opener is not None else ''} <date> <to> <date>".strip())
@@ -168,7 +178,10 @@ def _open(words: Words, item: Item) -> Item | None:
         ):
             begin = _introducer(words, span.start, OPENERS[key])
             if begin is not None:
-                return Span(doc, begin, span.end, span_id=name), {"time": build(time.start), "leaning": leaning}
+                point = time.start
+                if key == "until" and words[begin] == "avant":
+                    point, name = _before(point), "avant <date>"
+                return Span(doc, begin, span.end, span_id=name), {"time": build(point), "leaning": leaning}
         return None
     if value.get("part") and time.type == "interval":
         # "depuis fin mars", "jusqu'à mi-juin", "à partir de début avril": a part of a month.
@@ -191,6 +204,29 @@ def _open(words: Words, item: Item) -> Item | None:
             end = lambda d, a=amount, g=grain, s=shown: period_point(shift_date(d, a, g), s)  # noqa: E731
             return Span(doc, begin, span.end, span_id="d'ici <duration>"), {"time": Time("interval", end=end)}
     return None
+
+
+def _before(point: object) -> object:
+    """The last unit before `point` at its own grain, what "avant" leaves open: "avant 2000" ends
+    in 1999, "avant juin" in May, "avant le 15 mai" on 14 May. Other grains (a season, a week, a
+    time) and a year-less 1st of January are kept as they are."""
+    if callable(point):
+        return lambda doc, f=point: _before(f(doc))
+    if not isinstance(point, Point) or point.hour is not None or point.code:
+        return point
+    if point.grain == "year":
+        return replace(point, year=point.year - 1)
+    if point.grain == "month":
+        if point.month > 1:
+            return replace(point, month=point.month - 1)
+        return replace(point, year=point.year - 1, month=12) if point.year else point
+    if point.grain == "day":
+        if point.day > 1:
+            return replace(point, day=point.day - 1)
+        if point.month > 1:
+            return replace(point, month=point.month - 1, day=31)  # clipped to the month's length
+        return replace(point, year=point.year - 1, month=12, day=31) if point.year else point
+    return point
 
 
 def _qualified(doc: Doc, item: Item) -> Item:

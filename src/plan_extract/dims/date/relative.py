@@ -13,8 +13,9 @@ from spacy.tokens import Span
 from plan_extract.dims.date.clock import is_clock_context
 from plan_extract.dims.date.context import is_age, prev_token
 from plan_extract.dims.date.lexicon import (
-    IN, LEXICON, PERIOD, SHIFT, THIS, UNIT, UNITS, WEEKDAY, WEEKDAYS, lower, phrase_pattern,
+    IN, LEXICON, MONTHS, PERIOD, SHIFT, THIS, UNIT, UNITS, WEEKDAY, WEEKDAYS, lower, phrase_pattern,
 )
+from plan_extract.dims.date.ranges import fold
 from plan_extract.dims.date.resolve import Point, Time, day_point, period_point, shift_date
 from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
 from plan_extract.dims.numeral.parse import normalise
@@ -102,6 +103,16 @@ def this_period(span: Span) -> Value | None:
     if word in LEXICON.day_part.words:
         return _date(day_point)
     return _period(LEXICON.period[word])
+
+
+def this_month(span: Span) -> Value:
+    """ "ce mois de septembre", "cette septembre" (sic): that month of the document's year,
+    whether it is past or to come."""
+    word = lower(span[-1].text)
+    if len(span) == 2 and not span[-1].text.islower() and word in LEXICON.name_months.words:
+        return None  # "ce Mars": a name
+    month = MONTHS[word]
+    return _date(lambda doc: Point("month", doc.year, month))
 
 
 def this_season(span: Span) -> Value:
@@ -204,15 +215,31 @@ def glued_duration(span: Span) -> Value | None:
             "amount": amount, "unit": m.group(2)}
 
 
+# "toute la journee": the unit words of "toute la journée" also typed without their accent.
+WHOLE_UNITS = {fold(w): w for w in LEXICON.whole_period.words} | {w: w for w in LEXICON.whole_period.words}
+
+
 def whole_period(span: Span) -> Value | None:
-    """ "toute la journée", "toute la semaine", "tout le mois", "toute l'année": one unit of
-    time; "tout le mois de mars" names the month instead."""
+    """ "toute la journée", "toute la semaine", "tout le mois", "toute l'année", "tout le jour":
+    one unit of time; "tout le mois de mars" names the month instead."""
     after = span.doc[span.end] if span.end < len(span.doc) else None
     if after is not None and lower(after.text) in ("de", "d'"):
         return None
-    unit = lower(span[-1].text)
+    unit = WHOLE_UNITS[lower(span[-1].text)]
     return {"time": Time("duration", duration=iso_duration(Decimal(1), unit), grain=UNITS[unit].grain),
             "amount": Decimal(1), "unit": unit}
+
+
+def half_unit(span: Span) -> Value | None:
+    """ "une demi-journée", "une demi-heure", "un demi-siècle", "demi an": half a unit."""
+    unit_word = lower(span[-1].text).removeprefix("demi-")
+    if unit_word not in UNITS:
+        return None
+    unit = UNITS[unit_word]
+    # Half an hour is written in minutes (PT30M); half of a larger unit keeps it (P0.5D).
+    duration = "PT30M" if unit.grain == "hour" else iso_duration(Decimal("0.5"), unit_word)
+    return {"time": Time("duration", duration=duration, grain=unit.grain),
+            "amount": Decimal("0.5"), "unit": unit_word}
 
 
 def vague_duration(span: Span) -> Value:
@@ -264,17 +291,22 @@ def ago(span: Span) -> Value | None:
 
 
 def last_n(span: Span) -> Value | None:
-    """ "trois derniers mois" -> from three months before the document date to it."""
+    """ "trois derniers mois", "les dernières 24 heures" -> from three months before the
+    document date to it; "les 3 prochaines semaines" -> the 21 days after the document date."""
     unit_word = _unit_token(span)
     amount = _amount(span)
     if unit_word is None or amount is None:
         return None
     grain = UNITS[unit_word].grain
-    step = LEXICON.shift[lower(span[-2].text)]
+    if grain in ("hour", "minute"):
+        return None  # "les dernières 24 heures": a stretch of hours, not of days
+    step = next(LEXICON.shift[lower(t.text)] for t in span if lower(t.text) in LEXICON.shift)
+    if lower(span[0].text) in LEXICON.anaphoric_shift.words or lower(span[-2].text) in LEXICON.anaphoric_shift.words:
+        return None  # "les trois mois suivants" count from a date of the text
     if step < 0:
         return {"time": Time("interval", start=lambda doc: day_point(shift_date(doc, -float(amount), grain)),
                              end_now=True)}
-    return {"time": Time("interval", start_now=True,
+    return {"time": Time("interval", start=lambda doc: day_point(doc + dt.timedelta(days=1)),
                          end=lambda doc: day_point(shift_date(doc, float(amount), grain)))}
 
 
@@ -354,6 +386,7 @@ def relative_rules(nlp: Language) -> list[Rule]:
                              IN(LEXICON.this.suffix, "?")], this_period),
         Rule("ce <period>-ci", [THIS, PERIOD, IN(["-"]), IN(["ci"])], this_period),
         Rule("cet <season>", [THIS, IN(LEXICON.season)], this_season),
+        Rule("ce <month>", [THIS, IN(["mois"], "?"), IN(["de", "d'"], "?"), IN(LEXICON.month)], this_month),
         Rule("<period> <shift>", [PERIOD, SHIFT], shifted_period),
         Rule("<period> en cours", [PERIOD, IN(["en"]), IN(["cours"])], current_period),
         Rule("dans la journée", [IN(["dans"]), IN(["la"]), IN(["journée"])], today_phrase),
@@ -364,8 +397,11 @@ def relative_rules(nlp: Language) -> list[Rule]:
         Rule("un <unit> et demi", [number_or_article, UNIT, *half], duration),
         Rule("<number>h", [{"LOWER": {"REGEX": r"^\d{1,3}h$"}}], glued_hours),
         Rule("<number><unit>", [{"LOWER": {"REGEX": GLUED_RE.pattern}}], glued_duration),
-        Rule("toute la <unit>", [IN(["tout", "toute"]), IN(["le", "la", "l'"]), IN(LEXICON.whole_period.words)],
+        Rule("toute la <unit>", [IN(["tout", "toute"]), IN(["le", "la", "l'"]), IN(WHOLE_UNITS)],
              whole_period),
+        Rule("une demi-<unit>", [{"LOWER": {"IN": ARTICLES}, "OP": "?"},
+                                 {"LOWER": {"REGEX": rf"^demi-({'|'.join(sorted(UNITS))})$"}}], half_unit),
+        Rule("un demi <unit>", [{"LOWER": {"IN": ARTICLES}, "OP": "?"}, IN(["demi"]), IN(["-"], "?"), UNIT], half_unit),
         Rule("quelques <unit>", [IN(LEXICON.vague_count.words), UNIT], vague_duration),
         Rule("<number> <unit> plus tard", [{"LOWER": {"IN": [*ARTICLES, *LEXICON.vague_count.words]}, "OP": "?"},
                                           {**NUMBER, "OP": "*"}, SPACE, UNIT,
@@ -389,6 +425,7 @@ def relative_rules(nlp: Language) -> list[Rule]:
         Rule("dans <duration>", [*after_words, {"LOWER": {"IN": ARTICLES}, "OP": "?"}, {**NUMBER, "OP": "*"}, SPACE,
                                            UNIT], ago),
         Rule("<number> derniers <unit>", [NUMBER, SPACE, SHIFT, UNIT], last_n),
+        Rule("dernières <number> <unit>", [SHIFT, NUMBER, SPACE, UNIT], last_n),
         Rule("chaque <period>", [IN(LEXICON.recurrence.each), IN(recur_words)], recurrence),
         Rule("par <unit>", [IN(LEXICON.recurrence.per), IN([*UNITS, *LEXICON.period])], recurrence),
         Rule("<adverb>", [IN(LEXICON.recurrence.adverbs)], set_adverb),
