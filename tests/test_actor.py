@@ -103,3 +103,33 @@ def test_title_after_civility_and_role_inside_role(nlp) -> None:
     persons = {v["name"]: v["role"] for v in actors.values() if v["type"] == "person"}
     assert persons["Madame la Maire"] == "maire"
     assert persons["préfet de l'Aude"] == "préfet de l'Aude"
+
+
+def test_byline_followed_by_an_update_line(nlp) -> None:
+    names = _names(nlp, "Par Lucie Ferrand , Mis à jour le 4 février\nLa gendarmerie renforce ses patrouilles.")
+    assert "Lucie Ferrand" not in names and "gendarmerie" in names
+
+
+def test_acronym_in_capitals_with_its_region(nlp) -> None:
+    actors = _actors(nlp, "L'ARS BRETAGNE DÉBLOQUE 12 M€\nL'agence régionale de santé (ARS) Bretagne "
+                          "finance douze maisons de santé.")
+    orgs = [v for v in actors.values() if v["type"] == "organization"]
+    assert len(orgs) == 1 and orgs[0]["acronym"] == "ARS"
+
+
+def test_fixed_expressions_name_no_body(nlp) -> None:
+    assert not _actors(nlp, "Les élus rappellent leur attachement à l'État de droit.")
+    assert not _actors(nlp, "Pour le représentant de l'État, les chiffres sont encourageants.")
+    assert not _actors(nlp, "La police de sécurité du quotidien sera étendue à dix quartiers.")
+    # the body itself is still found
+    assert "État" in _names(nlp, "L'État financera la moitié des travaux.")
+
+
+def test_body_glued_to_another_word_is_a_compound(nlp) -> None:
+    assert "Etat" not in _names(nlp, "Les crédits viennent des contrats de plan Etat-régions signés en 2021.")
+
+
+def test_staff_counted_without_their_body_are_no_actor(nlp) -> None:
+    assert not _actors(nlp, "Au total, 150 policiers et 40 gendarmes supplémentaires seront affectés dans le Var.")
+    names = _names(nlp, "La police nationale recrute. Ses 150 policiers patrouilleront la nuit.")
+    assert names == {"police nationale"}

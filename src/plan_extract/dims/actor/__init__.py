@@ -12,11 +12,12 @@ from __future__ import annotations
 from typing import TypedDict
 
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from plan_extract.component import BatchComponent, register_extension
-from plan_extract.dims.actor.lexicon import canonical_names
+from plan_extract.dims.actor.lexicon import LEXICON, canonical_names
 from plan_extract.dims.actor.orgs import (
     ARTICLES, Mention, OrgMatcher, acronym_uses, coded_acronyms, committees, defined_acronyms, intercommunalities,
     ner_orgs,
@@ -58,6 +59,8 @@ class ActorExtractor(BatchComponent):
         self.orgs = OrgMatcher(nlp, read_user_lexicon(lexicon).actor.bodies if lexicon else ())
         self.roles = RoleMatcher(nlp)
         self.ordinary = OrdinaryWords(nlp)
+        self.not_bodies = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.not_bodies.add("not_body", [nlp.make_doc(text) for text in _spellings(LEXICON.not_bodies.words)])
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = self.orgs(doc)
@@ -75,8 +78,11 @@ class ActorExtractor(BatchComponent):
         mentions = self._persons(doc, mentions)
         # "code général des collectivités territoriales": a law code names no body
         mentions = [m for m in mentions if not any(t.lower_ == "code" for t in doc[max(0, m.span.start - 3):m.span.start])]
+        mentions = self._without_fixed_expressions(doc, mentions)
         mentions = _non_overlapping(mentions)
-        for value, group in _cluster(mentions):
+        clusters = [(value, group) for value, group in _cluster(mentions) if not all(m.member for m in group)]
+        mentions = [m for _, group in clusters for m in group]
+        for value, group in clusters:
             for mention in group:
                 span = mention.span
                 span.id_ = mention.rule
@@ -124,6 +130,21 @@ class ActorExtractor(BatchComponent):
         return kept
 
 
+    def _without_fixed_expressions(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
+        """Drop the bodies of the lexicon that stand inside a fixed expression naming no body
+        ("l'État de droit", "le représentant de l'État") or inside a compound word ("les contrats
+        de plan État-régions", "l'État-major")."""
+        inside = {i for _, start, end in self.not_bodies(doc) for i in range(start, end)}
+        kept = []
+        for m in mentions:
+            span = m.span
+            if m.org_id and all(i in inside for i in range(span.start, span.end)):
+                continue
+            if m.org_id and len(span) == 1 and _hyphenated(span):
+                continue
+            kept.append(m)
+        return kept
+
     def _not_a_name(self, person: Span) -> bool:
         """A NER person that is no one's name, unless a civility comes before it: one ordinary
         word or holiday ("Vélo", "Toussaint", "Covid"), or words the tagger reads as common words
@@ -142,6 +163,25 @@ class ActorExtractor(BatchComponent):
         # tagged as names, "Yannick Le Berre" ends with one.
         first = next(t for t in person if not t.is_punct)
         return first.pos_ in ("NOUN", "ADJ", "VERB") and (self.ordinary(words[0]) or self.ordinary(words[-1]))
+
+
+def _spellings(phrases: list[str]) -> list[str]:
+    """Each phrase with both apostrophes, and "état" also without its accent (as in "Etat")."""
+    out = set()
+    for phrase in phrases:
+        for form in (phrase, phrase.replace("'", "’")):
+            out.update((form, form.replace("état", "etat")))
+    return sorted(out)
+
+
+def _hyphenated(span: Span) -> bool:
+    """A one-word body glued by a hyphen to another word: "État-régions", "Police-Justice"."""
+    doc = span.doc
+    after = span.end + 1 < len(doc) and doc[span.end].text == "-" and not span[-1].whitespace_ \
+        and not doc[span.end].whitespace_
+    before = span.start >= 2 and doc[span.start - 1].text == "-" and not doc[span.start - 1].whitespace_ \
+        and not doc[span.start - 2].whitespace_
+    return after or before
 
 
 def _role_text(role: Span) -> str:
@@ -252,6 +292,7 @@ def _value(key: str, group: list[Mention]) -> ActorValue:
 
 
 def _is_acronym(m: Mention) -> bool:
+    """The mention is the acronym alone ("ARS"; "Psig d'Argelès" names the body with its place)."""
     return m.acronym is not None and m.span.text == m.acronym
 
 

@@ -53,6 +53,7 @@ class ActorLexicon(BaseModel):
     not_names: _Words
     targets: _Words
     org_heads: _Heads
+    not_bodies: _Words
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", ActorLexicon)

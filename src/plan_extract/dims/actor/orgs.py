@@ -88,6 +88,7 @@ class OrgMatcher:
         for span in filter_spans(matches):
             row = self.rows.get(span.label_)
             head_length = len(span)
+            written = span.text  # "ARS" in "ARS OCCITANIE": the acronym without the place
             place = None
             named = row is None or row.named
             # "Tours Métropole Val de Loire", "Mulhouse Alsace Agglomération": a capitalised head
@@ -120,7 +121,7 @@ class OrgMatcher:
                 continue
             if row.place == "required" and (place is None or _territory(span, place)):
                 continue
-            acronym = span.text if row.acronym else self.acronyms.get(row.id)
+            acronym = written if row.acronym else self.acronyms.get(row.id)
             rule = f"lexicon {row.id}" + (" de <place>" if place is not None else "")
             extra = {"canonical": self.names[row.id]} if row.id in self.names else {}
             mentions.append(Mention(span, rule, org_id=row.id, category=row.label, member=row.member,

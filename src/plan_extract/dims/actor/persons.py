@@ -151,7 +151,8 @@ BYLINE_WORDS = {"par", "texte", "propos", "photo", "photos", "crédit"}
 
 
 def _byline(span: Span) -> bool:
-    """A name right after "Par" (or "Photo :") at the start of a line, alone on its line."""
+    """A name right after "Par" (or "Photo :") at the start of a line, that ends its line or is
+    followed by punctuation ("Par Jeanne Roux, publié le 3 mars", "Par Jeanne Roux | Mis à jour")."""
     doc = span.doc
     i = span.start - 1
     while i >= 0 and doc[i].is_punct:
@@ -159,7 +160,8 @@ def _byline(span: Span) -> bool:
     if i < 0 or doc[i].lower_ not in BYLINE_WORDS:
         return False
     line_start = i == 0 or "\n" in doc[i - 1].text_with_ws or doc[i - 1].is_space
-    line_end = span.end >= len(doc) or "\n" in doc[span.end - 1].text_with_ws or doc[span.end].is_space
+    line_end = span.end >= len(doc) or "\n" in doc[span.end - 1].text_with_ws or doc[span.end].is_space \
+        or doc[span.end].is_punct and doc[span.end].text not in {"-", "'", "’"}
     return line_start and line_end
 
 
