@@ -81,7 +81,8 @@ def test_topic_phrase_names_the_actor(nlp: Language) -> None:
 def test_relative_clause_is_a_measure_on_its_antecedent(nlp: Language) -> None:
     doc, spans = _measures(nlp, "La brigade de Vierzon, qui sera renforcée par quatre gendarmes en juin, couvre onze communes.")
     measure = _only(spans)
-    assert measure.text == "qui sera renforcée par quatre gendarmes en juin"
+    # The clause starts at the noun it describes: the measure is about that brigade.
+    assert measure.text == "La brigade de Vierzon, qui sera renforcée par quatre gendarmes en juin"
     assert measure._.measure["object"] == "La brigade de Vierzon"
     assert _linked(doc, measure, "dates") == ["juin"]
     assert _linked(doc, measure, "quantities") == ["quatre gendarmes"]
@@ -300,3 +301,28 @@ def test_funded_noun_links_its_own_amount(nlp: Language) -> None:
                                 "hauteur de 2,1 millions d'euros, et une aide aux familles.")
     funded = next(s for s in spans if s.text.startswith("un soutien"))
     assert _linked(doc, funded, "money") == ["2,1 millions d'euros"]
+
+
+def test_detached_participle_starts_at_the_noun_it_describes(nlp: Language) -> None:
+    _, spans = _measures(nlp, "Le maire salue le travail de la régie des eaux (service public), créée en 2012.")
+    created = _only(spans)
+    assert created.text == "la régie des eaux (service public), créée en 2012"
+
+
+def test_presented_noun_is_the_action(nlp: Language) -> None:
+    _, spans = _measures(nlp, "Trois chantiers sont prioritaires : il s'agit de la rénovation du collège Jean-Moulin "
+                              "et de la construction d'un gymnase.")
+    assert any(s.text.startswith("de la rénovation du collège") and s._.measure["action"] == "réhabilitation"
+               for s in spans), [s.text for s in spans]
+
+
+def test_listed_noun_after_a_parenthesis_is_a_measure_of_its_own(nlp: Language) -> None:
+    _, spans = _measures(nlp, "Deux projets ont été retenus : la reconstruction du lycée de Tulle (Corrèze), "
+                              "la création d'une crèche à Brive.")
+    assert "la création d'une crèche à Brive" in [s.text for s in spans], [s.text for s in spans]
+
+
+def test_two_verbs_sharing_subject_and_object_are_one_measure(nlp: Language) -> None:
+    _, spans = _measures(nlp, "La communauté de communes poursuit et renforce son aide aux éleveurs.")
+    measure = _only(spans)
+    assert measure.text == "La communauté de communes poursuit et renforce son aide aux éleveurs"

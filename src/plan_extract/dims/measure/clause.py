@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.lexicon import (
-    COMMENT_VERBS, INDIRECT_CASES, LEXICON, MEETING_NOUNS, OBLIGATION_VERBS, PLACE_RELATIVES,
+    COMMENT_VERBS, INDIRECT_CASES, LEXICON, MEETING_NOUNS, OBJECT_CASES, OBLIGATION_VERBS, PLACE_RELATIVES,
 )
 from plan_extract.dims.measure.segments import segment
 from plan_extract.dims.measure.syntax import (
     NOUN_POS, VERB_POS, case_of, climb, has_event_subject, is_aim, is_anaphoric, is_conditional, is_gerund, is_incise,
-    is_infinitive, is_misparsed_finite, is_negated, is_purpose,
+    is_infinitive, is_misparsed_finite, is_negated, is_presented, is_purpose,
 )
 from plan_extract.dims.measure.triggers import Trigger, is_attribute
 from plan_extract.spans import feature, token_attrs
@@ -98,6 +98,8 @@ def clause_head(trigger: Trigger) -> Token | None:
         head = climb(token.head)
     elif token.dep_ == "ROOT":
         head = token  # a verbless sentence: "Création d'un second équipage."
+    elif is_presented(token):
+        head = token  # "il s'agit de la reconstruction de l'hôpital": the noun is the action
     elif trigger.funded:
         # "par un soutien aux maisons de quartier à hauteur de 6,4 M€": a noun that holds its
         # own amount states a funding measure wherever the parser hangs it.
@@ -150,6 +152,8 @@ def is_list_item(token: Token) -> bool:
     """A noun that opens an item of a list announced by a colon: "X : campagne d'affichage,
     formation de 600 aides et installation de brumisateurs"."""
     i = token.left_edge.i if token.left_edge.i < token.i else token.i
+    while i < token.i and token.doc[i].is_punct:
+        i += 1  # the comma before the item may hang on it: ", la création d'un hôpital"
     if i == 0 or token.doc[i - 1].text not in LIST_MARKS:
         return False
     start, _ = segment(token)
@@ -184,10 +188,18 @@ def _path_separates(child: Token, ancestor: Token) -> bool:
 
 
 def _same_coordinated(clause: Clause, first: Clause) -> bool:
-    """"sera animé et suivi": two verbs of one action on one object are one measure."""
-    bare = not any(c.dep_ in ("nsubj", "nsubj:pass", "obj") for c in clause.head.children)
-    return bare and clause.head.dep_ == "conj" and clause.head.head == first.head \
-        and any(t.action == c.action for t in first.triggers for c in clause.triggers)
+    """"sera animé et suivi": two verbs of one action on one object are one measure; so are two
+    verbs joined with nothing between them, that share the subject and the object written
+    after both ("poursuit et renforce sa politique", "a élaboré et lancé le programme")."""
+    head = clause.head
+    if head.dep_ != "conj" or head.head != first.head or any(c.dep_ in ("nsubj", "nsubj:pass") for c in head.children):
+        return False
+    if not any(c.dep_ == "obj" for c in head.children) \
+            and any(t.action == c.action for t in first.triggers for c in clause.triggers):
+        return True
+    between = head.doc[first.head.i + 1:head.i]
+    return head.pos_ == "VERB" and first.head.pos_ == "VERB" and len(between) > 0 \
+        and all(t.dep_ in ("cc", "aux", "aux:tense", "advmod") for t in between) and any(t.dep_ == "cc" for t in between)
 
 
 def _is_coordinated_clause(token: Token) -> bool:
@@ -276,6 +288,8 @@ def find_clauses(doc: Doc, triggers: list[Trigger]) -> list[Clause]:
         clause.start, clause.end = _trim(doc, clause.head, start, end)
         if clause.end <= clause.start:
             clause.start, clause.end = clause.head.i, clause.head.i + 1
+    for clause in kept:
+        _take_antecedent(doc, clause, kept)
     named = {id(t) for clause in kept for t in clause.triggers}
     for trigger in triggers:
         if id(trigger) in named:
@@ -287,6 +301,51 @@ def find_clauses(doc: Doc, triggers: list[Trigger]) -> list[Clause]:
         clause.triggers.sort(key=lambda t: _rank(t, clause.head))
     return sorted(kept, key=lambda c: c.start)
 
+
+
+def antecedent(head: Token) -> Token | None:
+    """The noun a relative or a detached participle describes, written before it: "des gendarmes
+    qui mènent une opération", "l'office antistupéfiants (Ofast), créé en 2019"; None for others."""
+    doc = head.doc
+    if head.dep_ == "acl:relcl":
+        noun = head.head
+        return noun if noun.i < head.i and noun.pos_ in ("NOUN", "PROPN", "NUM") else None
+    if "Part" not in feature(head, "VerbForm") or "Past" not in feature(head, "Tense") \
+            or any(c.dep_.startswith("aux") or c.dep_.startswith("nsubj") for c in head.children):
+        return None
+    if head.dep_ not in ("advcl", "acl", "amod") or head.i < 2 or doc[head.i - 1].text != ",":
+        return None
+    # The last noun before the comma, past a closing parenthesis: "l'Ofast (office antistups), créé".
+    i = head.i - 2
+    if doc[i].text == ")":
+        while i > 0 and doc[i].text != "(":
+            i -= 1
+        i -= 1
+    if i < 0 or doc[i].pos_ not in ("NOUN", "PROPN"):
+        return None
+    noun = doc[i]
+    # "la régie des eaux, créée en 2012": up from a "de" complement to the noun it completes.
+    if noun.dep_ == "nmod" and noun.head.i < noun.i and noun.head.pos_ in ("NOUN", "PROPN") \
+            and case_of(noun) in OBJECT_CASES:
+        noun = noun.head
+    return noun
+
+
+def _take_antecedent(doc: Doc, clause: Clause, kept: list[Clause]) -> None:
+    """A relative clause or a detached participle that states a measure starts at the noun it
+    describes ("des gendarmes qui mènent une opération ciblée"), when that noun belongs to no
+    other measure's clause: the noun says what or who the action is about."""
+    noun = antecedent(clause.head)
+    if noun is None:
+        return
+    seg_start, _ = segment(clause.head)
+    start = noun.left_edge.i
+    while start < noun.i and (doc[start].is_punct or doc[start].dep_ == "case"):
+        start += 1  # "le rôle de l'Ademe, créée en 1991": the preposition belongs to "rôle"
+    start = max(start, seg_start)
+    if start >= clause.start or any(o is not clause and o.start < clause.start and o.end > start for o in kept):
+        return
+    clause.start = _trim(doc, clause.head, start, clause.end)[0] if doc[start].pos_ in LEADING_EDGE_POS else start
 
 
 def _run(tokens: set[int], anchor: int) -> tuple[int, int]:

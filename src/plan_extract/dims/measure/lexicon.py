@@ -96,6 +96,7 @@ class _Grammar(_Strict):
     comment_verbs: list[str]
     place_relatives: list[str]
     obligation_verbs: list[str]
+    presentative_verbs: list[str]
     future_verbs: list[str]
 
 
@@ -221,6 +222,7 @@ MONEY_NOUNS = forms(LEXICON.money_nouns.nouns)
 PLACE_RELATIVES = forms(GRAMMAR.place_relatives)
 OBLIGATION_VERBS = forms(GRAMMAR.obligation_verbs)
 FUTURE_VERBS = forms(GRAMMAR.future_verbs)
+PRESENTATIVE_VERBS = forms(GRAMMAR.presentative_verbs)
 ITEM_OPENERS = forms(LEXICON.items.openers)
 # "consacré" -> "consacré", "consacrée", "consacrés", "consacrées".
 ITEM_LINKS = forms(LEXICON.items.links) | {p + ending for p in LEXICON.items.participles for ending in ("", "e", "s", "es")}

@@ -10,7 +10,7 @@ from spacy.tokens import Token
 
 from plan_extract.dims.measure.lexicon import (
     AIM_NOUNS, CONDITION_MARKS, DEMONSTRATIVES, EVENT_NOUNS, FINITE_ENDINGS, GERUND_MARKS, INCISE_OPENERS, NEGATIONS,
-    PURPOSE_MARKS, SPEECH_VERBS,
+    OBJECT_CASES, PRESENTATIVE_VERBS, PURPOSE_MARKS, REFLEXIVES, SPEECH_VERBS,
 )
 from plan_extract.spans import feature, positions, token_attrs
 
@@ -138,3 +138,10 @@ def is_aim(token: Token) -> bool:
         return True  # "ont pour objectif de …", parsed with "objectif" as a predicate or not
     return token.dep_ == "xcomp" and head.lemma_.lower() == "être" \
         and any(c.dep_ == "nsubj" and c.lemma_.lower() in AIM_NOUNS for c in head.children)
+
+
+def is_presented(token: Token) -> bool:
+    """A noun presented by a pronominal presentative: "il s'agit de la création d'un hôpital"."""
+    head = token.head
+    return token.dep_.startswith("obl") and case_of(token) in OBJECT_CASES and head.lemma_.lower() in PRESENTATIVE_VERBS \
+        and any(c.lower_ in REFLEXIVES for c in head.children if c.i < head.i)
