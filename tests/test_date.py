@@ -231,3 +231,10 @@ def test_numbered_week_and_quarter_of_a_year(nlp) -> None:
 def test_this_month_of_the_document_year(nlp) -> None:
     assert _dates(nlp, "Ce mois de mars a été le plus pluvieux.", "2024-04-10") == [
         ("Ce mois de mars", "date", "2024-03")]
+
+
+def test_throughout_the_year_takes_the_year_under_discussion(nlp) -> None:
+    text = "Le contrat 2022 a permis des achats tout au long de l'année, puis un bilan."
+    assert ("tout au long de l'année", "interval", "2022-01/2022-12") in _dates(nlp, text, "2023-04-03")
+    assert _dates(nlp, "Des visites ont lieu tout au long de l'année.", "2024-05-02") == [
+        ("tout au long de l'année", "interval", "2024-01/2024-12")]

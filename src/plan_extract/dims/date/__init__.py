@@ -129,7 +129,7 @@ class DateExtractor(BatchComponent):
             elif value.get("anchored") and last_day is not None:
                 # "le lendemain": the day after the day the text last named.
                 value = {**value, "time": Time("date", start=day_point(last_day + dt.timedelta(days=value["anchored"])))}
-            elif lower(span[-1].text) in ANAPHORIC and last_named and _same_sentence(doc, last_named[0], span.start) \
+            elif (lower(span[-1].text) in ANAPHORIC or value.get("anaphoric")) and last_named and _same_sentence(doc, last_named[0], span.start) \
                     and GRAIN_RANK.get(last_named[2], 9) <= GRAIN_RANK.get(value.get("grain", ""), 0):
                 base = last_named[1]  # "Pour 2022, … par rapport à l'année précédente": 2021
             # The tense decides where a year-less date falls; the preposition when the tense is silent.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.date.lexicon import LEXICON, UNITS, lower
@@ -12,6 +14,7 @@ YEAR_BLOCKERS = set(LEXICON.year_context.blockers)
 STREET = set(LEXICON.street.words)
 # Nouns that may follow a year without making it a count ("2023 année record", "en 2023 janvier").
 TIME_NOUNS = set(UNITS) | set(LEXICON.month) | set(LEXICON.period)
+ORDINAL_RE = re.compile(r"^\d+(e|er|re|de|nd|nde|ème|ᵉ|ᵉʳ)$")
 PUNCT_AFTER = {",", ".", ";", ":", ")", "-", "–", "/", "»", "!", "?", "\n"}
 
 
@@ -76,7 +79,9 @@ def is_year_here(token: Token) -> bool:
         # "plus de 2000 personnes": the qualifier sits before "de".
         if lower(token.doc[before.i - 1].text) in YEAR_BLOCKERS:
             return False
-    if after is not None and after.text not in PUNCT_AFTER and lower(after.text) not in TIME_NOUNS:
+    if after is not None and after.text not in PUNCT_AFTER and lower(after.text) not in TIME_NOUNS \
+            and not ORDINAL_RE.match(after.text):
+        # An ordinal after it counts something else: "2022-2026 2de convention".
         if after.pos_ in ("NOUN", "PROPN", "ADJ") and after.text[:1].islower():
             return False
         if not after.is_alpha and after.text not in PUNCT_AFTER and not after.is_space:

@@ -230,6 +230,19 @@ def whole_period(span: Span) -> Value | None:
             "amount": Decimal(1), "unit": unit}
 
 
+def throughout_year(span: Span) -> Value:
+    """ "tout au long de l'année (2024)": the months of that year, January to December. Without
+    a year it is the year the sentence last named ("L'exercice 2022 … tout au long de l'année"),
+    else the document's (see `DateExtractor`)."""
+    last = span[-1].text
+    if last.isdigit():
+        year = int(last)
+        start, end = Point("month", year, 1), Point("month", year, 12)
+    else:
+        start, end = (lambda doc: Point("month", doc.year, 1)), (lambda doc: Point("month", doc.year, 12))
+    return {"time": Time("interval", start=start, end=end), "grain": "year", "anaphoric": not last.isdigit()}
+
+
 def half_unit(span: Span) -> Value | None:
     """ "une demi-journée", "une demi-heure", "un demi-siècle", "demi an": half a unit."""
     unit_word = lower(span[-1].text).removeprefix("demi-")
@@ -399,6 +412,9 @@ def relative_rules(nlp: Language) -> list[Rule]:
         Rule("<number><unit>", [{"LOWER": {"REGEX": GLUED_RE.pattern}}], glued_duration),
         Rule("toute la <unit>", [IN(["tout", "toute"]), IN(["le", "la", "l'"]), IN(WHOLE_UNITS)],
              whole_period),
+        Rule("tout au long de l'année <year>?",
+             [IN(["tout"]), IN(["au"]), IN(["long"]), IN(["de"]), IN(["l'"]), IN(["année"]),
+              {"TEXT": {"REGEX": r"^(1[89]\d\d|20\d\d)$"}, "OP": "?"}], throughout_year),
         Rule("une demi-<unit>", [{"LOWER": {"IN": ARTICLES}, "OP": "?"},
                                  {"LOWER": {"REGEX": rf"^demi-({'|'.join(sorted(UNITS))})$"}}], half_unit),
         Rule("un demi <unit>", [{"LOWER": {"IN": ARTICLES}, "OP": "?"}, IN(["demi"]), IN(["-"], "?"), UNIT], half_unit),
