@@ -46,6 +46,16 @@ class Point:
     code: str | None = None
     hour: int | None = None
     minute: int | None = None
+    # A day given as the n-th weekday of its month ("premier vendredi de juillet": (1, 5); n = -1
+    # for the last one): the day is known once the year is.
+    weekday_rank: tuple[int, int] | None = None
+
+    def ranked(self) -> Point:
+        """The point with its day worked out from `weekday_rank` (once the year is known)."""
+        if self.weekday_rank is None or self.year is None:
+            return self
+        d = nth_weekday(self.year, self.month, *self.weekday_rank)
+        return replace(self, day=d.day, weekday_rank=None)
 
     @property
     def clock_only(self) -> bool:
@@ -77,6 +87,9 @@ class Point:
 
     def bounds(self, year: int) -> tuple[dt.date, dt.date]:
         """First and last day of the point placed in `year` (used to choose a missing year)."""
+        if self.weekday_rank is not None:
+            d = nth_weekday(year, self.month, *self.weekday_rank)
+            return d, d
         if self.grain == "day" or self.hour is not None:
             day = min(self.day or 1, calendar.monthrange(year, self.month or 1)[1])
             d = dt.date(year, self.month or 1, day)
@@ -124,6 +137,19 @@ class Time:
         return replace(self, **changes)
 
 
+def nth_weekday(year: int, month: int, n: int, weekday: int) -> dt.date:
+    """The `n`-th ISO `weekday` of a month (n = -1: the last one).
+
+    >>> nth_weekday(2024, 7, 1, 5)  # the first Friday of July 2024
+    datetime.date(2024, 7, 5)
+    """
+    if n > 0:
+        first = dt.date(year, month, 1)
+        return first + dt.timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (n - 1))
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    return last - dt.timedelta(days=(last.isoweekday() - weekday) % 7)
+
+
 def day_point(d: dt.date) -> Point:
     return Point("day", d.year, d.month, d.day)
 
@@ -166,6 +192,10 @@ def place_year(point: Point, doc: dt.date, direction: int) -> Point:
     `direction` is -1 (past: the latest occurrence not after the document date), +1 (future: the
     first one not before it) or 0 (the nearest one).
     """
+    if point.grain == "day" and point.month == 2 and point.day == 29 and point.hour is None:
+        return replace(point, year=_leap_year(doc, direction))
+    if point.grain == "day" and point.month is None:
+        return _place_month(point, doc, direction)
     candidates = []
     for year in (doc.year - 1, doc.year, doc.year + 1):
         first, last = point.bounds(year)
@@ -184,6 +214,38 @@ def place_year(point: Point, doc: dt.date, direction: int) -> Point:
     return replace(point, year=year)
 
 
+def _place_month(point: Point, doc: dt.date, direction: int) -> Point:
+    """A day of an unnamed month ("le 23"): in the document's month, or the month before or
+    after it as the tense says (the 23rd seen from the 25th is next month's in the future)."""
+    days = []
+    for step in (-2, -1, 0, 1, 2):  # a 31st may skip a month
+        first = add_months(doc.replace(day=1), step)
+        if point.day <= calendar.monthrange(first.year, first.month)[1]:
+            days.append(first.replace(day=point.day))
+    past = [d for d in days if d <= doc]
+    future = [d for d in days if d >= doc]
+    if direction < 0 and past:
+        day = past[-1]
+    elif direction > 0 and future:
+        day = future[0]
+    else:
+        day = min(days, key=lambda d: ((d.year, d.month) != (doc.year, doc.month), abs((d - doc).days)))
+    return replace(point, year=day.year, month=day.month)
+
+
+def _leap_year(doc: dt.date, direction: int) -> int:
+    """The year of a year-less 29 February: the last one up to the document date in the past,
+    the next one from it in the future, else the nearer of the two."""
+    past = next(y for y in range(doc.year, doc.year - 9, -1)
+                if calendar.isleap(y) and dt.date(y, 2, 29) <= doc)
+    future = next(y for y in range(doc.year, doc.year + 9) if calendar.isleap(y) and dt.date(y, 2, 29) >= doc)
+    if direction < 0:
+        return past
+    if direction > 0:
+        return future
+    return past if (doc - dt.date(past, 2, 29)) <= (dt.date(future, 2, 29) - doc) else future
+
+
 def _point(p: PointLike | None, doc: dt.date | None, direction: int) -> tuple[Point | None, bool]:
     """The resolved point and whether the document date was needed."""
     if p is None:
@@ -193,8 +255,8 @@ def _point(p: PointLike | None, doc: dt.date | None, direction: int) -> tuple[Po
     if p.clock_only:
         return (p.on_day(doc), True) if doc else (None, True)
     if p.year is None:
-        return (place_year(p, doc, direction), True) if doc else (None, True)
-    return p, False
+        return (place_year(p, doc, direction).ranked(), True) if doc else (None, True)
+    return p.ranked(), False
 
 
 def resolve(time: Time, doc: dt.date | None, direction: int = 0) -> DateValue:

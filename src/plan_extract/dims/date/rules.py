@@ -15,14 +15,15 @@ from functools import lru_cache
 
 from dateutil.easter import easter
 from spacy.language import Language
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.date.context import in_street_name, is_year_here, next_token, prev_token
+from plan_extract.dims.date.forms import form_rules
 from plan_extract.dims.date.lexicon import (
     ANY_MONTH, ANY_MONTH_TOKEN, COMMA, DAY, DOT, FIRST_DAY, IN, LEXICON, MONTH, MONTHS, ORDINAL, PART,
     SEASON, SHIFT, WEEKDAY, WEEKDAY_ABBR, YEAR, lower, phrase_pattern,
 )
-from plan_extract.dims.date.resolve import Point, Time, day_point, period_point, place_year
+from plan_extract.dims.date.resolve import Point, Time, day_point, nth_weekday, period_point, place_year
 from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
 from plan_extract.rules import Rule, Value
 
@@ -31,6 +32,7 @@ DMY_RE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})$")
 YMD_RE = re.compile(r"^(\d{4})([/.-])(\d{1,2})\2(\d{1,2})$")
 MY_RE = re.compile(r"^(\d{1,2})/(\d{4})$")
 DM_RE = re.compile(r"^(\d{1,2})/(\d{1,2})$")
+DMY_COMMA_RE = re.compile(r"^(\d{1,2})/(\d{1,2}),(\d{4}|\d{2})$")
 QUARTER_RE = re.compile(r"^([TtQqSs])([1-4])$")
 MID_RE = re.compile(r"^mi-(.+)$", re.IGNORECASE)
 DECADE_RE = re.compile(r"^([1-9]0|1[89][0-9]0|20[0-9]0)$")
@@ -146,9 +148,43 @@ def _shifted_month(month: int, step: int):
 def year_alone(span: Span) -> Value | None:
     """ "2023" in "en 2023", "depuis 2020", "budget 2024"; never "2000 logements"."""
     token = span[0]
-    if not is_year_here(token):
+    if not is_year_here(token) or _in_digit_date(token):
         return None
     return _date(Point("year", int(token.text)))
+
+
+DATE_SEPARATORS = {"-", "/", "."}
+
+
+def _glued(doc: Doc, start: int, end: int) -> bool:
+    """No space between tokens `start` to `end` (inclusive)."""
+    return all(not doc[i].whitespace_ for i in range(start, end))
+
+
+def _in_digit_date(token: Token) -> bool:
+    """Whether a year is one part of a date in digits that no rule could read ("2015-1-32": a
+    day 32 makes it no date at all, not the year 2015)."""
+    doc, i = token.doc, token.i
+    after = i + 4 < len(doc) and doc[i + 1].text in DATE_SEPARATORS and doc[i + 2].is_digit \
+        and doc[i + 3].text == doc[i + 1].text and doc[i + 4].is_digit and _glued(doc, i, i + 4)
+    before = i >= 4 and doc[i - 1].text in DATE_SEPARATORS and doc[i - 2].is_digit \
+        and doc[i - 3].text == doc[i - 1].text and doc[i - 4].is_digit and _glued(doc, i - 4, i)
+    return after or before
+
+
+def _word_before(span: Span):
+    """The token before `span`, over runs of spaces ("le    22/4")."""
+    k = 1
+    while (before := prev_token(span, k)) is not None and before.is_space and "\n" not in before.text:
+        k += 1
+    return before
+
+
+def _alone_on_line(span: Span) -> bool:
+    """Whether `span` is the whole of its line (a table cell, a form field): "29/2" there is a
+    day, where "3/4" in a sentence is a fraction."""
+    before, after = prev_token(span), next_token(span)
+    return (before is None or "\n" in before.text) and (after is None or "\n" in after.text)
 
 
 def numeric_date(span: Span) -> Value | None:
@@ -161,13 +197,18 @@ def numeric_date(span: Span) -> Value | None:
         if month > 12 and day <= 12:
             # Month first ("02/22/2016"): let dateparser settle the order of an unusual form.
             return _date(normalise_with_dateparser(text))
+    elif m := DMY_COMMA_RE.match(text):
+        # "12/08,2015": a comma before the year, as some forms print it; a two-digit year only
+        # after a day and a month of two digits each ("3/4,5" is no date).
+        if len(m.group(3)) == 2 and not (len(m.group(1)) == 2 and len(m.group(2)) == 2):
+            return None
+        day, month, year = int(m.group(1)), int(m.group(2)), _year_of(m.group(3))
     elif m := MY_RE.match(text):
         return month_number_year(span)
-        return _date(Point("month", year, month)) if 1 <= month <= 12 else None
     elif m := DM_RE.match(text):
-        before = prev_token(span)
+        before = _word_before(span)
         padded = len(m.group(1)) == 2 and len(m.group(2)) == 2  # "17/02", "22/04": written as a date
-        if not padded and (before is None or lower(before.text) not in DAY_DETERMINERS):
+        if not padded and not _alone_on_line(span) and (before is None or lower(before.text) not in DAY_DETERMINERS):
             return None  # "3/4" is a fraction, "24/7" a rhythm
         day, month, year = int(m.group(1)), int(m.group(2)), None
     else:
@@ -370,12 +411,7 @@ def holiday(span: Span) -> Value | None:
 
 def _nth_weekday(rule, year: int) -> dt.date:
     """The day of a weekday holiday in `year` ("fête des pères": the third Sunday of June)."""
-    if rule.n > 0:
-        first = dt.date(year, rule.month, 1)
-        day = first + dt.timedelta(days=(rule.weekday - first.isoweekday()) % 7 + 7 * (rule.n - 1))
-    else:
-        last = dt.date(year, rule.month, calendar.monthrange(year, rule.month)[1])
-        day = last - dt.timedelta(days=(last.isoweekday() - rule.weekday) % 7)
+    day = nth_weekday(year, rule.month, rule.n, rule.weekday)
     if rule.unless_pentecost and day == easter(year) + dt.timedelta(days=LEXICON.easter["pentecôte"]):
         day += dt.timedelta(days=7)
     return day
@@ -489,6 +525,7 @@ def calendar_rules(nlp: Language) -> list[Rule]:
         Rule("<month> <shift>?", [MONTH, {**SHIFT, "OP": "?"}], month_alone),
         Rule("<year>", [YEAR], year_alone),
         Rule("<dd/mm/yyyy>", [{"TEXT": {"REGEX": r"^\d{1,4}[/.-]\d{1,4}([/.-]\d{2,4})?$"}}], numeric_date),
+        Rule("<dd/mm>,<yyyy>", [{"TEXT": {"REGEX": DMY_COMMA_RE.pattern}}], numeric_date),
         Rule("<dd>-<mm>-<yyyy>", [DAY, {"ORTH": {"IN": ["-", "/", "."]}}, {"TEXT": {"REGEX": r"^\d{1,2}$"}},
                                   {"ORTH": {"IN": ["-", "/", "."]}}, YEAR], numeric_date),
         Rule("<dd>-<mm>-<yy>", [DAY, {"ORTH": {"IN": ["-", "/", "."]}}, {"TEXT": {"REGEX": r"^\d{1,2}$"}},
@@ -502,8 +539,8 @@ def calendar_rules(nlp: Language) -> list[Rule]:
                                   {"TEXT": {"REGEX": r"^(1[89]\d\d|20\d\d|\d\d)$"}}], spaced_date),
         Rule("du <day> au <day>", [IN(["du"]), {"TEXT": {"REGEX": r"^([1-9]|[12]\d|3[01]|1er)$"}}, IN(["au"]),
                                    {"TEXT": {"REGEX": r"^([2-9]|[12]\d|3[01])$"}}], day_range),
-        Rule("<yyyy>-<mm>-<dd>", [YEAR, {"ORTH": "-"}, {"TEXT": {"REGEX": r"^\d{2}$"}}, {"ORTH": "-"},
-                                  {"TEXT": {"REGEX": r"^\d{2}$"}}], numeric_date),
+        Rule("<yyyy>-<mm>-<dd>", [YEAR, {"ORTH": "-"}, {"TEXT": {"REGEX": r"^\d{1,2}$"}}, {"ORTH": "-"},
+                                  {"TEXT": {"REGEX": r"^\d{1,2}$"}}], numeric_date),
         Rule("<season> <shift>?", [SEASON, {**SHIFT, "OP": "?"}], season),
         Rule("<season> <year>", [SEASON, YEAR], season),
         Rule("rentrée <year>|<shift>?", [IN(LEXICON.named_month), IN(["scolaire", "universitaire"], "?"),
@@ -527,6 +564,7 @@ def calendar_rules(nlp: Language) -> list[Rule]:
         Rule("années <decade>", [IN(LEXICON.decade.words), {"TEXT": {"REGEX": DECADE_RE.pattern}}], decade),
         Rule("années <decade in words>", [IN(LEXICON.decade.words), NUMBER], decade),
     ]
+    rules += form_rules(nlp)
     for name in [*LEXICON.holiday, *LEXICON.easter, *LEXICON.weekday_holiday]:
         rules.append(Rule(f"<holiday:{name}> <year>?", [*phrase_pattern(nlp, name), opt_year], holiday))
         rules.append(Rule(f"<holiday:{name}> de <year>", [*phrase_pattern(nlp, name), IN(["de"]), YEAR], holiday))
