@@ -14,13 +14,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from plan_extract.export import doc_to_extraction
+from plan_extract.lexicon import LexiconLike
 from plan_extract.models import Extraction
 from plan_extract.pipeline import get_nlp
 from plan_extract.reading import Document
 from plan_extract.spans import release, remember_text
 
 DateLike = dt.date | str | None
-LexiconPath = str | Path | None
+LexiconPath = LexiconLike  # a user lexicon file, or one already read
 # Texts longer than this are cut on paragraph boundaries and processed chunk by chunk; the chunks
 # are joined back into one Doc whose offsets index the original text. The model's working
 # memory grows with the characters it is given at once (about 4 KiB a character), so a chunk

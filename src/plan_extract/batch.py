@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TextIO
 
 from plan_extract.inputs.fetch import is_url
+from plan_extract.lexicon import UserLexicon
 from plan_extract.reading import DEFAULT_GLOB, DEFAULT_MAX_CHARS, Document, InputError, read_document
 
 REPORT_NAME = "_report.json"
@@ -300,7 +301,7 @@ class Settings:
     indent: int | None = 2
     save_text: bool = False  # keep the text as read in each outcome
     timeout: float | None = None  # for URLs
-    lexicon: str | None = None  # a user lexicon file (docs/lexicon.md)
+    lexicon: UserLexicon | None = None  # the words of a user lexicon (docs/lexicon.md), read once
 
 
 # The settings of this process (a worker gets them from `_init_worker`).

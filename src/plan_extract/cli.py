@@ -24,6 +24,7 @@ from plan_extract.reading import DEFAULT_GLOB, DEFAULT_MAX_CHARS
 if TYPE_CHECKING:
     from plan_extract import batch
     from plan_extract.batch import Outcome
+    from plan_extract.lexicon import UserLexicon
 
 EXIT_INPUT = 1
 
@@ -44,17 +45,17 @@ def _cluster(ctx: click.Context, param: click.Parameter, value: str | None) -> s
                              "tcp://10.0.0.5:8786")
 
 
-def _lexicon(ctx: click.Context, param: click.Parameter, value: Path | None) -> str | None:
-    """Check a user lexicon file before any text is read: one line says what is wrong."""
+def _lexicon(ctx: click.Context, param: click.Parameter, value: Path | None) -> UserLexicon | None:
+    """Read and check a user lexicon file before any text is read: one line says what is wrong.
+    Its words, not its path, go to the processes that extract (local workers, Dask workers)."""
     if value is None:
         return None
     from plan_extract.lexicon import LexiconError, read_user_lexicon
 
     try:
-        read_user_lexicon(str(value))
+        return read_user_lexicon(str(value))
     except LexiconError as exc:
         raise click.BadParameter(str(exc)) from None
-    return str(value)
 
 
 @click.group(cls=DefaultGroup, default="extract", default_if_no_args=False,
@@ -105,11 +106,12 @@ def main() -> None:
               help="Run the batch on Dask: a local cluster of --jobs workers, or the scheduler at this "
                    "address (needs plan-extract[dask]).")
 @click.option("--lexicon", type=click.Path(exists=True, dir_okay=False, path_type=Path), callback=_lexicon,
-              metavar="FILE", help="Your own words (public bodies, places) in a TOML file; see docs/lexicon.md.")
+              metavar="FILE", help="Your own words (bodies, roles, places, units, currencies, measure "
+                                   "triggers) in a TOML file; see docs/lexicon.md.")
 def extract_command(sources: tuple[str, ...], out: str | None, document_date: str | None, compact: bool,
                     jsonl: bool, with_report: bool, pattern: str, jobs: int | None, resume: bool,
                     max_chars: int, quiet: bool, verbose: bool, manifest: Path | None, save_text: bool,
-                    timeout: float, cluster: str | None, lexicon: str | None) -> None:
+                    timeout: float, cluster: str | None, lexicon: UserLexicon | None) -> None:
     """Extract plan data from FILE(s), folder(s) or URL(s): plain text, web pages (.html) and PDF
     files; "-" reads standard input.
 
@@ -356,8 +358,10 @@ def eval_command(folder: Path, as_json: bool, details: bool, given_dates: bool, 
               help="Refuse larger request bodies (413).")
 @click.option("--max-queue", type=click.IntRange(0), default=server_settings.DEFAULT_MAX_QUEUE, show_default=True,
               help="Requests that may wait for a busy process; more get 503 at once.")
+@click.option("--lexicon", type=click.Path(exists=True, dir_okay=False, path_type=Path), callback=_lexicon,
+              metavar="FILE", help="Your own words in a TOML file; see docs/lexicon.md.")
 def serve_command(host: str, port: int, workers: int, server_max_chars: int, timeout: float,
-                  max_body_mb: int, max_queue: int) -> None:
+                  max_body_mb: int, max_queue: int, lexicon: UserLexicon | None) -> None:
     """Serve the extractor over HTTP: POST /extract, POST /extract/batch, GET /health, /schema, /version.
 
     \b
@@ -367,7 +371,8 @@ def serve_command(host: str, port: int, workers: int, server_max_chars: int, tim
     """
     server = _optional("plan_extract.server", "serve")
     settings = server_settings.Settings(workers=workers, max_chars=server_max_chars, timeout=timeout,
-                                        max_body=max_body_mb * 1024 * 1024, max_queue=max_queue)
+                                        max_body=max_body_mb * 1024 * 1024, max_queue=max_queue,
+                                        lexicon=lexicon)
     try:
         server.serve(host, port, settings)
     except OSError as exc:

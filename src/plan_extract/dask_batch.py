@@ -14,6 +14,7 @@ at once and share its memory.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 import threading
@@ -27,6 +28,7 @@ import dask
 from distributed import Client, Future, LocalCluster, WorkerPlugin
 
 from plan_extract.batch import CHUNK, Job, Outcome, Settings, process
+from plan_extract.lexicon import UserLexicon
 
 # Tasks of one worker process run one at a time: the pipeline keeps per-process caches that
 # threads must not share (workers should run with --nthreads 1 anyway).
@@ -47,15 +49,22 @@ WORKER_CONFIG = {
 
 
 class PipelinePlugin(WorkerPlugin):
-    """Builds the pipeline once per worker, when the worker starts (or joins the cluster)."""
+    """Builds the pipeline once per worker, when the worker starts (or joins the cluster), with
+    the words of the user lexicon (sent to the workers: they need not see its file)."""
 
-    name = "plan-extract-pipeline"
     idempotent = True
+
+    def __init__(self, lexicon: UserLexicon | None = None) -> None:
+        self.lexicon = lexicon
+        # One plugin per lexicon: a cluster that served another run builds this one too.
+        words = lexicon.model_dump_json(exclude_defaults=True) if lexicon is not None else ""
+        self.name = f"plan-extract-pipeline-{hashlib.sha1(words.encode()).hexdigest()[:12]}"
 
     async def setup(self, worker: Any) -> None:
         from plan_extract.pipeline import get_nlp
 
-        await asyncio.to_thread(get_nlp)  # not on the worker's event loop: its heartbeats go on
+        # Not on the worker's event loop: its heartbeats go on.
+        await asyncio.to_thread(get_nlp, self.lexicon)
 
 
 def extract_chunk(jobs: Sequence[Job], settings: Settings, cwd: str) -> list[Outcome]:
@@ -117,7 +126,7 @@ def run(jobs: Sequence[Job], cluster: str, workers: int = 1, settings: Settings 
         else:
             timeout = dask.config.get("distributed.comm.timeouts.connect")
             client = stack.enter_context(Client(cluster, timeout=timeout))
-        client.register_plugin(PipelinePlugin())
+        client.register_plugin(PipelinePlugin(settings.lexicon))
     except (OSError, TimeoutError, ValueError) as exc:
         stack.close()
         where = "start a local Dask cluster" if cluster == "local" else f"reach the Dask scheduler at {cluster}"

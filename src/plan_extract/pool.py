@@ -20,6 +20,8 @@ from multiprocessing.process import BaseProcess
 
 import anyio
 
+from plan_extract.lexicon import UserLexicon
+
 # How long a new process may take to load the pipeline (spaCy's model, the lexicons).
 READY_TIMEOUT = 600.0
 
@@ -46,9 +48,9 @@ class Task:
     indent: int | None = 2
 
 
-def _work(conn: Connection) -> None:
+def _work(conn: Connection, lexicon: UserLexicon | None = None) -> None:
     """The loop of one extraction process: load the pipeline (a no-op when forked from the fork
-    server, which has it), then answer tasks until EOF."""
+    server, which has it, unless a user lexicon extends it), then answer tasks until EOF."""
     # Ctrl-C in a terminal reaches the whole process group: the server shuts the pool down itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from plan_extract.api import extract_documents
@@ -56,7 +58,7 @@ def _work(conn: Connection) -> None:
     from plan_extract.pipeline import get_nlp
     from plan_extract.reading import Document
 
-    get_nlp()
+    get_nlp(lexicon)
     conn.send("ready")
     while True:
         try:
@@ -65,7 +67,7 @@ def _work(conn: Connection) -> None:
             return
         try:
             document = Document(path=task.path, text=task.text, encoding="utf-8")
-            extraction = next(extract_documents([document], task.document_date))
+            extraction = next(extract_documents([document], task.document_date, lexicon=lexicon))
             conn.send((True, to_json(extraction, indent=task.indent)))
         except Exception as exc:  # noqa: BLE001 - reported to the client as a 500
             conn.send((False, f"{type(exc).__name__}: {exc}"))
@@ -105,8 +107,9 @@ class ExtractorPool:
     ExtractionFailed; `await pool.close()` ends the processes.
     """
 
-    def __init__(self, size: int, max_queue: int | None = None) -> None:
+    def __init__(self, size: int, max_queue: int | None = None, lexicon: UserLexicon | None = None) -> None:
         self.size = size
+        self.lexicon = lexicon  # the words of a user lexicon, given to every process
         self.max_queue = max_queue  # requests that may wait for a process (with a `wait` limit)
         self._waiting = 0
         self._context = _context()
@@ -134,7 +137,7 @@ class ExtractorPool:
     def _spawn(self) -> _Process:
         """Start one process and wait until its pipeline is loaded (blocking: run it in a thread)."""
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_work, args=(child,), daemon=True, name="plan-extract-worker")
+        process = self._context.Process(target=_work, args=(child, self.lexicon), daemon=True, name="plan-extract-worker")
         process.start()
         child.close()
         started = _Process(process, parent)

@@ -183,7 +183,7 @@ def create_app(settings: Settings, banner: str | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        pool = ExtractorPool(settings.workers, settings.max_queue)
+        pool = ExtractorPool(settings.workers, settings.max_queue, settings.lexicon)
         state["pool"] = pool
         try:
             await pool.start()

@@ -4,6 +4,10 @@ their defaults without importing the optional server packages (Starlette, uvicor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from plan_extract.lexicon import UserLexicon
 
 DEFAULT_MAX_CHARS = 500_000
 DEFAULT_TIMEOUT = 30.0
@@ -18,3 +22,4 @@ class Settings:
     timeout: float = DEFAULT_TIMEOUT  # seconds per text, and the longest wait for a free process
     max_body: int = DEFAULT_MAX_BODY_MB * 1024 * 1024  # bytes
     max_queue: int = DEFAULT_MAX_QUEUE  # requests waiting for a process; more get 503 at once
+    lexicon: UserLexicon | None = None  # the words of a user lexicon (docs/lexicon.md)

@@ -26,6 +26,7 @@ from plan_extract.dims.location.evidence import OrdinaryWords
 from plan_extract.dims.actor.persons import (
     CIVILITIES, NOT_NAMES, RoleMatcher, clean_person, link, standalone_role, titled,
 )
+from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
 from plan_extract.spans import entities
 
 SPANS_KEY = "actor"
@@ -42,7 +43,7 @@ class ActorValue(TypedDict):
 
 
 
-class ActorExtractor(BatchComponent):
+class ActorExtractor(WithUserLexicon, BatchComponent):
     """Find the organisations and persons that act in a text, and merge their mentions.
 
     >>> doc = nlp("Sébastien Jallet, préfet de l'Orne, a réuni la gendarmerie. Les gendarmes patrouillent.")
@@ -50,17 +51,22 @@ class ActorExtractor(BatchComponent):
     [('Sébastien Jallet', "préfet de l'Orne"), ('gendarmerie', None)]
     """
 
-    def __init__(self, nlp: Language, spans_key: str = SPANS_KEY, lexicon: str | None = None) -> None:
-        """`lexicon`: a user lexicon file whose `[[actor.bodies]]` are added (docs/lexicon.md)."""
-        from plan_extract.lexicon import read_user_lexicon
-
+    def __init__(self, nlp: Language, spans_key: str = SPANS_KEY, lexicon: LexiconLike = None) -> None:
+        """`lexicon`: a user lexicon whose `[[actor.bodies]]` and `actor.roles` are added
+        (docs/lexicon.md)."""
         register_extension("actor")
+        self.nlp = nlp
         self.spans_key = spans_key
-        self.orgs = OrgMatcher(nlp, read_user_lexicon(lexicon).actor.bodies if lexicon else ())
+        self.orgs = OrgMatcher(nlp)
         self.roles = RoleMatcher(nlp)
         self.ordinary = OrdinaryWords(nlp)
         self.not_bodies = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.not_bodies.add("not_body", [nlp.make_doc(text) for text in _spellings(LEXICON.not_bodies.words)])
+        self.add_lexicon(lexicon)
+
+    def use_lexicon(self, lexicon: UserLexicon) -> None:
+        self.orgs = OrgMatcher(self.nlp, lexicon.actor.bodies)
+        self.roles = RoleMatcher(self.nlp, lexicon.actor.roles)
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = self.orgs(doc)

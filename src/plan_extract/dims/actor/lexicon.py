@@ -12,25 +12,10 @@ A row of `patterns.jsonl` is a spaCy span-ruler pattern whose label is the categ
 from __future__ import annotations
 
 from functools import cache
-from typing import Literal
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
-
+from plan_extract.lexicon import OrgPattern
 from plan_extract.resources import DataFileError, load_jsonl, load_toml
-
-CATEGORIES = ("police", "gendarmerie", "justice", "state", "health", "local_government", "housing",
-              "education", "transport", "environment", "other")
-
-
-class OrgPattern(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    label: Literal[CATEGORIES]  # type: ignore[valid-type]
-    pattern: str
-    id: str
-    acronym: bool = False
-    member: bool = False
-    place: Literal["optional", "required"] = "optional"
-    named: bool = False
 
 
 class _Roles(BaseModel):

@@ -5,6 +5,8 @@ without a name ("le procureur de la République").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -35,9 +37,10 @@ class RoleMatcher:
     ["préfet de l'Orne"]
     """
 
-    def __init__(self, nlp: Language) -> None:
+    def __init__(self, nlp: Language, extra: Sequence[str] = ()) -> None:
+        """`extra`: role words of a user lexicon (plan_extract.lexicon), lower-case."""
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.matcher.add("role", [nlp.make_doc(role) for role in LEXICON.roles.words])
+        self.matcher.add("role", [nlp.make_doc(role) for role in (*LEXICON.roles.words, *extra)])
 
     def __call__(self, doc: Doc, orgs: list[Mention]) -> list[Span]:
         places = {s.start: s for s in doc.spans.get("location", [])} if "location" in doc.spans else {}

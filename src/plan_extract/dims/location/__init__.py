@@ -24,6 +24,7 @@ from plan_extract.dims.location.rules import (
     NATURAL_NOUNS, NER_LABELS, PREPOSITIONS, SUBTYPES, blocked_before, choose_type, intro_before, is_sentence_start, ner_label,
     extra_places, neighbourhood_name, table,
 )
+from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
 from plan_extract.spans import doc_text, entities, token_attrs, trim_entity
 
 SPANS_KEY = "location"
@@ -39,7 +40,7 @@ class LocationValue(TypedDict):
 
 
 
-class LocationExtractor(BatchComponent):
+class LocationExtractor(WithUserLexicon, BatchComponent):
     """Find communes, neighbourhoods, départements, regions and countries.
 
     >>> doc = nlp("Le préfet de l'Orne s'est rendu dans le quartier de Perseigne à Alençon.")
@@ -47,15 +48,12 @@ class LocationExtractor(BatchComponent):
     [('Orne', 'département'), ('Perseigne', 'neighbourhood'), ('Alençon', 'commune')]
     """
 
-    def __init__(self, nlp: Language, spans_key: str = SPANS_KEY, lexicon: str | None = None) -> None:
-        """`lexicon`: a user lexicon file whose `[[location.places]]` are added (docs/lexicon.md)."""
-        from plan_extract.lexicon import read_user_lexicon
-
+    def __init__(self, nlp: Language, spans_key: str = SPANS_KEY, lexicon: LexiconLike = None) -> None:
+        """`lexicon`: a user lexicon whose `[[location.places]]` are added (docs/lexicon.md)."""
         register_extension("location")
         self.spans_key = spans_key
-        extra = read_user_lexicon(lexicon).location.places if lexicon else ()
-        self.places = load_places((*extra_places(), *(Place(p.type, p.name, p.code) for p in extra))) \
-            if extra else table()
+        self.places = table()
+        self.add_lexicon(lexicon)
         # Names of départements, regions, named areas and towns are names even where the
         # lemmatizer's lists hold them; a village called "Plaine" or "Rue" is an ordinary word.
         self.ordinary = OrdinaryWords(nlp, (name.lower() for name, places in table().by_name.items()
@@ -65,6 +63,11 @@ class LocationExtractor(BatchComponent):
         self.natural = PhraseMatcher(nlp.vocab, attr="LOWER")
         for subtype, nouns in NATURAL_NOUNS.items():
             self.natural.add(subtype, [nlp.make_doc(noun) for noun in nouns])
+
+    def use_lexicon(self, lexicon: UserLexicon) -> None:
+        extra = lexicon.location.places
+        self.places = load_places((*extra_places(), *(Place(p.type, p.name, p.code) for p in extra))) \
+            if extra else table()
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[tuple[Span, dict]] = self._natural_areas(doc)

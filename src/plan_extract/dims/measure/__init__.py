@@ -27,11 +27,12 @@ from plan_extract.component import BatchComponent
 from plan_extract.dims.measure.clause import Clause, find_clauses, is_support_only
 from plan_extract.dims.measure.describe import category, label, phrase, roles, status, targets
 from plan_extract.dims.measure.items import money_items
-from plan_extract.dims.measure.lexicon import REPORT_NOUNS, REPORT_VERBS
+from plan_extract.dims.measure.lexicon import ACTIONS, REPORT_NOUNS, REPORT_VERBS
 from plan_extract.dims.measure.linking import LINK_KINDS, Draft, link, merge_restated
 from plan_extract.dims.measure.plan import find_plan
 from plan_extract.dims.measure.segments import BREAKS_KEY
 from plan_extract.dims.measure.triggers import find_triggers
+from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
 from plan_extract.spans import Ref, doc_text, span_ref
 
 SPANS_KEY = "measure"
@@ -115,7 +116,7 @@ def reports_figures(draft: Draft) -> bool:
     return any(o is not None and o.lemma_.lower() in REPORT_NOUNS for o in objects)
 
 
-class MeasureExtractor(BatchComponent):
+class MeasureExtractor(WithUserLexicon, BatchComponent):
     """Find the measures of a plan and link them to actors, quantities, money, dates and places.
 
     >>> doc = nlp("L'ARS va consacrer 258 000 euros à un programme de prévention.")
@@ -124,11 +125,17 @@ class MeasureExtractor(BatchComponent):
     """
 
     def __init__(self, spans_key: str = SPANS_KEY, plan_key: str = PLAN_KEY,
-                 keys: dict[str, str] | None = None) -> None:
-        """`keys`: the span keys of the mentions linked, by dimension (`LINKED_KEYS` by default)."""
+                 keys: dict[str, str] | None = None, lexicon: LexiconLike = None) -> None:
+        """`keys`: the span keys of the mentions linked, by dimension (`LINKED_KEYS` by default);
+        `lexicon`: a user lexicon whose `[measure.action]` triggers are added (docs/lexicon.md)."""
         self.spans_key = spans_key
         self.plan_key = plan_key
         self.keys = {**LINKED_KEYS, **(keys or {})}
+        self.actions = ACTIONS
+        self.add_lexicon(lexicon)
+
+    def use_lexicon(self, lexicon: UserLexicon) -> None:
+        self.actions = ACTIONS.extended(lexicon.measure.action)
 
     def __call__(self, doc: Doc) -> Doc:
         if not doc.has_annotation("DEP"):
@@ -136,7 +143,7 @@ class MeasureExtractor(BatchComponent):
             doc.spans[self.plan_key] = []
             return doc
         money = list(doc.spans[self.keys["money"]]) if self.keys["money"] in doc.spans else []
-        clauses = [c for c in find_clauses(doc, find_triggers(doc, money)) if not is_support_only(c)]
+        clauses = [c for c in find_clauses(doc, find_triggers(doc, money, self.actions)) if not is_support_only(c)]
         clauses = sorted(clauses + money_items(doc, money, clauses), key=lambda c: c.start)
         drafts = [d for d in (describe(c, doc) for c in clauses) if not reports_figures(d)]
         text = doc_text(doc)

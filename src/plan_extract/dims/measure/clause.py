@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.lexicon import (
-    COMMENT_VERBS, INDIRECT_CASES, LEXICON, MEETING_NOUNS, OBJECT_CASES, OBLIGATION_VERBS, PLACE_RELATIVES,
+    COMMENT_VERBS, INDIRECT_CASES, MEETING_NOUNS, OBJECT_CASES, OBLIGATION_VERBS, PLACE_RELATIVES,
 )
 from plan_extract.dims.measure.segments import segment
 from plan_extract.dims.measure.syntax import (
@@ -161,8 +161,7 @@ def is_list_item(token: Token) -> bool:
 
 
 def _needs_object(trigger: Trigger) -> bool:
-    action = LEXICON.action.get(trigger.action)
-    return action is not None and action.transitive
+    return trigger.spec is not None and trigger.spec.transitive
 
 
 def _has_object(verb: Token, head: Token) -> bool:
@@ -372,7 +371,7 @@ def _rank(trigger: Trigger, head: Token) -> tuple[int, int, int]:
         if token.dep_ not in ("xcomp", "obj", "nsubj", "nsubj:pass", "acl", "amod", "cop", "ROOT"):
             break
         token, distance = token.head, distance + 1
-    support = trigger.action in LEXICON.action and LEXICON.action[trigger.action].support
+    support = trigger.spec is not None and trigger.spec.support
     # "Ces opérations ont permis des saisies": a demonstrative points back to a measure already
     # named; the new noun names this one.
     anaphoric = is_anaphoric(trigger.token)
@@ -384,7 +383,7 @@ def is_support_only(clause: Clause) -> bool:
     """A clause named only by a support verb ("mener", "conduire") is no measure: it needs a
     measure noun ("mener des contrôles"). Nor is one named only by a noun pointing back
     ("ce programme couvre 95 communes")."""
-    if all(t.action in LEXICON.action and LEXICON.action[t.action].support for t in clause.triggers):
+    if all(t.spec is not None and t.spec.support for t in clause.triggers):
         return True
     first = clause.trigger
     return not first.verbal and is_anaphoric(first.token) and all(not t.verbal for t in clause.triggers)

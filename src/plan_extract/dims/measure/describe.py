@@ -226,7 +226,7 @@ def label(clause: Clause, patient: Token | None) -> str:
     """"création d'un second équipage", "intensification des contrôles", or a "thing" noun's
     own phrase ("opérations de police contre les points de deal")."""
     trigger = clause.trigger
-    action = LEXICON.action.get(trigger.action)
+    action = trigger.spec
     if not trigger.verbal and action is not None and action.kind == "thing":
         return _lower_first(phrase(trigger.token)).removeprefix("le ").removeprefix("la ").removeprefix("les ") \
             .removeprefix("l'").removeprefix("un ").removeprefix("une ").removeprefix("des ").removeprefix("ces ")
@@ -301,7 +301,7 @@ def _is_future(token: Token) -> bool:
 def category(clause: Clause, span: Span, patient: Token | None) -> str:
     """The action's own category, else the first category word of the object, then of the clause."""
     def own(trigger: Trigger) -> str | None:
-        action = LEXICON.action.get(trigger.action)
+        action = trigger.spec
         return action.category if action is not None else None
 
     if own(clause.trigger):

@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from pydantic import Field, model_validator
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
+from plan_extract.lexicon import MEASURE_CATEGORIES as CATEGORIES
+from plan_extract.lexicon import Action
+from plan_extract.lexicon import Strict as _Strict
 from plan_extract.resources import load_toml
-
-CATEGORIES = ["enforcement", "investigation_justice", "surveillance", "prevention", "health", "housing",
-              "staffing", "funding", "infrastructure", "other"]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Action(_Strict):
-    verbs: list[str] = []
-    nouns: list[str] = []
-    category: str | None = None
-    kind: Literal["event", "thing"] = "event"
-    support: bool = False
-    transitive: bool = False
-    agents: list[str] = []
-
-    @model_validator(mode="after")
-    def _known_category(self) -> Action:
-        if self.category is not None and self.category not in CATEGORIES:
-            raise ValueError(f"unknown category {self.category!r}; use one of {CATEGORIES}")
-        return self
 
 
 class _Plan(_Strict):
@@ -136,7 +114,7 @@ class MeasureLexicon(_Strict):
     def _known_categories(self) -> MeasureLexicon:
         unknown = (set(self.category) | set(self.actor_category.values())) - set(CATEGORIES)
         if unknown:
-            raise ValueError(f"unknown categories {sorted(unknown)}; use one of {CATEGORIES}")
+            raise ValueError(f"unknown categories {sorted(unknown)}; use one of {list(CATEGORIES)}")
         return self
 
 
@@ -163,9 +141,34 @@ def _index(pairs: list[tuple[str, str]]) -> Phrases:
     return index
 
 
-VERB_PHRASES = _index([(verb, key) for key, action in LEXICON.action.items() for verb in action.verbs])
-NOUN_PHRASES = _index([(noun, key) for key, action in LEXICON.action.items() for noun in [key, *action.nouns]
-                       if not action.support])
+class Actions:
+    """The actions that state a measure, by key, and the indexes of their verb and noun phrases:
+    the package's, or the package's plus a user lexicon's (`extended`)."""
+
+    def __init__(self, actions: dict[str, Action]) -> None:
+        self.table = actions
+        self.verb_phrases = _index([(verb, key) for key, action in actions.items() for verb in action.verbs])
+        self.noun_phrases = _index([(noun, key) for key, action in actions.items() for noun in [key, *action.nouns]
+                                    if not action.support])
+        # Every first word a trigger can be looked up by (with the predicates of the lexicon).
+        self.keys = frozenset(self.verb_phrases) | frozenset(self.noun_phrases) | frozenset(LEXICON.predicates)
+
+    def extended(self, added: dict[str, Action]) -> Actions:
+        """These actions and `added`: a new key is a new action; a known one gets the added verbs
+        and nouns, and the other settings the user wrote."""
+        table = dict(self.table)
+        for key, action in added.items():
+            known = table.get(key)
+            if known is not None:
+                update = {name: getattr(action, name) for name in action.model_fields_set}
+                update["verbs"] = [*known.verbs, *action.verbs]
+                update["nouns"] = [*known.nouns, *action.nouns]
+                action = known.model_copy(update=update)
+            table[key] = action
+        return Actions(table)
+
+
+ACTIONS = Actions(LEXICON.action)
 PLAN_NOUNS = _index([(noun, noun) for noun in LEXICON.plan.nouns])
 PLAN_VERBS = set(LEXICON.plan.verbs)
 REPORT_NOUNS = set(LEXICON.report.nouns)

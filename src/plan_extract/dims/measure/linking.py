@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from plan_extract.dims.measure.clause import Clause
 from plan_extract.dims.measure.describe import is_passive
 from plan_extract.dims.measure.lexicon import (
-    ARTICLES, BARE_CASES, COMPARISON_CASES, COMPARISON_NOUNS, LEXICON, PLACE_CASES, SUBJECT_PRONOUNS, TOPIC_OPENERS,
+    ARTICLES, BARE_CASES, COMPARISON_CASES, COMPARISON_NOUNS, PLACE_CASES, SUBJECT_PRONOUNS, TOPIC_OPENERS,
 )
 from plan_extract.dims.measure.segments import in_announced_list, line_bounds, segment
 from plan_extract.dims.measure.syntax import case_of, is_anaphoric
@@ -345,7 +345,7 @@ def _first_word(mention: Span) -> str:
 def _implied_agent(draft: Draft, every: list[Span]) -> Span | None:
     """The body the action implies when its clause names none ("les locataires perdront leur
     bail": the landlords), the nearest before the clause, else the first after it."""
-    action = LEXICON.action.get(draft.clause.trigger.action)
+    action = draft.clause.trigger.spec
     if action is None or not action.agents:
         return None
     named = [m for m in every if m.text.lower().replace("'", " ").replace("’", " ").split()[0] in action.agents]

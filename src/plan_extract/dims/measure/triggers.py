@@ -14,7 +14,8 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.lexicon import (
-    ATTRIBUTE_VERBS, COST_CASES, LEXICON, REVENUE_NOUNS, MONEY_NOUNS, MONEY_VERBS, NOUN_PHRASES, PARTICIPLE_ENDINGS, PREDICATES, VERB_PHRASES, Phrases,
+    ACTIONS, ATTRIBUTE_VERBS, COST_CASES, LEXICON, REVENUE_NOUNS, MONEY_NOUNS, MONEY_VERBS, PARTICIPLE_ENDINGS, PREDICATES,
+    Action, Actions, Phrases,
 )
 from plan_extract.dims.measure.syntax import NOUN_POS, VERB_POS, case_of, norm
 from plan_extract.spans import positions, token_attrs
@@ -22,8 +23,6 @@ from plan_extract.spans import positions, token_attrs
 REFERENCES = set(LEXICON.references.nouns)
 EQUIPMENT_VERBS = set(LEXICON.equipment.verbs)
 EQUIPMENT_NOUNS = frozenset(LEXICON.equipment.nouns)
-# Every first word a trigger can be looked up by (see `match_trigger`).
-TRIGGER_KEYS = frozenset(VERB_PHRASES) | frozenset(NOUN_PHRASES) | frozenset(PREDICATES)
 
 
 @dataclass
@@ -38,6 +37,12 @@ class Trigger:
     object: Token | None = None
     # A noun whose own phrase holds an amount of money ("un soutien … à hauteur de 6,4 M€").
     funded: bool = False
+    # The action's entry in the lexicon (the package's, or a user lexicon's); None for none.
+    spec: Action | None = None
+
+    def __post_init__(self) -> None:
+        if self.spec is None:
+            self.spec = LEXICON.action.get(self.action)
 
     @property
     def lemma(self) -> str:
@@ -73,8 +78,9 @@ def _infinitive_of(lower: str) -> str:
     return lower.rstrip("s").rstrip("e").rstrip("é") + "er"
 
 
-def match_trigger(token: Token) -> Trigger | None:
-    """The trigger that starts at `token`, or None.
+def match_trigger(token: Token, actions: Actions = ACTIONS) -> Trigger | None:
+    """The trigger that starts at `token`, or None; `actions` are the lexicon's (and a user
+    lexicon's).
 
     >>> match_trigger(nlp("Une brigade a été créée.")[4]).action
     'création'
@@ -84,23 +90,23 @@ def match_trigger(token: Token) -> Trigger | None:
         keys = [lemma]
         if lower.endswith(PARTICIPLE_ENDINGS):
             keys.append(_infinitive_of(lower))
-        found = _lookup(token, keys, VERB_PHRASES)
+        found = _lookup(token, keys, actions.verb_phrases)
         if found:
-            return Trigger(token, found[1], found[0], verbal=True)
+            return Trigger(token, found[1], found[0], verbal=True, spec=actions.table.get(found[0]))
     if token.pos_ in ("ADJ", "VERB") and (any(c.dep_ == "cop" for c in token.children) or is_attribute(token)):
         # "le port du casque est obligatoire", "les transports seront gratuits".
         for key in (lemma, lower, lower.rstrip("s"), lower.rstrip("s").removesuffix("e")):
             if key in PREDICATES:
-                return Trigger(token, token.i + 1, PREDICATES[key], verbal=True)
+                return Trigger(token, token.i + 1, PREDICATES[key], verbal=True, spec=actions.table.get(PREDICATES[key]))
     # A participle read as a verb but built like a noun ("onze arrêtés", "d'arrêtés"): a verb
     # takes no determiner, number or case marker. A participle that opens a noun phrase of the
     # lexicon ("mise en place", "prise en charge") is that noun.
-    noun_like = token.pos_ == "VERB" and (any(rest for rest, _ in NOUN_PHRASES.get(lower, ()))
+    noun_like = token.pos_ == "VERB" and (any(rest for rest, _ in actions.noun_phrases.get(lower, ()))
                                           or any(c.dep_ in ("det", "nummod", "case") for c in token.children))
     if token.pos_ in NOUN_POS or noun_like:
-        found = _lookup(token, [lemma, lower, lower.rstrip("s")], NOUN_PHRASES)
+        found = _lookup(token, [lemma, lower, lower.rstrip("s")], actions.noun_phrases)
         if found:
-            return Trigger(token, found[1], found[0], verbal=False)
+            return Trigger(token, found[1], found[0], verbal=False, spec=actions.table.get(found[0]))
     return None
 
 
@@ -110,26 +116,27 @@ def is_attribute(token: Token) -> bool:
 
 
 @lru_cache(maxsize=50_000)
-def may_trigger(lemma: str, text: str) -> bool:
-    """False when no key `match_trigger` would try for this word is in the lexicon; the
-    context (part of speech, children) is left to `match_trigger`."""
+def may_trigger(lemma: str, text: str, keys: frozenset[str] = ACTIONS.keys) -> bool:
+    """False when no key `match_trigger` would try for this word is in `keys` (those of the
+    lexicon's actions); the context (part of speech, children) is left to `match_trigger`."""
     lower = norm(text)
-    keys = {lemma, lower, lower.rstrip("s"), lower.rstrip("s").removesuffix("e")}
+    tried = {lemma, lower, lower.rstrip("s"), lower.rstrip("s").removesuffix("e")}
     if lower.endswith(PARTICIPLE_ENDINGS):
-        keys.add(_infinitive_of(lower))
-    return not keys.isdisjoint(TRIGGER_KEYS)
+        tried.add(_infinitive_of(lower))
+    return not tried.isdisjoint(keys)
 
 
-def find_triggers(doc: Doc, money: list[Span] = ()) -> list[Trigger]:
+def find_triggers(doc: Doc, money: list[Span] = (), actions: Actions = ACTIONS) -> list[Trigger]:
     """Every trigger of the Doc, in order, multi-word phrases taken once, plus the verbs of
-    the lexicon's [money] list that govern an amount ("l'Ademe apporte 1,5 million d'euros")."""
+    the lexicon's [money] list that govern an amount ("l'Ademe apporte 1,5 million d'euros").
+    `actions`: the lexicon's, or the lexicon's and a user lexicon's."""
     triggers, after = [], 0
     attrs = token_attrs(doc)
     for i, word in enumerate(zip(attrs.lemma, attrs.text)):
-        if i < after or not may_trigger(*word):
+        if i < after or not may_trigger(*word, actions.keys):
             continue
         token = doc[i]
-        trigger = match_trigger(token)
+        trigger = match_trigger(token, actions)
         if trigger is not None and not in_reference(token):
             triggers.append(trigger)
             after = trigger.end

@@ -14,11 +14,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from plan_extract.component import NumberRuleComponent
+from plan_extract.dims.money.lexicon import currency_rules
 from plan_extract.dims.money.rules import LEXICON, PER_WORDS, RULES
 from plan_extract.dims.numeral import numeral_in, numeral_starting, numerals, range_opening
 from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
 from plan_extract.dims.numeral.parse import normalise, qualifier_before
-from plan_extract.rules import Value
+from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
+from plan_extract.rules import RuleSet, Value
 from plan_extract.spans import sentence_bounds, span_ref
 
 # Prepositions that spread an amount over a duration: "258 000 euros sur 3 ans".
@@ -29,16 +31,23 @@ SUBUNITS = set(LEXICON.subunit.words)
 
 
 
-class MoneyExtractor(NumberRuleComponent):
+class MoneyExtractor(WithUserLexicon, NumberRuleComponent):
     """Find amounts of money ("258 000 euros", "1,2 M€", "2 millions d'euros")."""
 
     dim = "money"
 
     def __init__(self, nlp: Language, spans_key: str = "money", numeral_key: str = "numeral",
-                 date_key: str = "date") -> None:
+                 date_key: str = "date", lexicon: LexiconLike = None) -> None:
+        """`lexicon`: a user lexicon whose `[money.currency]` are added (docs/lexicon.md)."""
         # A year or a duration is never an amount: numbers inside dates are skipped.
         super().__init__(nlp, RULES, spans_key, blocked_keys=[date_key], numeral_key=numeral_key)
         self.date_key = date_key
+        self.nlp = nlp
+        self.add_lexicon(lexicon)
+
+    def use_lexicon(self, lexicon: UserLexicon) -> None:
+        # The user's rules first: on a tie (same length), the user's currency wins.
+        self.ruleset = RuleSet(self.nlp.vocab, [*currency_rules(lexicon.money.currency, self.split_form), *RULES])
 
     def extra(self, doc: Doc, found: list[Span], text: str) -> list[Span]:
         """ "4,8 millions d'euros, dont 2,9 millions de l'État": an amount with a scale word but no

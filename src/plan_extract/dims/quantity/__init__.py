@@ -18,8 +18,10 @@ from plan_extract.component import NumberRuleComponent
 from plan_extract.dims.numeral import numeral_in, numeral_starting, range_opening
 from plan_extract.dims.numeral.parse import normalise, qualifier_before
 from plan_extract.dims.quantity.bare import bare_figures
+from plan_extract.dims.quantity.lexicon import unit_rules
 from plan_extract.dims.quantity.rules import LEXICON, RULES, _lemma
-from plan_extract.rules import Value
+from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
+from plan_extract.rules import RuleSet, Value
 
 _INCREASE = set(LEXICON.change.increase)
 _DECREASE = set(LEXICON.change.decrease)
@@ -27,15 +29,22 @@ _RATE_WORDS = set(LEXICON.rate.words)
 
 
 
-class QuantityExtractor(NumberRuleComponent):
+class QuantityExtractor(WithUserLexicon, NumberRuleComponent):
     """Find counts and measures ("3 nouveaux policiers", "27 kilos de cannabis", "12 %")."""
 
     dim = "quantity"
 
     def __init__(self, nlp: Language, spans_key: str = "quantity", numeral_key: str = "numeral",
-                 blocked_keys: list[str] | None = None) -> None:
+                 blocked_keys: list[str] | None = None, lexicon: LexiconLike = None) -> None:
+        """`lexicon`: a user lexicon whose `[quantity.unit]` are added (docs/lexicon.md)."""
         super().__init__(nlp, RULES, spans_key, blocked_keys if blocked_keys is not None else ["date", "money"],
                          numeral_key=numeral_key)
+        self.nlp = nlp
+        self.add_lexicon(lexicon)
+
+    def use_lexicon(self, lexicon: UserLexicon) -> None:
+        # The user's rules first: on a tie (same length), the user's unit wins over a counted noun.
+        self.ruleset = RuleSet(self.nlp.vocab, [*unit_rules(lexicon.quantity.unit, self.split_form), *RULES])
 
     def __call__(self, doc: Doc) -> Doc:
         super().__call__(doc)
