@@ -326,3 +326,42 @@ def test_two_verbs_sharing_subject_and_object_are_one_measure(nlp: Language) -> 
     _, spans = _measures(nlp, "La communauté de communes poursuit et renforce son aide aux éleveurs.")
     measure = _only(spans)
     assert measure.text == "La communauté de communes poursuit et renforce son aide aux éleveurs"
+
+
+def test_action_noun_inside_a_goal_names_no_measure(nlp: Language) -> None:
+    _, spans = _measures(nlp, "Ces crédits ont pour objectif de consolider l'accompagnement des petites associations.")
+    assert spans == []
+
+
+def test_fixed_expression_with_an_action_verb_is_no_measure(nlp: Language) -> None:
+    _, spans = _measures(nlp, "Le chantier de la médiathèque suit son cours.")
+    assert spans == []
+
+
+def test_reinforcement_noun_announced(nlp: Language) -> None:
+    _, spans = _measures(nlp, "Le préfet a annoncé mardi le renfort de quarante gendarmes mobiles à Valence.")
+    measure = _only(spans)
+    assert measure._.measure["action"] == "renforcement"
+    assert measure._.measure["status"] == "announced"
+
+
+def test_items_under_a_heading_are_measures_but_not_under_a_heading_of_goals(nlp: Language) -> None:
+    text = ("Calendrier\n\n- 2024-2026 Mise en œuvre du schéma cyclable intercommunal\n"
+            "- 2025 Installation de vingt abris à vélos\n\n"
+            "Effets attendus\n\n- Réduction des trajets en voiture\n- Développement des mobilités douces\n")
+    _, spans = _measures(nlp, text)
+    assert [s.text for s in spans] == ["Mise en œuvre du schéma cyclable intercommunal",
+                                       "Installation de vingt abris à vélos"]
+
+
+def test_list_item_may_run_over_two_lines(nlp: Language) -> None:
+    text = ("Voici les actions retenues :\n- Animation de rencontres entre producteurs et\n"
+            "cuisiniers des cantines : visites, repas\n- Aides aux ménages pour l'équipement en composteurs\n")
+    _, spans = _measures(nlp, text)
+    assert any(s.text.startswith("Aides aux ménages") for s in spans), [s.text for s in spans]
+
+
+def test_items_announced_as_priorities_are_aims(nlp: Language) -> None:
+    text = "Le budget porte trois priorités :\n- Le soutien aux associations\n- La rénovation des écoles\n"
+    _, spans = _measures(nlp, text)
+    assert spans == []

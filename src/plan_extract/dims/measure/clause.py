@@ -17,12 +17,12 @@ from spacy.tokens import Doc, Span, Token
 from plan_extract.dims.measure.lexicon import (
     COMMENT_VERBS, INDIRECT_CASES, MEETING_NOUNS, OBJECT_CASES, OBLIGATION_VERBS, PLACE_RELATIVES,
 )
-from plan_extract.dims.measure.segments import segment
+from plan_extract.dims.measure.segments import item_start, segment
 from plan_extract.dims.measure.syntax import (
     NOUN_POS, VERB_POS, case_of, climb, has_event_subject, is_aim, is_anaphoric, is_conditional, is_gerund, is_incise,
     is_infinitive, is_misparsed_finite, is_negated, is_presented, is_purpose,
 )
-from plan_extract.dims.measure.triggers import Trigger, is_attribute
+from plan_extract.dims.measure.triggers import Trigger, is_attribute, is_idiom
 from plan_extract.spans import feature, token_attrs
 from plan_extract.spans import subtree as subtree_positions
 
@@ -98,6 +98,8 @@ def clause_head(trigger: Trigger) -> Token | None:
         head = climb(token.head)
     elif token.dep_ == "ROOT":
         head = token  # a verbless sentence: "Création d'un second équipage."
+    elif not trigger.verbal and item_start(token.doc, token.left_edge.i if token.left_edge.i < token.i else token.i):
+        head = token  # "- 2023 Mise en œuvre du contrat territorial" under "Calendrier"
     elif is_presented(token):
         head = token  # "il s'agit de la reconstruction de l'hôpital": the noun is the action
     elif trigger.funded:
@@ -106,7 +108,7 @@ def clause_head(trigger: Trigger) -> Token | None:
         head = token
     else:
         return None
-    if is_purpose(head) or is_negated(head) or is_negated(trigger.token):
+    if is_purpose(head) or is_negated(head) or is_negated(trigger.token) or is_idiom(head):
         return None
     if is_conditional(head, trigger.token) or is_gerund(head) or is_gerund(trigger.token):
         return None  # "si la loi était adoptée", "en arrivant en sixième"
@@ -285,6 +287,11 @@ def find_clauses(doc: Doc, triggers: list[Trigger]) -> list[Clause]:
                 tokens -= {c.i for c in other.head.children if c.dep_ in ("cc", "punct")}
         start, end = _run(tokens, clause.head.i)
         clause.start, clause.end = _trim(doc, clause.head, start, end)
+        if clause.head.pos_ in NOUN_POS and item_start(doc, clause.head.i):
+            # "- 2025 Installation de vingt abris": the item's date is no part of the action's words.
+            while clause.start < clause.head.i and (doc[clause.start].like_num or doc[clause.start].is_punct
+                                                    or doc[clause.start].is_space):
+                clause.start += 1
         if clause.end <= clause.start:
             clause.start, clause.end = clause.head.i, clause.head.i + 1
     for clause in kept:
@@ -294,7 +301,7 @@ def find_clauses(doc: Doc, triggers: list[Trigger]) -> list[Clause]:
         if id(trigger) in named:
             continue
         home = next((c for c in kept if c.start <= trigger.token.i < c.end), None)
-        if home is not None:
+        if home is not None and not _under_aim(trigger.token, home.head):
             home.triggers.append(trigger)
     for clause in kept:
         clause.triggers.sort(key=lambda t: _rank(t, clause.head))
@@ -345,6 +352,18 @@ def _take_antecedent(doc: Doc, clause: Clause, kept: list[Clause]) -> None:
     if start >= clause.start or any(o is not clause and o.start < clause.start and o.end > start for o in kept):
         return
     clause.start = _trim(doc, clause.head, start, clause.end)[0] if doc[start].pos_ in LEADING_EDGE_POS else start
+
+
+def _under_aim(token: Token, head: Token) -> bool:
+    """The token lies in a goal or a purpose on its way up to `head`: "ces aides ont pour
+    objectif de consolider l'accompagnement des clubs" names no action by "accompagnement"."""
+    for _ in range(12):
+        if token == head or token.head == token:
+            return False
+        if is_aim(token) or is_purpose(token):
+            return True
+        token = token.head
+    return False
 
 
 def _run(tokens: set[int], anchor: int) -> tuple[int, int]:

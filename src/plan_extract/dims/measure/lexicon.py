@@ -75,7 +75,12 @@ class _Grammar(_Strict):
     place_relatives: list[str]
     obligation_verbs: list[str]
     presentative_verbs: list[str]
+    idioms: list[str]
     future_verbs: list[str]
+
+
+class _Lists(_Strict):
+    goal_headings: list[str]
 
 
 class _Items(_Strict):
@@ -109,6 +114,7 @@ class MeasureLexicon(_Strict):
     meetings: _Words
     grammar: _Grammar
     items: _Items
+    lists: _Lists
 
     @model_validator(mode="after")
     def _known_categories(self) -> MeasureLexicon:
@@ -169,6 +175,7 @@ class Actions:
 
 
 ACTIONS = Actions(LEXICON.action)
+IDIOMS = _index([(idiom, idiom) for idiom in LEXICON.grammar.idioms])
 PLAN_NOUNS = _index([(noun, noun) for noun in LEXICON.plan.nouns])
 PLAN_VERBS = set(LEXICON.plan.verbs)
 REPORT_NOUNS = set(LEXICON.report.nouns)

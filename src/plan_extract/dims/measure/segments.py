@@ -10,6 +10,7 @@ from bisect import bisect_left
 
 from spacy.tokens import Doc, Token
 
+from plan_extract.dims.measure.lexicon import LEXICON
 from plan_extract.spans import sentence_bounds, token_attrs
 
 SENTENCE_ENDS = {".", "!", "?"}
@@ -63,28 +64,71 @@ def segment(token: Token) -> tuple[int, int]:
 BULLETS = {"-", "–", "—", "•", "*", "·"}
 # How many lines up a bulleted list is searched for the line that announces it.
 LIST_MAX_LINES = 12
+# The longest heading line that announces the list under it ("Calendrier", "Actions prévues").
+HEADING_MAX_TOKENS = 8
+GOAL_HEADINGS = frozenset(LEXICON.lists.goal_headings)
 
 
 def _first_word(texts: list[str], start: int, end: int) -> int | None:
     return next((i for i in range(start, end) if not texts[i].isspace()), None)
 
 
+def _last_word(texts: list[str], start: int, end: int) -> int | None:
+    return next((i for i in range(end - 1, start - 1, -1) if not texts[i].isspace()), None)
+
+
 def in_announced_list(doc: Doc, start: int) -> bool:
     """The line holding token `start` is an item of a bulleted list announced by a line ending
-    with a colon ("Voici les actions prévues :" then "- Suivi annuel de la qualité de l'eau"):
-    the item states what the list announces. Items under a heading without a colon ("Effets
-    attendus") are not announced so."""
+    with a colon ("Voici les actions prévues :" then "- Suivi annuel de la qualité de l'eau") or
+    by a heading of its own ("Calendrier" then "- 2023 Mise en œuvre du contrat"): the item
+    states what the list announces. Items under a heading of goals or effects ("Effets
+    attendus", "Objectifs visés": [lists] goal_headings) are not measures. An item may run
+    over several lines."""
     texts = token_attrs(doc).text
     first, end = line_bounds(doc, start, start)
+    word = _first_word(texts, first, end)
+    if word is None or texts[word] not in BULLETS:
+        return False
+    below_is_item = True
     for _ in range(LIST_MAX_LINES):
-        word = _first_word(texts, first, end)
-        if word is None or texts[word] not in BULLETS:
-            return False
         if first == 0:
             return False
-        # The line before this one.
         first, end = line_bounds(doc, first - 1, first - 1)
-        last = next((i for i in range(end - 1, first - 1, -1) if not texts[i].isspace()), None)
-        if last is not None and texts[last] == ":":
-            return True
+        word, last = _first_word(texts, first, end), _last_word(texts, first, end)
+        if word is None:
+            continue
+        if texts[last] == ":":
+            # "avec trois priorités :" announces aims; "voici les actions prévues :" measures.
+            noun = next((i for i in range(last - 1, word - 1, -1) if token_attrs(doc).pos[i] == "NOUN"), None)
+            return noun is None or not _is_goal(doc, noun)
+        if texts[word] in BULLETS:
+            below_is_item = True
+            continue
+        if last - word < HEADING_MAX_TOKENS and texts[last] not in SENTENCE_ENDS | {",", ";"}:
+            return not any(_is_goal(doc, i) for i in range(word, last + 1))
+        # A line that is no item: the end of an item above it, else the list has no announcement.
+        above = line_bounds(doc, first - 1, first - 1) if first > 0 else None
+        above_word = _first_word(texts, *above) if above else None
+        if not below_is_item or above_word is None or texts[above_word] not in BULLETS:
+            return False
+        below_is_item = False
     return False
+
+
+def _is_goal(doc: Doc, i: int) -> bool:
+    """A word of goals ("objectifs", "Orientation(s)", "priorités"): [lists] goal_headings."""
+    attrs = token_attrs(doc)
+    return attrs.lemma[i] in GOAL_HEADINGS or attrs.lower[i].removesuffix("(s").removesuffix("s") in GOAL_HEADINGS
+
+
+def item_start(doc: Doc, i: int) -> bool:
+    """Token `i` opens the text of an item of an announced list, after its bullet and any
+    figures or dates: "- 2022-2024 Mise en œuvre du contrat territorial"."""
+    texts = token_attrs(doc).text
+    first, end = line_bounds(doc, i, i)
+    word = _first_word(texts, first, end)
+    if word is None or word >= i or texts[word] not in BULLETS:
+        return False
+    if not all(texts[j].isspace() or not texts[j].isalpha() for j in range(word + 1, i)):
+        return False
+    return in_announced_list(doc, i)

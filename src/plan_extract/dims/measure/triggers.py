@@ -14,7 +14,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.lexicon import (
-    ACTIONS, ATTRIBUTE_VERBS, COST_CASES, LEXICON, REVENUE_NOUNS, MONEY_NOUNS, MONEY_VERBS, PARTICIPLE_ENDINGS, PREDICATES,
+    ACTIONS, ATTRIBUTE_VERBS, COST_CASES, IDIOMS, LEXICON, REVENUE_NOUNS, MONEY_NOUNS, MONEY_VERBS, PARTICIPLE_ENDINGS, PREDICATES,
     Action, Actions, Phrases,
 )
 from plan_extract.dims.measure.syntax import NOUN_POS, VERB_POS, case_of, norm
@@ -91,6 +91,8 @@ def match_trigger(token: Token, actions: Actions = ACTIONS) -> Trigger | None:
         if lower.endswith(PARTICIPLE_ENDINGS):
             keys.append(_infinitive_of(lower))
         found = _lookup(token, keys, actions.verb_phrases)
+        if found and is_idiom(token):
+            return None  # "le projet suit son cours"
         if found:
             return Trigger(token, found[1], found[0], verbal=True, spec=actions.table.get(found[0]))
     if token.pos_ in ("ADJ", "VERB") and (any(c.dep_ == "cop" for c in token.children) or is_attribute(token)):
@@ -108,6 +110,11 @@ def match_trigger(token: Token, actions: Actions = ACTIONS) -> Trigger | None:
         if found:
             return Trigger(token, found[1], found[0], verbal=False, spec=actions.table.get(found[0]))
     return None
+
+
+def is_idiom(token: Token) -> bool:
+    """The verb opens a fixed expression of [grammar] idioms: "le projet suit son cours"."""
+    return token.pos_ in VERB_POS and _lookup(token, [token.lemma_.lower()], IDIOMS) is not None
 
 
 def is_attribute(token: Token) -> bool:
