@@ -86,3 +86,14 @@ def test_weekday_of_a_named_week_or_month(nlp, text: str, expected: tuple[str, s
 ])
 def test_more_holidays(nlp, text: str, expected: tuple[str, str, str]) -> None:
     assert _dates(nlp, text, "2025-02-01") == [expected]
+
+
+def test_a_rank_over_months_is_no_day(nlp) -> None:
+    # "deuxième de juin à septembre": a rank over a stretch of months, not the 2nd of June.
+    assert _dates(nlp, "L'équipe a été classée deuxième de juin à septembre.", "2025-02-01") == [
+        ("de juin à septembre", "interval", "2024-06/2024-09")]
+
+
+def test_a_day_alone_takes_the_time_that_follows(nlp) -> None:
+    assert _dates(nlp, "Le jury se réunira le 20 à 14 heures.", "2025-02-01") == [
+        ("le 20 à 14 heures", "date", "2025-02-20T14:00")]

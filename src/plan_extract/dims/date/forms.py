@@ -243,6 +243,8 @@ def ordinal_day(words: list[str]) -> int | None:
     return None
 
 
+# Verbs after which an ordinal is a rank in a contest: "classé deuxième", "arrivé premier".
+RANKING_VERBS = {"classer", "arriver", "finir", "terminer", "placer", "sortir", "élire", "noter", "être"}
 ORDINAL_WORD = {"LOWER": {"REGEX": r"^(premi[eè]re?|second|seconde|[a-zéè-]+i[eè]me)$"}}
 
 
@@ -254,9 +256,11 @@ def ordinal_of_month(span: Span) -> Value | None:
     month = _month(tokens[-1].text) if tokens[-1].text.isalpha() else None
     if day is None or month is None or lower(tokens[-1].text) not in MONTHS or in_street_name(span):
         return None
-    after = next_token(span)
-    if after is not None and (after.is_digit or (after.is_alpha and lower(after.text) not in ("à", "et", "au"))):
-        return None
+    after, before = next_token(span), prev_token(span)
+    if after is not None and (after.is_digit or (after.is_alpha and lower(after.text) not in ("et", "dès", "vers"))):
+        return None  # "deuxième de juin à septembre": a rank over a stretch of months
+    if before is not None and before.lemma_.lower() in RANKING_VERBS:
+        return None  # "classé deuxième de juin"
     return _date(Point("day", None, month, day)) if _valid_day(None, month, day) else None
 
 
@@ -271,10 +275,18 @@ def month_ordinal(span: Span) -> Value | None:
 
 # Verbs after which "le 15" is a number to call, a jersey or a bus line, not a day.
 NUMBER_VERBS = {"appeler", "rappeler", "composer", "contacter", "joindre", "faire", "porter", "prendre", "jouer",
-                "tirer", "choisir", "gagner", "avoir", "former", "obtenir", "cocher", "saisir", "taper"}
+                "tirer", "choisir", "gagner", "avoir", "former", "obtenir", "cocher", "saisir", "taper", "voir",
+                "lire", "consulter", "miser", "parier", "remporter", "viser"}
 # Words before "le" that make "le 23" a date: a time preposition ("dès le 23", "avant le 23").
 # "lieu" as in "aura lieu le 23".
 DAY_INTRODUCERS = {"dès", "depuis", "avant", "après", "pour", "vers", "jusqu'", "d'ici", "lieu"}
+
+
+def _clock_follows(span: Span) -> bool:
+    """A time of day right after the number: "le 14 à 18 heures", "le 14 à 9h30"."""
+    link, clock = next_token(span), next_token(span, 2)
+    return link is not None and clock is not None and lower(link.text) in ("à", "dès", "vers") \
+        and clock.text[:1].isdigit()
 
 
 def day_alone(span: Span) -> Value | None:
@@ -283,7 +295,7 @@ def day_alone(span: Span) -> Value | None:
     ends after the number ("il reviendra le 23."); never a number to call ("composez le 15"), a
     jersey ("il porte le 10") or a department ("dans le 13")."""
     before = prev_token(span)
-    if before is None or lower(before.text) != "le" or not _at_clause_end(span):
+    if before is None or lower(before.text) != "le" or not (_at_clause_end(span) or _clock_follows(span)):
         return None
     verb = prev_token(span, 2)
     if verb is None:

@@ -192,9 +192,9 @@ def place_year(point: Point, doc: dt.date, direction: int) -> Point:
     `direction` is -1 (past: the latest occurrence not after the document date), +1 (future: the
     first one not before it) or 0 (the nearest one).
     """
-    if point.grain == "day" and point.month == 2 and point.day == 29 and point.hour is None:
+    if point.month == 2 and point.day == 29:
         return replace(point, year=_leap_year(doc, direction))
-    if point.grain == "day" and point.month is None:
+    if point.month is None and point.day is not None:  # "le 23", "le 23 à 18 heures"
         return _place_month(point, doc, direction)
     candidates = []
     for year in (doc.year - 1, doc.year, doc.year + 1):
