@@ -133,3 +133,47 @@ def test_staff_counted_without_their_body_are_no_actor(nlp) -> None:
     assert not _actors(nlp, "Au total, 150 policiers et 40 gendarmes supplémentaires seront affectés dans le Var.")
     names = _names(nlp, "La police nationale recrute. Ses 150 policiers patrouilleront la nuit.")
     assert names == {"police nationale"}
+
+
+def test_chain_of_roles_given_to_one_person(nlp) -> None:
+    actors = _actors(nlp, "Le bilan a été dressé par le commandant de la compagnie de gendarmerie (CGD), "
+                          "le chef d'escadron Hugo Vasseur.")
+    persons = [v for v in actors.values() if v["type"] == "person"]
+    assert [(p["name"], p["role"]) for p in persons] == [("Hugo Vasseur", "chef d'escadron")]
+
+
+def test_role_that_opens_the_sentence_before_an_apposition(nlp) -> None:
+    actors = _actors(nlp, "Directrice de l'office public de l'habitat, l'organisme bailleur du quartier, "
+                          "Nadia Berthier a détaillé le chantier.")
+    persons = [v for v in actors.values() if v["type"] == "person"]
+    assert [(p["name"], p["role"]) for p in persons] == [("Nadia Berthier", "directrice de l'office public de l'habitat")]
+
+
+def test_role_as_predicate_names_no_new_person(nlp) -> None:
+    assert not [v for v in _actors(nlp, "Elle fut aussi la capitaine de l'équipe de France de volley.").values()
+                if v["type"] == "person"]
+
+
+def test_role_in_apposition_without_article_names_no_new_person(nlp) -> None:
+    actors = _actors(nlp, "Place Odette Brun : résistante, directrice de l'école normale de Tulle, elle enseigna.")
+    assert not [v for v in actors.values() if v["type"] == "person" and v["name"].startswith("directrice")]
+
+
+def test_second_role_after_the_name_is_the_same_person(nlp) -> None:
+    actors = _actors(nlp, "Le maire de la ville, Paul Granger, vice-président de la métropole, a signé.")
+    assert [v["name"] for v in actors.values() if v["type"] == "person"] == ["Paul Granger"]
+
+
+def test_territory_words_after_a_locative_or_a_number(nlp) -> None:
+    assert "Département" not in _names(nlp, "Des contrôles ont eu lieu sur le Département toute la nuit.")
+    assert "Département" in _names(nlp, "Le Département finance la moitié du collège.")
+    assert "communes" not in _names(nlp, "L'arrosage est interdit dans 96 communes du Doubs.")
+    assert "communes" not in _names(nlp, "Les communes rurales ne seront pas oubliées.")
+    assert "communes" in _names(nlp, "L'agglomération travaille avec les communes sur ce plan.")
+    assert "communes" in _names(nlp, "Les communes tiendront un registre des personnes isolées.")
+
+
+def test_plural_public_bodies(nlp) -> None:
+    names = _names(nlp, "Les mairies relaieront la campagne ; les préfets piloteront les comités, et les "
+                        "universités formeront les étudiants.")
+    assert {"mairies", "préfets", "universités"} <= names

@@ -71,7 +71,7 @@ class OrgPattern(Strict):
     id: str = Field(min_length=1)
     acronym: bool = False
     member: bool = False
-    place: Literal["optional", "required"] = "optional"
+    place: Literal["optional", "required", "territorial"] = "optional"
     named: bool = False
 
 

@@ -24,7 +24,7 @@ from plan_extract.dims.actor.orgs import (
 )
 from plan_extract.dims.location.evidence import OrdinaryWords
 from plan_extract.dims.actor.persons import (
-    CIVILITIES, NOT_NAMES, RoleMatcher, clean_person, link, standalone_role, titled,
+    CIVILITIES, NOT_NAMES, RoleMatcher, clean_person, link, predicate, standalone_role, titled,
 )
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
 from plan_extract.spans import entities
@@ -123,7 +123,7 @@ class ActorExtractor(WithUserLexicon, BatchComponent):
             if title is not None:  # "M. le Maire", "Madame la Préfète": a person named by the title
                 kept.append(Mention(title, "<civility> <article> <role>", type="person", role=_role_text(role),
                                     name=title.text, place=_place_in(role)))
-            elif role.start not in used and standalone_role(role):
+            elif role.start not in used and standalone_role(role) and not predicate(role):
                 text = _role_text(role)
                 role = _strip(role)
                 kept.append(Mention(role, "<role>", type="person", role=text, name=text,

@@ -6,6 +6,8 @@ A row of `patterns.jsonl` is a spaCy span-ruler pattern whose label is the categ
 `"acronym": true` (matched only when written with capitals: "ARS", "Anah", never "ars"),
 `"member": true` ("gendarmes" for the gendarmerie: a mention, never the name),
 `"place": "required"` ("ville" is an actor only as "ville de X"),
+`"place": "territorial"` (a word that names a territory too: "le Département", "les communes" are no
+body when counted or after "sur", "dans", "en": "sur le Département", "dans 40 communes"),
 `"named": true` (takes the capitalised name that follows: "communauté de communes Creuse Grand Sud").
 """
 

@@ -88,7 +88,7 @@ class OrgMatcher:
         for span in filter_spans(matches):
             row = self.rows.get(span.label_)
             head_length = len(span)
-            written = span.text  # "ARS" in "ARS OCCITANIE": the acronym without the place
+            matched, written = span, span.text  # "ARS" in "ARS OCCITANIE": the acronym without the place
             place = None
             named = row is None or row.named
             # "Tours Métropole Val de Loire", "Mulhouse Alsace Agglomération": a capitalised head
@@ -121,6 +121,8 @@ class OrgMatcher:
                 continue
             if row.place == "required" and (place is None or _territory(span, place)):
                 continue
+            if row.place == "territorial" and _as_territory(doc[matched.start:matched.end]):
+                continue
             acronym = written if row.acronym else self.acronyms.get(row.id)
             rule = f"lexicon {row.id}" + (" de <place>" if place is not None else "")
             extra = {"canonical": self.names[row.id]} if row.id in self.names else {}
@@ -139,6 +141,34 @@ def _territory(span: Span, place: Span) -> bool:
     if i > 0 and doc[i - 1].lower_ in ARTICLES:
         i -= 1
     return i > 0 and doc[i - 1].lower_ in ("sur", "dans")
+
+
+# Prepositions before a territory: "sur le Département", "dans les communes", "en Région".
+_LOCATIVES = {"sur", "dans", "en"}
+
+
+def _as_territory(span: Span) -> bool:
+    """A word that names a territory as well as its council is the territory after a locative
+    preposition or a number ("sur le Département", "dans les communes rurales", "143 communes");
+    a plural ("les communes") is the councils only where they act: the subject of an active verb,
+    an agent, a partner ("avec les communes"), or an item of a list."""
+    doc = span.doc
+    i = span.start
+    while i > 0 and (doc[i - 1].lower_ in ARTICLES or doc[i - 1].pos_ == "ADJ"):
+        i -= 1
+    if i > 0 and (doc[i - 1].like_num or doc[i - 1].pos_ == "NUM" or doc[i - 1].lower_ in _LOCATIVES):
+        return True
+    head = span.root
+    if not head.text.islower() or "Plur" not in head.morph.get("Number") and not head.lower_.endswith("s"):
+        return False
+    acting = head.dep_ in ("nsubj", "obl:agent") or any(
+        c.dep_ == "case" and c.lower_ in ("avec", "entre", "par") for c in head.children)
+    end = span.end
+    while end < len(doc) and doc[end].pos_ == "ADJ":
+        end += 1
+    listed = (i == 0 or doc[i - 1].text in {",", "-", "•"} or doc[i - 1].is_space) and (
+        end >= len(doc) or doc[end].text in {",", ";", "."} or doc[end].is_space or doc[end].lower_ in ("et", "ou"))
+    return not (acting or listed)
 
 
 def _places(doc: Doc) -> dict[int, Span]:

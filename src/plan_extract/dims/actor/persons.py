@@ -40,7 +40,9 @@ class RoleMatcher:
     def __init__(self, nlp: Language, extra: Sequence[str] = ()) -> None:
         """`extra`: role words of a user lexicon (plan_extract.lexicon), lower-case."""
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.matcher.add("role", [nlp.make_doc(role) for role in (*LEXICON.roles.words, *extra)])
+        # each role with both apostrophes: "secrétaire d'État" and "secrétaire d’État"
+        spellings = {form for role in (*LEXICON.roles.words, *extra) for form in (role, role.replace("'", "’"))}
+        self.matcher.add("role", [nlp.make_doc(role) for role in sorted(spellings)])
 
     def __call__(self, doc: Doc, orgs: list[Mention]) -> list[Span]:
         places = {s.start: s for s in doc.spans.get("location", [])} if "location" in doc.spans else {}
@@ -170,29 +172,103 @@ def _byline(span: Span) -> bool:
 
 def link(doc: Doc, persons: list[Span], roles: list[Span]) -> tuple[dict[int, Span], set[int]]:
     """Pair each person with an adjacent role: the role right after the name ("Jallet, préfet de
-    l'Orne") or right before it ("le préfet de l'Orne, Sébastien Jallet"). Returns the role of
-    each person (by its start token) and the start tokens of the roles used."""
+    l'Orne") or right before it ("le préfet de l'Orne, Sébastien Jallet"); a role that opens the
+    sentence before an apposition ("Présidente de l'office, directrice d'école, Jeanne Roux a…");
+    a role that is the predicate of the person ("Jeanne Roux est la préfète de l'Yonne"). A role
+    in a chain of roles given to the same person is used too ("commandant de l'escadron, le chef
+    d'escadron Paul Roux"). Returns the role of each person (by its start token) and the start
+    tokens of the roles used."""
     by_start = {r.start: r for r in roles}
     by_end = {r.end: r for r in roles}
     paired: dict[int, Span] = {}
     used: set[int] = set()
     for person in persons:
         # role then name: skip separators, civilities
-        i = person.start
-        while i > 0 and (doc[i - 1].text in SEPARATORS or doc[i - 1].is_space
-                         or doc[i - 1].lower_.rstrip(".") + "." in CIVILITIES or doc[i - 1].lower_ in CIVILITIES):
-            i -= 1
+        i = _skip_back(doc, person.start, civilities=True)
         role = by_end.get(i)
         if role is None:
             # name then role: skip separators, line breaks, an article
-            j = person.end
-            while j < len(doc) and (doc[j].text in SEPARATORS or doc[j].is_space or doc[j].lower_ in ARTICLES):
-                j += 1
-            role = by_start.get(j)
+            role = by_start.get(_skip_forward(doc, person.end))
         if role is not None and role.start not in used:
             paired[person.start] = role
             used.add(role.start)
+            after = by_start.get(_skip_forward(doc, person.end))
+            if after is not None and after.start > person.start:
+                used.add(after.start)  # "le maire de la ville, X, co-président de la commission"
+    for person in persons:  # "Présidente de l'office, …, Jeanne Roux a"; "Jeanne Roux est la préfète"
+        if person.start in paired:
+            continue
+        role = _fronted_role(doc, person, roles) or _predicate_role(person, roles)
+        if role is not None and role.start not in used:
+            paired[person.start] = role
+            used.add(role.start)
+    for role in list(paired.values()):  # chains of roles: "commandant de X (ACR), le chef d'escadron Y"
+        for step in (1, -1):
+            current = role
+            while True:
+                nxt = by_end.get(_skip_back(doc, current.start)) if step == 1 else by_start.get(_skip_forward(doc, current.end))
+                if nxt is None or nxt.start in used:
+                    break
+                used.add(nxt.start)
+                current = nxt
     return paired, used
+
+
+def _skip_back(doc: Doc, i: int, civilities: bool = False) -> int:
+    """Back over separators, line breaks, articles, an acronym in brackets ("(EDSR)") and, with
+    `civilities`, civilities ("M.", "Mme")."""
+    while i > 0:
+        prev = doc[i - 1]
+        if prev.text == ")":
+            opening = next((j for j in range(i - 2, max(i - 5, -1), -1) if doc[j].text == "("), None)
+            if opening is None:
+                break
+            i = opening
+        elif prev.text in SEPARATORS or prev.is_space or prev.lower_ in ARTICLES \
+                or civilities and (prev.lower_.rstrip(".") + "." in CIVILITIES or prev.lower_ in CIVILITIES):
+            i -= 1
+        else:
+            break
+    return i
+
+
+def _skip_forward(doc: Doc, j: int) -> int:
+    """Forward over separators, line breaks and an article."""
+    while j < len(doc) and (doc[j].text in SEPARATORS or doc[j].is_space or doc[j].lower_ in ARTICLES):
+        j += 1
+    return j
+
+
+def _fronted_role(doc: Doc, person: Span, roles: list[Span]) -> Span | None:
+    """A role that opens its sentence without a determiner, followed by a comma, and the first
+    name of the sentence after it with no verb in between: "Présidente de l'office public de
+    l'habitat, Jeanne Roux a présenté…"."""
+    for role in roles:
+        if role.end >= person.start or not is_sentence_start(role[0]) or doc[role.end].text != ",":
+            continue
+        between = doc[role.end:person.start]
+        if len(between) > 25 or any(t.text in {".", "!", "?", ";"} or "\n" in t.text_with_ws for t in between):
+            continue  # the parser may cut the sentence at the apposition: read the punctuation
+        if not any(t.pos_ in ("VERB", "AUX") for t in between) and not any(t.ent_type_ == "PER" for t in between):
+            return role
+    return None
+
+
+def _predicate_role(person: Span, roles: list[Span]) -> Span | None:
+    """The role that a copula predicates of the person: "Jeanne Roux est la préfète de l'Yonne"."""
+    for role in roles:
+        head = role[0]
+        if any(c.dep_ == "cop" for c in head.children):
+            subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+            if subject is not None and person.start <= subject.i < person.end:
+                return role
+    return None
+
+
+def predicate(role: Span) -> bool:
+    """A role that is the predicate of a copula describes someone already named ("elle fut la
+    capitaine de l'équipe"): not a new actor."""
+    return any(c.dep_ == "cop" for c in role[0].children)
 
 
 def titled(role: Span) -> Span | None:
@@ -215,6 +291,8 @@ def standalone_role(role: Span) -> bool:
     text = role.text
     head_words = len(text.split())
     doc = role.doc
+    if role.start > 0 and doc[role.start - 1].text == "," and not role[0].text[:1].isupper():
+        return False  # ", inspectrice générale de l'Éducation nationale,": in apposition to someone
     lowered = text.lower()
     matched = next((w for w in ROLES_LONGEST_FIRST if lowered.startswith(w)), "")
     has_complement = len(text) > len(matched) + 1
