@@ -194,38 +194,63 @@ class _Tokens:
 _FEATURES: dict[int, frozenset[str]] = {}
 
 
-class _Pattern:
-    """A compiled pattern: its steps (an element and its operator; "X+" becomes "X X*"), matched
-    as a small automaton whose states are step numbers held in the bits of an int.
+class _Automaton:
+    """The patterns of a RuleSet compiled into one automaton: the steps of each pattern (an
+    element and its operator; "X+" becomes "X X*"), with the steps that patterns begin with
+    alike shared ("<number> <unit> plus tard" and "<number> <unit> plus tôt" share their first
+    two steps), so that a token is tried once for all the patterns that may read it there.
 
-    `reach[k]` holds step k and the steps after it that optional steps let a match reach
-    without a token (bit `len(steps)` stands for a complete match); `after[k]` the states a
-    match is in once step k has taken a token.
+    States are steps held in the bits of an int; bit `len(steps) + p` stands for a complete
+    match of pattern `p`. `reach[k]` holds step k and the steps that optional steps let a match
+    reach from it without a token; `after[k]` the states a match is in once step k has taken
+    a token; `first[p]` is the first step of pattern `p`.
     """
 
-    def __init__(self, steps: list[tuple[_Element, str | None]]) -> None:
-        self.steps = steps
-        self.first: list[_Element] = []
-        for element, op in steps:
-            self.first.append(element)
-            if op is None:
-                break
-        else:
-            raise ValueError("a pattern needs at least one required element")
-        n = len(steps)
-        self.done = 1 << n
-        self.reach = [0] * (n + 1)
-        self.reach[n] = self.done
-        for k in range(n - 1, -1, -1):
-            self.reach[k] = (1 << k) | (self.reach[k + 1] if steps[k][1] is not None else 0)
-        self.after = [self.reach[k + 1] | (self.reach[k] if op == "*" else 0) for k, (_, op) in enumerate(steps)]
+    def __init__(self, patterns: list[list[tuple[_Element, str | None]]]) -> None:
+        self.steps: list[tuple[_Element, str | None]] = []
+        children: list[list[int]] = []
+        completes: list[list[int]] = []  # by step, the patterns whose last step it is
+        known: dict[tuple[int, int, str | None], int] = {}  # (previous step, element, op) -> step
+        self.first: list[int] = []
+        for steps in patterns:
+            if all(op is not None for _, op in steps):
+                raise ValueError("a pattern needs at least one required element")
+            previous = -1
+            for element, op in steps:
+                key = (previous, element.slot, op)
+                step = known.get(key)
+                if step is None:
+                    step = known[key] = len(self.steps)
+                    self.steps.append((element, op))
+                    children.append([])
+                    completes.append([])
+                    if previous >= 0:
+                        children[previous].append(step)
+                if previous < 0:
+                    self.first.append(step)
+                previous = step
+            completes[previous].append(len(self.first) - 1)
+        n = len(self.steps)
+        self.done = {1 << (n + p): p for p in range(len(patterns))}
+        self.done_mask = sum(self.done)
+        self.reach = [0] * n
+        self.after = [0] * n
+        for k in range(n - 1, -1, -1):  # a step comes after the step before it
+            following = 0
+            for child in children[k]:
+                following |= self.reach[child]
+            for p in completes[k]:
+                following |= 1 << (n + p)
+            op = self.steps[k][1]
+            self.reach[k] = (1 << k) | (following if op is not None else 0)
+            self.after[k] = following | (self.reach[k] if op == "*" else 0)
 
-    def ends(self, tokens: _Tokens, start: int, limit: int) -> list[int]:
-        """Where matches starting at `start` end (never at `start`: no empty match), none
-        beyond `limit`, in order."""
-        steps, after, results = self.steps, self.after, tokens.results
+    def ends(self, tokens: _Tokens, start: int, states: int, limit: int) -> list[tuple[int, int]]:
+        """The matches `(pattern, end)` that start at `start` from `states`, ending at `limit`
+        at the latest (never at `start`: no empty match), in order of their ends."""
+        steps, after, results, done, done_mask = self.steps, self.after, tokens.results, self.done, self.done_mask
         found = []
-        states = self.reach[0] & ~self.done
+        states &= ~done_mask
         i = start
         while states and i < limit:
             following = 0
@@ -243,11 +268,33 @@ class _Pattern:
                 if passed:
                     following |= after[k]
             i += 1
-            if following & self.done:
-                found.append(i)
-                following ^= self.done
+            complete = following & done_mask
+            if complete:
+                following ^= complete
+                while complete:
+                    low = complete & -complete
+                    complete ^= low
+                    found.append((done[low], i))
             states = following
         return found
+
+
+def _first_elements(steps: list[tuple[_Element, str | None]]) -> list[_Element]:
+    """The elements a match of a pattern can begin with: its optional first steps and its
+    first required one."""
+    first = []
+    for element, op in steps:
+        first.append(element)
+        if op is None:
+            break
+    return first
+
+
+def _union(states: Iterable[int]) -> int:
+    union = 0
+    for bits in states:
+        union |= bits
+    return union
 
 
 def phrase_elements(forms: Iterable[str]) -> dict[int, list[dict[str, Any]]]:
@@ -285,7 +332,8 @@ class RuleSet:
     and tries every pattern at every token, so its cost grows with the number of rules times
     the length of the text. Here a pattern is only tried from the tokens that can start it:
     those whose word passes one of its first elements (worked out once per word), those marked
-    by `Mark` when a first element tests the mark, everywhere otherwise.
+    by `Mark` when a first element tests the mark, everywhere otherwise; and the patterns run
+    together, as one automaton whose steps patterns that begin alike share (`_Automaton`).
     Supported: the lexical attributes (ORTH, TEXT, LOWER, IS_*, LIKE_*, ...), POS, DEP, MORPH
     with IS_SUPERSET, token extensions; plain values, IN, NOT_IN and REGEX; operators ?, * and +.
     """
@@ -299,7 +347,8 @@ class RuleSet:
         Matcher(vocab, validate=True).add("check", [rule.pattern for rule in rules])
         self.ids = [vocab.strings.add(rule.name) for rule in rules]
         self.elements: dict[str, _Element] = {}  # by the element as written, without its operator
-        self.patterns = [_Pattern(self._steps(vocab, rule.pattern)) for rule in rules]
+        steps = [self._steps(vocab, rule.pattern) for rule in rules]
+        self.automaton = _Automaton(steps)
         # How each pattern's starts are found: from the words that pass a first element (looked
         # up by their form, or tested), from the tokens marked with an attribute that a first
         # element requires, or everywhere.
@@ -307,11 +356,12 @@ class RuleSet:
         self.by_test: list[tuple[_Element, int]] = []
         self.by_mark: dict[str, list[int]] = {}
         self.anywhere: list[int] = []
-        for index, pattern in enumerate(self.patterns):
-            if not all(e.word_tests or e.required_mark for e in pattern.first):
+        for index, pattern in enumerate(steps):
+            first = _first_elements(pattern)
+            if not all(e.word_tests or e.required_mark for e in first):
                 self.anywhere.append(index)
                 continue
-            for element in pattern.first:
+            for element in first:
                 if element.forms is not None:
                     attr, forms = element.forms
                     for form in forms:
@@ -320,7 +370,12 @@ class RuleSet:
                     self.by_test.append((element, index))
                 elif element.required_mark is not None:
                     self.by_mark.setdefault(element.required_mark, []).append(index)
-        self.opened_by_word: dict[str, tuple[int, ...]] = {}
+        # The same, as the automaton's states: the steps a match is in before its first token.
+        self.opening = [self.automaton.reach[step] for step in self.automaton.first]
+        self.opening_by_mark = {attr: _union(self.opening[i] for i in indices) for attr, indices in self.by_mark.items()}
+        self.opening_anywhere = _union(self.opening[i] for i in self.anywhere)
+        # By word, the states in which it opens matches (0: none).
+        self.opened_by_word: dict[str, int] = {}
 
     def _steps(self, vocab: Vocab, pattern: list[dict[str, Any]]) -> list[tuple[_Element, str | None]]:
         steps = []
@@ -335,11 +390,12 @@ class RuleSet:
             steps += [(element, None), (element, "*")] if op == "+" else [(element, op)]
         return steps
 
-    def _opened(self, text: str) -> tuple[int, ...]:
-        """The patterns a word can start by one of their first elements' word tests."""
+    def _opened(self, text: str) -> int:
+        """The states in which a word opens matches: those of the patterns it can start by one
+        of their first elements' word tests."""
         opened = self.by_form["lower_"].get(text.lower(), set()) | self.by_form["orth_"].get(text, set())
         opened |= {index for element, index in self.by_test if element.word_passes(text)}
-        return tuple(sorted(opened))
+        return _union(self.opening[i] for i in opened)
 
     def matches(self, doc: Doc, windows: Iterable[tuple[int, int]] | None = None) -> list[tuple[int, int, int]]:
         """All matches `(match_id, start, end)` over the whole Doc, or only inside `windows`
@@ -348,29 +404,23 @@ class RuleSet:
         if not length:
             return []
         tokens = _Tokens(doc, len(self.elements))
-        starts: list[set[int]] = [set() for _ in self.patterns]
         known = self.opened_by_word
-        openers = list(map(known.get, tokens.text))
-        if None in openers:  # words met for the first time
+        opening = list(map(known.get, tokens.text))
+        if None in opening:  # words met for the first time
             for i, text in enumerate(tokens.text):
-                if openers[i] is None:
+                if opening[i] is None:
                     opened = known.get(text)  # the same word earlier in this Doc
                     if opened is None:
                         if len(known) >= WORD_CACHE_SIZE:
                             known.clear()
                         opened = known[text] = self._opened(text)
-                    openers[i] = opened
-        for i, opened in enumerate(openers):
-            if opened:
-                for index in opened:
-                    starts[index].add(i)
-        for attr, indices in self.by_mark.items():
+                    opening[i] = opened
+        for attr, states in self.opening_by_mark.items():
             # Without a `Mark` for the attribute, any token may carry it.
-            positions = tokens.marks.get(attr, range(length))
-            for index in indices:
-                starts[index].update(positions)
-        for index in self.anywhere:
-            starts[index] = set(range(length))
+            for i in tokens.marks.get(attr, range(length)):
+                opening[i] |= states
+        if self.opening_anywhere:
+            opening = [states | self.opening_anywhere for states in opening]
         # The end of the window each token lies in (matches stay inside one window).
         if windows is None:
             limits = None
@@ -380,11 +430,12 @@ class RuleSet:
                 for i in range(start, end):
                     limits[i] = end
         found = []
-        for match_id, pattern, positions in zip(self.ids, self.patterns, starts):
-            for start in positions:
+        ids, ends = self.ids, self.automaton.ends
+        for start, states in enumerate(opening):
+            if states:
                 limit = length if limits is None else limits.get(start)
                 if limit is not None:
-                    found += [(match_id, start, end) for end in pattern.ends(tokens, start, limit)]
+                    found += [(ids[p], start, end) for p, end in ends(tokens, start, states, limit)]
         return sorted(found, key=lambda m: (m[1], m[2], m[0]))
 
     def __call__(self, doc: Doc, blocked: Iterable[Span] = (),
