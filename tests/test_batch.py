@@ -344,3 +344,14 @@ def test_long_texts_reach_the_pipeline_in_bounded_batches(nlp, monkeypatch: pyte
     step = len(paragraph) + 2
     assert [m.start for m in whole.money] == [i * step + paragraph.index("90 000") for i in range(40)]
     assert all(text[m.start:m.end] == "90 000 euros" for m in whole.money)
+
+
+def test_loaded_pipeline_is_frozen_for_the_collector():
+    """The shared pipeline's objects go to the permanent generation once it is loaded, so a
+    full collection during a batch does not walk the model and the place table."""
+    import gc
+
+    from plan_extract.pipeline import get_nlp
+
+    get_nlp()
+    assert gc.get_freeze_count() > 100_000
