@@ -32,7 +32,11 @@ _PART = rf"(?:\d{{1,4}}|{_MONTH_ALT})"
 # "23/Sep/2020", "Sep-23-2020", "septembre-2020-23", "Oct-2", "2-oct.": parts of one glued form.
 GLUED_RE = re.compile(rf"^(?P<a>{_PART})\.?(?P<sep>[-/.])(?P<b>{_PART})\.?(?:(?P=sep)(?P<c>{_PART})\.?)?$")
 _PIECE = rf"{_PART}\.?(?:[-/.]{_PART}\.?)*[-/.]?"
+# One token ("Oct-2", "23/Sep/2020" when the tokenizer keeps it whole) holds a separator; several
+# tokens ("Sep-23" "-" "2020") have a separator of their own as the second token.
+GLUED_TOKEN = {"LOWER": {"REGEX": rf"^(?:{_PART}\.?[-/.])+{_PART}\.?$"}}
 FIRST_PIECE = {"LOWER": {"REGEX": rf"^(?:{_PIECE})$"}}
+SEPARATOR = {"ORTH": {"IN": ["-", "/", "."]}}
 NEXT_PIECE = {"LOWER": {"REGEX": rf"^(?:[-/.]|{_PIECE})$"}, "OP": "?"}
 MONTH_DOT_YY_RE = re.compile(r"^[^\W\d]+\.-\d\d$")
 YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
@@ -361,7 +365,8 @@ def form_rules(nlp: Language) -> list[Rule]:
     number_words = {**NUMBER_WORD, "OP": "+"}
     abbreviations = [w for w in LEXICON.month_abbreviation if not w.endswith(".")]
     return [
-        Rule("<glued day month year>", [FIRST_PIECE, NEXT_PIECE, NEXT_PIECE, NEXT_PIECE, NEXT_PIECE], glued_day),
+        Rule("<glued day month year>", [GLUED_TOKEN], glued_day),
+        Rule("<glued day month year> (tokens)", [FIRST_PIECE, SEPARATOR, NEXT_PIECE, NEXT_PIECE, NEXT_PIECE], glued_day),
         Rule("<month> <day> <year>?", [IN([*MONTHS, *abbreviations]), DOT, {"TEXT": {"REGEX": DAY_RE.pattern}},
                                        IN(["de", ","], "?"), {**YEAR, "OP": "?"}], month_first_day),
         Rule("<day in words> <month> <year>?", [number_words, MONTH, IN(["à", "en", "de"], "?"),
