@@ -365,3 +365,21 @@ def test_items_announced_as_priorities_are_aims(nlp: Language) -> None:
     text = "Le budget porte trois priorités :\n- Le soutien aux associations\n- La rénovation des écoles\n"
     _, spans = _measures(nlp, text)
     assert spans == []
+
+
+def test_fronted_participle_is_a_measure_of_its_own(nlp: Language) -> None:
+    _, spans = _measures(nlp, "Adopté en décembre par le conseil communautaire, le budget 2024 prévoit 12 millions "
+                              "d'euros pour les routes.")
+    assert [s.text for s in spans] == ["Adopté en décembre par le conseil communautaire",
+                                       "le budget 2024 prévoit 12 millions d'euros pour les routes"]
+
+
+def test_noun_alone_gives_way_to_the_relative_that_describes_it(nlp: Language) -> None:
+    _, spans = _measures(nlp, "L'opération, qui a mobilisé cent gendarmes, s'est tenue à Rodez.")
+    assert spans[0].text == "L'opération, qui a mobilisé cent gendarmes"
+    assert "L'opération" not in [s.text for s in spans]
+
+
+def test_bare_participle_on_a_noun_reports_no_action(nlp: Language) -> None:
+    _, spans = _measures(nlp, "Toujours trois conventions signées, sept dossiers en attente.")
+    assert spans == []

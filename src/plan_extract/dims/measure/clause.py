@@ -123,6 +123,9 @@ def clause_head(trigger: Trigger) -> Token | None:
         return None
     if trigger.verbal and _needs_object(trigger) and not _has_object(trigger.token, head):
         return None
+    if trigger.verbal and head.dep_ in ("acl", "amod") and head.pos_ in VERB_POS | {"ADJ"} \
+            and all(c.dep_ == "punct" for c in head.children):
+        return None  # "trois conventions signées": a bare participle describes a noun, it reports no action
     if head.dep_ == "acl:relcl" and any(c.lower_ in PLACE_RELATIVES for c in head.children):
         # "le quartier où la police mène des opérations" describes a place, it reports no measure.
         return None
@@ -182,10 +185,22 @@ def _has_object(verb: Token, head: Token) -> bool:
 def _path_separates(child: Token, ancestor: Token) -> bool:
     token = child
     while token != ancestor and token.head != token:
-        if token.dep_ in SEPARATE_DEPS or _is_coordinated_clause(token):
+        if token.dep_ in SEPARATE_DEPS or _is_coordinated_clause(token) or is_fronted_participle(token):
             return True
         token = token.head
     return False
+
+
+def is_fronted_participle(token: Token) -> bool:
+    """A past participle that opens the sentence, closed by a comma, with words of its own:
+    "Adopté en décembre par le conseil, le budget prévoit …", "Lancé en 2019, le programme
+    couvre …". It reports an action of its own on the subject of the main clause."""
+    if token.dep_ != "advcl" or token.i >= token.head.i or "Part" not in feature(token, "VerbForm") \
+            or "Past" not in feature(token, "Tense") or any(c.dep_.startswith("aux") or c.dep_ == "mark" for c in token.children):
+        return False
+    doc = token.doc
+    right = token.right_edge.i
+    return right + 1 < token.head.i and doc[right + 1].text == "," and any(c.dep_ != "punct" for c in token.children)
 
 
 def _same_coordinated(clause: Clause, first: Clause) -> bool:
@@ -294,8 +309,9 @@ def find_clauses(doc: Doc, triggers: list[Trigger]) -> list[Clause]:
                 clause.start += 1
         if clause.end <= clause.start:
             clause.start, clause.end = clause.head.i, clause.head.i + 1
-    for clause in kept:
-        _take_antecedent(doc, clause, kept)
+    for clause in list(kept):
+        if clause in kept:
+            _take_antecedent(doc, clause, kept)
     named = {id(t) for clause in kept for t in clause.triggers}
     for trigger in triggers:
         if id(trigger) in named:
@@ -349,7 +365,15 @@ def _take_antecedent(doc: Doc, clause: Clause, kept: list[Clause]) -> None:
     while start < noun.i and (doc[start].is_punct or doc[start].dep_ == "case"):
         start += 1  # "le rôle de l'Ademe, créée en 1991": the preposition belongs to "rôle"
     start = max(start, seg_start)
-    if start >= clause.start or any(o is not clause and o.start < clause.start and o.end > start for o in kept):
+    others = [o for o in kept if o is not clause and o.start < clause.start and o.end > start]
+    if start >= clause.start:
+        return
+    if others and all(o.head == noun and not o.trigger.verbal and o.end <= clause.start for o in others):
+        # "L'opération, qui a mobilisé cent gendarmes, …": the noun alone says nothing more.
+        for other in others:
+            kept.remove(other)
+        others = []
+    if others:
         return
     clause.start = _trim(doc, clause.head, start, clause.end)[0] if doc[start].pos_ in LEADING_EDGE_POS else start
 
