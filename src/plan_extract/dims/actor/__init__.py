@@ -19,13 +19,13 @@ from spacy.util import filter_spans
 from plan_extract.component import BatchComponent, register_extension
 from plan_extract.dims.actor.lexicon import LEXICON, canonical_names
 from plan_extract.dims.actor.orgs import (
-    ARTICLES, Mention, OrgMatcher, acronym_uses, coded_acronyms, committees, defined_acronyms, intercommunalities,
+    Mention, OrgMatcher, acronym_uses, coded_acronyms, committees, defined_acronyms, intercommunalities,
     ner_orgs,
 )
-from plan_extract.dims.location.evidence import OrdinaryWords
 from plan_extract.dims.actor.persons import (
     CIVILITIES, NOT_NAMES, RoleMatcher, clean_person, link, predicate, standalone_role, titled,
 )
+from plan_extract.grammar import LINK_ARTICLES, OrdinaryWords
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
 from plan_extract.spans import entities
 
@@ -199,7 +199,7 @@ def _role_text(role: Span) -> str:
 def _strip(span: Span) -> Span:
     """Without a leading article."""
     start = span.start
-    while start < span.end - 1 and span.doc[start].lower_ in ARTICLES:
+    while start < span.end - 1 and span.doc[start].lower_ in LINK_ARTICLES:
         start += 1
     return span.doc[start:span.end]
 

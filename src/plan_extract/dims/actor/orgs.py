@@ -16,11 +16,10 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from plan_extract.dims.actor.lexicon import LEXICON, OrgPattern, known_acronyms, org_patterns
+from plan_extract.grammar import LINK_ARTICLES, LINKS
 from plan_extract.spans import entities, sentence_bounds, token_attrs, trim_entity
 
 # Words that link a body to its place: "préfecture de l'Orne", "conseil départemental du Finistère".
-LINKS = {"de", "d'", "d’", "du", "des"}
-ARTICLES = {"la", "l'", "l’", "le", "les"}
 ORG_HEADS = set(LEXICON.org_heads.words)
 NAMED_HEADS = set(LEXICON.org_heads.named)
 TARGETS = set(LEXICON.targets.words)
@@ -138,7 +137,7 @@ def _territory(span: Span, place: Span) -> bool:
     if (place._.location or {}).get("type") not in ("commune", None):
         return True
     i = span.start
-    if i > 0 and doc[i - 1].lower_ in ARTICLES:
+    if i > 0 and doc[i - 1].lower_ in LINK_ARTICLES:
         i -= 1
     return i > 0 and doc[i - 1].lower_ in ("sur", "dans")
 
@@ -154,7 +153,7 @@ def _as_territory(span: Span) -> bool:
     an agent, a partner ("avec les communes"), or an item of a list."""
     doc = span.doc
     i = span.start
-    while i > 0 and (doc[i - 1].lower_ in ARTICLES or doc[i - 1].pos_ == "ADJ"):
+    while i > 0 and (doc[i - 1].lower_ in LINK_ARTICLES or doc[i - 1].pos_ == "ADJ"):
         i -= 1
     if i > 0 and (doc[i - 1].like_num or doc[i - 1].pos_ == "NUM" or doc[i - 1].lower_ in _LOCATIVES):
         return True
@@ -199,7 +198,7 @@ def _with_place(span: Span, places: dict[int, Span]) -> tuple[Span, Span | None]
     i = span.end
     if i < len(doc) and doc[i].lower_ in LINKS:
         i += 1
-        if i < len(doc) and doc[i].lower_ in ARTICLES:
+        if i < len(doc) and doc[i].lower_ in LINK_ARTICLES:
             i += 1
     elif i < len(doc) and doc[i].text[:1].isupper():
         pass  # "la région Normandie", "Région Occitanie"
@@ -249,7 +248,7 @@ def _with_name(span: Span) -> Span:
 
 def _trim(span: Span) -> Span:
     """Cut an entity at a line break and drop leading articles and edge punctuation."""
-    return trim_entity(span, ARTICLES)
+    return trim_entity(span, LINK_ARTICLES)
 
 
 def acronym_after(span: Span) -> str | None:
@@ -426,7 +425,7 @@ def _noun_complement(doc: Doc, i: int) -> int | None:
         if i >= len(doc) or doc[i].lower_ not in LINKS:
             break
         j = i + 1
-        if j < len(doc) and doc[j].lower_ in ARTICLES:
+        if j < len(doc) and doc[j].lower_ in LINK_ARTICLES:
             j += 1
         if j >= len(doc) or not (doc[j].pos_ in ("NOUN", "PROPN") and doc[j].is_alpha):
             break

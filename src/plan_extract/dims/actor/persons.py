@@ -13,8 +13,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from plan_extract.dims.actor.lexicon import LEXICON
-from plan_extract.dims.actor.orgs import ARTICLES, LINKS, TARGETS, Mention
-from plan_extract.dims.location.rules import blocked_before, is_sentence_start
+from plan_extract.dims.actor.orgs import TARGETS, Mention
+from plan_extract.grammar import LINK_ARTICLES, LINKS, blocked_before, is_sentence_start
 
 ROLE_FIRST_WORDS = {role.split()[0] for role in LEXICON.roles.words}
 ROLES_LONGEST_FIRST = sorted(LEXICON.roles.words, key=len, reverse=True)
@@ -99,7 +99,7 @@ def _complement_end(doc: Doc, end: int, places: dict[int, Span], bodies: dict[in
             j = i + 1
         else:
             break
-        if j < len(doc) and doc[j].lower_ in ARTICLES:
+        if j < len(doc) and doc[j].lower_ in LINK_ARTICLES:
             j += 1
         # A name starting here is the person, not the complement ("la maire de Lille Martine Aubry"
         # stops before "Martine"); inside a glued entity ("DurandPréfet du Cantal") it is not.
@@ -134,7 +134,7 @@ def clean_person(ent: Span) -> Span | None:
             end = i
             break
     while start < end and (doc[start].lower_.rstrip(".") + "." in CIVILITIES
-                           or doc[start].lower_ in CIVILITIES or doc[start].lower_ in ARTICLES):
+                           or doc[start].lower_ in CIVILITIES or doc[start].lower_ in LINK_ARTICLES):
         start += 1
     if start >= end:
         return None
@@ -224,7 +224,7 @@ def _skip_back(doc: Doc, i: int, civilities: bool = False) -> int:
             if opening is None:
                 break
             i = opening
-        elif prev.text in SEPARATORS or prev.is_space or prev.lower_ in ARTICLES \
+        elif prev.text in SEPARATORS or prev.is_space or prev.lower_ in LINK_ARTICLES \
                 or civilities and (prev.lower_.rstrip(".") + "." in CIVILITIES or prev.lower_ in CIVILITIES):
             i -= 1
         else:
@@ -234,7 +234,7 @@ def _skip_back(doc: Doc, i: int, civilities: bool = False) -> int:
 
 def _skip_forward(doc: Doc, j: int) -> int:
     """Forward over separators, line breaks and an article."""
-    while j < len(doc) and (doc[j].text in SEPARATORS or doc[j].is_space or doc[j].lower_ in ARTICLES):
+    while j < len(doc) and (doc[j].text in SEPARATORS or doc[j].is_space or doc[j].lower_ in LINK_ARTICLES):
         j += 1
     return j
 

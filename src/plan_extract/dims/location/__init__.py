@@ -17,12 +17,17 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from plan_extract.component import BatchComponent, register_extension
-from plan_extract.dims.location.evidence import CITY, TOWN, WEIGHTS, OrdinaryWords, is_demonym
+from plan_extract.dims.actor.lexicon import org_words
+from plan_extract.dims.actor.persons import ROLE_FIRST_WORDS
+from plan_extract.dims.location.evidence import CITY, TOWN, WEIGHTS, is_demonym
 from plan_extract.dims.location.places import Hit, Place, load_places
 from plan_extract.dims.location.rules import (
-    AREA_TYPES, ARTICLES, COMMON_WORDS, FACILITIES, FIXED_EXPRESSIONS, INSTITUTIONS, LEXICON, LINK_ARTICLES, LINKS, SEATS, LOCATIVES, LOWER_STARTS, METONYMS,
-    NATURAL_NOUNS, NER_LABELS, PREPOSITIONS, SUBTYPES, blocked_before, choose_type, intro_before, is_sentence_start, ner_label,
+    AREA_TYPES, ARTICLES, COMMON_WORDS, FIXED_EXPRESSIONS, INSTITUTIONS, LEXICON, SEATS, LOCATIVES, LOWER_STARTS, METONYMS,
+    NATURAL_NOUNS, NER_LABELS, PREPOSITIONS, SUBTYPES, choose_type, intro_before, ner_label,
     extra_places, neighbourhood_name, table,
+)
+from plan_extract.grammar import (
+    FACILITIES, LINK_ARTICLES, LINKS, NAME_ADJECTIVES, OrdinaryWords, blocked_before, is_sentence_start,
 )
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
 from plan_extract.spans import doc_text, entities, token_attrs, trim_entity
@@ -171,7 +176,7 @@ class LocationExtractor(WithUserLexicon, BatchComponent):
                 if name is None or ner_label(doc, name) == "PER" or _names_a_body(name):
                     continue  # "les quartiers Anru": the agency's programme, not a name
                 known = [p for p in places.by_name.get(name.text, []) if p.type == "commune"]
-                if known and (doc[token.i + 1].lower_ in LEXICON.intro_adjectives.words
+                if known and (doc[token.i + 1].lower_ in NAME_ADJECTIVES
                               or token.i > 0 and doc[token.i - 1].lower_ in SOME):
                     continue  # "une cité de Vauvert": a neighbourhood in the commune, found by the table pass
                 name.id_ = "quartier <Name>"
@@ -383,8 +388,6 @@ def _whole_entity(doc: Doc, span: Span) -> bool:
 def _after_role(doc: Doc, span: Span) -> bool:
     """A role word sits between the start of the person entity and the place: the NER glued
     the jurisdiction to the name ("Paul DurandPréfet du Cantal")."""
-    from plan_extract.dims.actor.persons import ROLE_FIRST_WORDS
-
     ent = next(e for e in entities(doc) if e.start <= span.start < e.end)
     return any(t.lower_ in ROLE_FIRST_WORDS for t in doc[ent.start:span.start])
 
@@ -393,8 +396,6 @@ def _after_role(doc: Doc, span: Span) -> bool:
 def _ACTOR_WORDS() -> frozenset[str]:  # noqa: N802 - a cached constant
     """Lower-case names of public bodies known to the actor lexicon ("parquet", "ars"): the NER
     takes them for places, the lexicon wins."""
-    from plan_extract.dims.actor.lexicon import org_words
-
     # First words too: the NER cuts "Assurance" out of "Assurance maladie".
     return org_words() | {w.split()[0] for w in org_words()}
 

@@ -16,14 +16,9 @@ Prime Minister's office) are never places.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from spacy.lang.fr.stop_words import STOP_WORDS
-from spacy.language import Language
 
-# Parts of speech of the lemmatizer's word lists that hold ordinary words.
-_WORD_CLASSES = ("noun", "verb", "adj", "adv")
 # A plural demonym ("Ligériens", "Poitevines", "Marseillais"): inhabitants, not a place.
 DEMONYM = re.compile(r"^[A-ZÉÈ][a-zàâçéèêëîïôûùüÿœ-]+(?:iens|iennes|éens|éennes|ains|aines|ais|aises|ois|oises|ins|ines"
                      r"|ards|ardes|ots|otes|ons|onnes)$")
@@ -50,45 +45,6 @@ class Weights:
 WEIGHTS = Weights()
 TOWN = 10_000
 CITY = 100_000
-
-
-class OrdinaryWords:
-    """Lower-case French words that are not names: the lemmatizer's noun, verb, adjective and
-    adverb lists (when the pipeline has a rule-based lemmatizer) and spaCy's stop words.
-
-    >>> words = OrdinaryWords(nlp, ["alençon"])
-    >>> words("Plaine"), words("Cibles"), words("Alençon")
-    (True, True, False)
-    """
-
-    def __init__(self, nlp: Language, names: Iterable[str] = ()) -> None:
-        """`names`: lower-case names that are never ordinary words, though the lemmatizer's
-        lists hold some of them ("quimper", "cantal", "alsace")."""
-        # The lemmatizer's tables are read when first needed: in `spacy.load(path)` the
-        # components are made before the lemmatizer's data is loaded from disk.
-        self._lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
-        self._names = frozenset(names)
-        self._words: frozenset[str] | None = None
-
-    @property
-    def words(self) -> frozenset[str]:
-        if self._words is None:
-            words: set[str] = set(STOP_WORDS)
-            lookups = getattr(self._lemmatizer, "lookups", None)
-            if lookups is not None and lookups.has_table("lemma_index"):
-                index = lookups.get_table("lemma_index")
-                for word_class in _WORD_CLASSES:
-                    if word_class in index:
-                        words.update(index[word_class])
-            self._words = frozenset(words.difference(self._names))
-        return self._words
-
-    def __call__(self, name: str) -> bool:
-        """Whether a one-word name is an ordinary word, in the singular or the plural."""
-        lower = name.lower()
-        if " " in lower or "-" in lower.strip("-"):
-            return False
-        return lower in self.words or (lower[-1:] in ("s", "x") and lower[:-1] in self.words)
 
 
 def is_demonym(word: str) -> bool:

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from functools import cache
 
 from pydantic import BaseModel
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from plan_extract.dims.location.places import Place, PlaceTable, load_places
+from plan_extract.grammar import FACILITIES, LINK_ARTICLES, LINKS, NAME_ADJECTIVES
 from plan_extract.resources import load_toml
 from plan_extract.spans import entities
 
@@ -25,11 +26,6 @@ class _Words(BaseModel):
 
 class _Names(BaseModel):
     names: list[str]
-
-
-class _Links(BaseModel):
-    words: list[str]
-    articles: list[str]
 
 
 class _Phrases(BaseModel):
@@ -43,16 +39,12 @@ class _Natural(BaseModel):
 
 
 class _Blockers(BaseModel):
-    streets: list[str]
-    facilities: list[str]
     institutions: list[str]
     seats: list[str]
 
 
 class LocationLexicon(BaseModel):
     intro: dict[str, list[str]]
-    intro_adjectives: _Words
-    links: _Links
     prepositions: _Words
     locatives: _Words
     articles: _Words
@@ -70,17 +62,12 @@ class LocationLexicon(BaseModel):
 
 LEXICON = load_toml(__package__, "lexicon.toml", LocationLexicon)
 INTRO_TYPE = {word: kind for kind, words in LEXICON.intro.items() for word in words}
-INTRO_ADJECTIVES = set(LEXICON.intro_adjectives.words)
-LINKS = set(LEXICON.links.words)
-LINK_ARTICLES = set(LEXICON.links.articles)
 PREPOSITIONS = set(LEXICON.prepositions.words)
 LOCATIVES = set(LEXICON.locatives.words)
 FIXED_EXPRESSIONS = LEXICON.fixed_expressions.phrases
 ARTICLES = set(LEXICON.articles.words)
 COMMON_WORDS = set(LEXICON.common_words.words)
 METONYMS = {name.replace("’", "'") for name in LEXICON.metonyms.names}
-STREETS = set(LEXICON.blockers.streets)
-FACILITIES = set(LEXICON.blockers.facilities)
 INSTITUTIONS = set(LEXICON.blockers.institutions)
 # Nouns whose "de <Name>" gives where a body sits: "l'antenne GIGN d'Orange", "le tribunal de Tours".
 SEATS = FACILITIES | INSTITUTIONS | set(LEXICON.blockers.seats)
@@ -138,37 +125,13 @@ def intro_before(doc: Doc, start: int) -> tuple[str, int] | None:
     if i >= 0 and doc[i].lower_ in LINKS:
         i -= 1
     adjectives = 0
-    while i >= 0 and doc[i].lower_ in INTRO_ADJECTIVES and adjectives < 2:
+    while i >= 0 and doc[i].lower_ in NAME_ADJECTIVES and adjectives < 2:
         i -= 1
         adjectives += 1
     # Capitalised too: "Quartier de Perseigne : ..." in a title, "la Région Normandie".
     if i >= 0 and doc[i].lower_ in INTRO_TYPE:
         return INTRO_TYPE[doc[i].lower_], i
     return None
-
-
-def blocked_before(doc: Doc, start: int, linked_facilities: bool = True) -> bool:
-    """A street or a facility is named, not a place: "avenue de Grammont", "place Jean-Jaurès",
-    "le pôle hospitalier de Trousseau", "le collège Jean-Moulin". With `linked_facilities`
-    False, a facility followed by a link locates it in a place: "le collège de Landerneau"."""
-    for token in doc[max(0, start - 3): start]:
-        if not linked_facilities and token.lower_ in FACILITIES and token.i < start - 1:
-            continue
-        if token.lower_ in STREETS or token.lower_ in FACILITIES:
-            # Only when nothing but links, articles and names separate it from the place.
-            between = doc[token.i + 1: start]
-            if all(t.lower_ in LINKS or t.lower_ in LINK_ARTICLES or t.lower_ in INTRO_ADJECTIVES
-                   or t.text[:1].isupper() or t.pos_ == "ADJ" for t in between):
-                return True
-    return False
-
-
-def is_sentence_start(token: Token) -> bool:
-    """The first word of a sentence, a line or a title, where common nouns are capitalised too."""
-    if token.i == 0 or token.is_sent_start:
-        return True
-    prev = token.doc[token.i - 1]
-    return prev.is_space or prev.text in {"«", '"', "“", ":", "—", "–", "-", "(", "\n"}
 
 
 def looks_common(span: Span, name: str) -> bool:
@@ -207,7 +170,7 @@ def neighbourhood_name(doc: Doc, start: int) -> Span | None:
     Inner links ("de", "du", "la") are kept only between two capitalised words.
     """
     i = start
-    if i < len(doc) and doc[i].lower_ in INTRO_ADJECTIVES:
+    if i < len(doc) and doc[i].lower_ in NAME_ADJECTIVES:
         i += 1
     if i < len(doc) and doc[i].lower_ in LINKS:
         i += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from plan_extract.grammar import DE, LINK_ARTICLES, LINKS, forms
 from plan_extract.lexicon import MEASURE_CATEGORIES as CATEGORIES
 from plan_extract.lexicon import Action
 from plan_extract.lexicon import Strict as _Strict
@@ -53,15 +54,12 @@ class _Grammar(_Strict):
     finite_endings: list[str]
     attribute_verbs: list[str]
     etre_verbs: list[str]
-    articles: list[str]
     clitic_objects: list[str]
     amount_nouns: list[str]
     place_cases: list[str]
     comparison_cases: list[str]
     comparison_nouns: list[str]
     indirect_cases: list[str]
-    object_cases: list[str]
-    bare_cases: list[str]
     benefit_cases: list[str]
     reflexives: list[str]
     cost_cases: list[str]
@@ -192,12 +190,6 @@ EVENT_NOUNS = frozenset(LEXICON.events.nouns)
 TOPIC_OPENERS = sorted((tuple(o.replace("'", "' ").split()) for o in LEXICON.topic.openers), key=len, reverse=True)
 
 
-def forms(words: list[str]) -> frozenset[str]:
-    """The words as written in the lexicon plus, for those with an apostrophe, the curly form
-    ("l'" -> "l'", "l’")."""
-    return frozenset(w for word in words for w in (word, word.replace("'", "’")))
-
-
 GRAMMAR = LEXICON.grammar
 PURPOSE_MARKS = forms(GRAMMAR.purpose_marks)
 NEGATIONS = forms(GRAMMAR.negations)
@@ -207,15 +199,18 @@ PARTICIPLE_ENDINGS = tuple(sorted(GRAMMAR.participle_endings, key=len, reverse=T
 FINITE_ENDINGS = tuple(GRAMMAR.finite_endings)
 ATTRIBUTE_VERBS = forms(GRAMMAR.attribute_verbs)
 ETRE_VERBS = forms(GRAMMAR.etre_verbs)
-ARTICLES = forms(GRAMMAR.articles)
+# Definite articles that may open a name ("la Ville de Poitiers", "l'Agence nationale …").
+ARTICLES = LINK_ARTICLES
 CLITIC_OBJECTS = forms(GRAMMAR.clitic_objects)
 AMOUNT_NOUNS = forms(GRAMMAR.amount_nouns)
 PLACE_CASES = forms(GRAMMAR.place_cases)
 COMPARISON_CASES = forms(GRAMMAR.comparison_cases)
 COMPARISON_NOUNS = forms(GRAMMAR.comparison_nouns)
 INDIRECT_CASES = forms(GRAMMAR.indirect_cases)
-OBJECT_CASES = forms(GRAMMAR.object_cases)
-BARE_CASES = forms(GRAMMAR.bare_cases)
+# Prepositions of a noun's complement that names its object ("la création de la brigade").
+OBJECT_CASES = LINKS
+# "de" without an article: its complement names who acts ("opérations de police") or, listed, the object.
+BARE_CASES = DE
 BENEFIT_CASES = forms(GRAMMAR.benefit_cases)
 REFLEXIVES = forms(GRAMMAR.reflexives)
 COST_CASES = forms(GRAMMAR.cost_cases)

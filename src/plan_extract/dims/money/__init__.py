@@ -19,6 +19,7 @@ from plan_extract.dims.money.rules import LEXICON, PER_WORDS, RULES
 from plan_extract.dims.numeral import numeral_in, numeral_starting, numerals, range_opening
 from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
 from plan_extract.dims.numeral.parse import normalise, qualifier_before
+from plan_extract.grammar import DE
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
 from plan_extract.rules import RuleSet, Value
 from plan_extract.spans import sentence_bounds, span_ref
@@ -68,7 +69,7 @@ class MoneyExtractor(WithUserLexicon, NumberRuleComponent):
             if len(words) < 2 or words[-1] not in SCALE_WORDS or any(i in taken for i in range(numeral.start, numeral.end)):
                 continue
             nxt = doc[numeral.end: numeral.end + 2]
-            if len(nxt) == 2 and nxt[0].lower_ in ("de", "d'", "d’") and nxt[1].pos_ == "NOUN":
+            if len(nxt) == 2 and nxt[0].lower_ in DE and nxt[1].pos_ == "NOUN":
                 continue  # "2 millions de tonnes": a quantity
             model = _amount_before(found, numeral)
             if model is None:

@@ -16,10 +16,11 @@ from spacy.tokens import Span
 from plan_extract.dims.money.rules import LEXICON, SCALE_WORDS
 from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
 from plan_extract.dims.numeral.parse import normalise
+from plan_extract.grammar import DE
 from plan_extract.lexicon import Currency
 from plan_extract.rules import Rule, Value, phrase_elements
 
-DE_OPT = {"LOWER": {"IN": ["de", "d'", "d’"]}, "OP": "?"}
+DE_OPT = {"LOWER": {"IN": sorted(DE)}, "OP": "?"}
 SCALE = {"LOWER": {"IN": SCALE_WORDS}}
 
 

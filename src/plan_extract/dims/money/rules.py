@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from spacy.tokens import Span
 
 from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
+from plan_extract import grammar
 from plan_extract.dims.numeral.parse import normalise
 from plan_extract.resources import load_toml
 from plan_extract.rules import Rule, Value, phrase_elements
@@ -44,7 +45,7 @@ GLUED = {s + c: (LEXICON.scale[s], CURRENCY_OF[c]) for s in SCALE_WORDS for c in
 PER_WORDS = LEXICON.per.words
 
 CURRENCY = {"LOWER": {"IN": CURRENCY_WORDS}}
-DE = {"LOWER": {"IN": ["d'", "de", "d’"]}}
+DE = {"LOWER": {"IN": sorted(grammar.DE)}}
 
 
 def _amount(span: Span) -> Decimal | None:

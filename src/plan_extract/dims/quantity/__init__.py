@@ -20,6 +20,7 @@ from plan_extract.dims.numeral.parse import normalise, qualifier_before
 from plan_extract.dims.quantity.bare import bare_figures
 from plan_extract.dims.quantity.lexicon import unit_rules
 from plan_extract.dims.quantity.rules import LEXICON, RULES, _lemma
+from plan_extract.grammar import DE
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
 from plan_extract.rules import RuleSet, Value
 
@@ -115,7 +116,7 @@ class QuantityExtractor(WithUserLexicon, NumberRuleComponent):
         if re.match(r"^[+\-−]\d", first.text):
             return "delta"
         before = doc[max(0, span.start - 3): span.start]
-        if len(before) and before[-1].lower_ in ("de", "d'", "d’"):
+        if len(before) and before[-1].lower_ in DE:
             words = {t.lower_ for t in before} | {t.lemma_.lower() for t in before}
             if _INCREASE & words:
                 return "increase"

@@ -17,6 +17,7 @@ from plan_extract.dims.numeral import numeral_ending, numeral_starting, numerals
 from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
 from plan_extract.dims.numeral.parse import qualifier_before
 from plan_extract.dims.quantity.rules import IDENTIFIER_BEFORE, LEXICON, NOT_COUNTED, UNIT_OF, _lemma
+from plan_extract.grammar import DE
 from plan_extract.rules import Value
 from plan_extract.spans import last_in_sentence_before
 
@@ -28,7 +29,6 @@ BOTH_AFTER = set(LEXICON.bare.both_after)
 PARTITIVE = set(LEXICON.bare.partitive)
 MORE, LESS = set(LEXICON.bare.more), set(LEXICON.bare.less)
 ALTERNATIVES = set(NUMERAL_LEXICON.range.alternatives)
-DE = {"de", "d'", "d’"}
 LIST_JOINERS = {",", "ou", "et", "à", "-", "–"}
 ARTICLES = set(NUMERAL_LEXICON.articles)
 # Tokens next to a number that make it a time, a ratio, a score, a rank or part of a code.

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pydantic import BaseModel
 from spacy.tokens import Span, Token
 
+from plan_extract import grammar
 from plan_extract.dims.date.context import is_age
 from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
 from plan_extract.dims.numeral.parse import normalise
@@ -75,7 +76,7 @@ IDENTIFIER_BEFORE = set(LEXICON.identifier_before.words)
 CHANGE_WORDS = set(LEXICON.change.increase) | set(LEXICON.change.decrease)
 BOTH_BEFORE = set(LEXICON.bare.both_before)
 
-DE = {"LOWER": {"IN": ["de", "d'", "d’"]}}
+DE = {"LOWER": {"IN": sorted(grammar.DE)}}
 ADJ = {"POS": "ADJ", "OP": "*"}
 # The counted noun; spaCy sometimes tags a plural count noun after a number as a proper noun
 # or an adjective at sentence start, so the head is checked again in `counted_noun`.
@@ -157,7 +158,7 @@ def _measured(after: Token | None) -> str | None:
         return None
     doc = after.doc
     i = after.i
-    if doc[i].lower_ in ("de", "d'", "d’", "des", "du"):
+    if doc[i].lower_ in grammar.LINKS:
         j = i + 1
         while j < len(doc) and doc[j].pos_ in ("DET", "ADJ"):
             j += 1
@@ -179,7 +180,7 @@ def number_unit(span: Span) -> Value | None:
         return None
     numeral, value = found
     tokens = [t for t in span[numeral.end - span.start:] if not t.is_space]
-    if tokens and tokens[0].lower_ in ("de", "d'", "d’"):
+    if tokens and tokens[0].lower_ in grammar.DE:
         tokens = tokens[1:]  # "1,2 million de m3"
     while len(tokens) > 1 and tokens[0].pos_ == "ADJ" and tokens[0].lower_ not in UNIT_OF:
         tokens = tokens[1:]  # "13 000 nouveaux kilomètres"
@@ -253,7 +254,7 @@ def number_les_noun(span: Span) -> Value | None:
     return number_noun(span)
 
 
-DE_OPT = {"LOWER": {"IN": ["de", "d'", "d’"]}, "OP": "?"}
+DE_OPT = {**DE, "OP": "?"}
 
 RULES = [
     Rule("<number> (de) <unit>", [NUMBER, SPACE, DE_OPT, {"LOWER": {"IN": SINGLE_UNITS}}], number_unit),
