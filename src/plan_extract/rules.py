@@ -133,6 +133,8 @@ class _Element:
         self.word_tests = word_tests
         # Word -> whether it passes the word tests; None when the element has none.
         self.words: dict[str, bool] | None = {} if word_tests else None
+        # Only tests on the word: its result is the word's, looked up without a call.
+        self.word_only = bool(word_tests) and not (self.token_tests or self.morph is not None or self.extensions)
 
     def word_passes(self, text: str) -> bool:
         if self.words is None:
@@ -249,6 +251,7 @@ class _Automaton:
         """The matches `(pattern, end)` that start at `start` from `states`, ending at `limit`
         at the latest (never at `start`: no empty match), in order of their ends."""
         steps, after, results, done, done_mask = self.steps, self.after, tokens.results, self.done, self.done_mask
+        text = tokens.text
         found = []
         states &= ~done_mask
         i = start
@@ -264,7 +267,13 @@ class _Automaton:
                     known = results[element.slot] = {}
                 passed = known.get(i)
                 if passed is None:
-                    passed = known[i] = element.test(tokens, i)
+                    if element.word_only:
+                        passed = element.words.get(text[i])
+                        if passed is None:
+                            passed = element.word_passes(text[i])
+                    else:
+                        passed = element.test(tokens, i)
+                    known[i] = passed
                 if passed:
                     following |= after[k]
             i += 1
