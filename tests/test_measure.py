@@ -383,3 +383,26 @@ def test_noun_alone_gives_way_to_the_relative_that_describes_it(nlp: Language) -
 def test_bare_participle_on_a_noun_reports_no_action(nlp: Language) -> None:
     _, spans = _measures(nlp, "Toujours trois conventions signées, sept dossiers en attente.")
     assert spans == []
+
+
+def test_operation_with_its_support_participle_in_a_time_phrase(nlp: Language) -> None:
+    _, spans = _measures(nlp, "Lors d'une opération de contrôle menée lundi sur la rocade, douze infractions ont été constatées.")
+    measure = _only(spans)
+    assert measure._.measure["action"] == "opération"
+    assert "opération de contrôle menée lundi sur la rocade" in measure.text
+
+
+def test_first_of_listed_action_nouns_is_a_measure(nlp: Language) -> None:
+    _, spans = _measures(nlp, "La ville s'est engagée, avec une augmentation de 20 % du soutien aux refuges et la "
+                              "création d'une affiche.")
+    assert [s._.measure["action"] for s in spans] == ["augmentation", "création"]
+
+
+def test_reflexive_obligation_is_no_measure(nlp: Language) -> None:
+    _, spans = _measures(nlp, "Une réforme s'impose. Nous nous sommes obligés de répondre vite.")
+    assert spans == []
+
+
+def test_call_for_projects_is_a_measure(nlp: Language) -> None:
+    _, spans = _measures(nlp, "Des appels à participation sont lancés chaque année dans les communes.")
+    assert _only(spans)._.measure["label"].startswith("lancement")

@@ -16,13 +16,14 @@ from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.lexicon import (
     COMMENT_VERBS, INDIRECT_CASES, MEETING_NOUNS, OBJECT_CASES, OBLIGATION_VERBS, PLACE_RELATIVES,
+    REFLEXIVE_NON_ACTIONS, REFLEXIVES,
 )
 from plan_extract.dims.measure.segments import item_start, segment
 from plan_extract.dims.measure.syntax import (
     NOUN_POS, VERB_POS, case_of, climb, has_event_subject, is_aim, is_anaphoric, is_conditional, is_gerund, is_incise,
     is_infinitive, is_misparsed_finite, is_negated, is_presented, is_purpose,
 )
-from plan_extract.dims.measure.triggers import Trigger, is_attribute, is_idiom
+from plan_extract.dims.measure.triggers import Trigger, is_attribute, is_idiom, match_trigger
 from plan_extract.spans import feature, token_attrs
 from plan_extract.spans import subtree as subtree_positions
 
@@ -75,10 +76,14 @@ def clause_head(trigger: Trigger) -> Token | None:
             # A participle on a noun: "verront leur bail résilié" is the clause of "verront";
             # "des conseillers recrutés en juin" is a measure of its own, "en alerte renforcée" not.
             noun = token.head
+            own_words = any(c.dep_ not in ("punct", "advmod") for c in token.children)
             if noun.dep_ in ARGUMENT_DEPS and noun.head.pos_ in VERB_POS:
                 token = noun.head
-            elif not noun.dep_.startswith("obl") and any(c.dep_ not in ("punct", "advmod")
-                                                                    for c in token.children):
+            elif not noun.dep_.startswith("obl") and own_words:
+                token = noun
+            elif own_words and trigger.spec is not None and trigger.spec.support and _is_thing(noun):
+                # "Lors d'une opération de contrôle menée lundi, …": the support verb and its noun
+                # report the operation wherever the noun stands.
                 token = noun
             else:
                 return None
@@ -102,6 +107,10 @@ def clause_head(trigger: Trigger) -> Token | None:
         head = token  # "- 2023 Mise en œuvre du contrat territorial" under "Calendrier"
     elif is_presented(token):
         head = token  # "il s'agit de la reconstruction de l'hôpital": the noun is the action
+    elif not trigger.verbal and token.dep_.startswith("obl") and _lists_actions(token):
+        # "avec une hausse de 20 % du soutien aux associations et la création d'une affiche":
+        # the first of listed actions is one as the others are.
+        head = token
     elif trigger.funded:
         # "par un soutien aux maisons de quartier à hauteur de 6,4 M€": a noun that holds its
         # own amount states a funding measure wherever the parser hangs it.
@@ -110,6 +119,8 @@ def clause_head(trigger: Trigger) -> Token | None:
         return None
     if is_purpose(head) or is_negated(head) or is_negated(trigger.token) or is_idiom(head):
         return None
+    if _reflexive_non_action(head) or trigger.verbal and _reflexive_non_action(trigger.token):
+        return None  # "nous nous sommes obligés de …", "une réforme s'impose"
     if is_conditional(head, trigger.token) or is_gerund(head) or is_gerund(trigger.token):
         return None  # "si la loi était adoptée", "en arrivant en sixième"
     if trigger.verbal and is_incise(head):
@@ -136,6 +147,31 @@ def clause_head(trigger: Trigger) -> Token | None:
         # describes; a passive one acts on that noun ("des postes, qui seront redéployés").
         return None
     return head
+
+
+def _reflexive_non_action(verb: Token) -> bool:
+    """A verb of [grammar] reflexive_non_actions with a reflexive pronoun acts on nobody else."""
+    return verb.lemma_.lower() in REFLEXIVE_NON_ACTIONS and any(
+        c.i < verb.i and c.pos_ == "PRON" and (c.lower_ in REFLEXIVES or c.dep_.startswith("expl")
+                                               or "Yes" in feature(c, "Reflex")) for c in verb.children)
+
+
+def _is_thing(noun: Token) -> bool:
+    """The noun is an action noun that names a measure by itself ("opération", "contrôle")."""
+    found = match_trigger(noun)
+    return found is not None and not found.verbal and found.spec is not None and found.spec.kind == "thing"
+
+
+def _lists_actions(noun: Token) -> bool:
+    """The noun is the first of coordinated action nouns ("une hausse du soutien … et la création
+    d'une affiche"), under a verb that is no action of its own."""
+    if match_trigger(noun.head) is not None:
+        return False
+    for conj in (c for c in noun.children if c.dep_ == "conj" and c.i > noun.i):
+        found = match_trigger(conj)
+        if found is not None and not found.verbal and case_of(conj) == "":
+            return True
+    return False
 
 
 # Dependencies of a verb's own arguments (see `_has_noun_argument`).

@@ -74,6 +74,7 @@ class _Grammar(_Strict):
     obligation_verbs: list[str]
     presentative_verbs: list[str]
     idioms: list[str]
+    reflexive_non_actions: list[str]
     future_verbs: list[str]
 
 
@@ -228,6 +229,7 @@ PLACE_RELATIVES = forms(GRAMMAR.place_relatives)
 OBLIGATION_VERBS = forms(GRAMMAR.obligation_verbs)
 FUTURE_VERBS = forms(GRAMMAR.future_verbs)
 PRESENTATIVE_VERBS = forms(GRAMMAR.presentative_verbs)
+REFLEXIVE_NON_ACTIONS = forms(GRAMMAR.reflexive_non_actions)
 ITEM_OPENERS = forms(LEXICON.items.openers)
 # "consacré" -> "consacré", "consacrée", "consacrés", "consacrées".
 ITEM_LINKS = forms(LEXICON.items.links) | {p + ending for p in LEXICON.items.participles for ending in ("", "e", "s", "es")}
