@@ -26,7 +26,13 @@ from plan_extract.spans import feature, subtree, token_attrs
 # Span key of each linked dimension -> key of the measure's `links`.
 LINK_KINDS = {"actor": "actors", "quantity": "quantities", "money": "money", "date": "dates", "location": "locations"}
 TOPIC_MAX_TOKENS = 8
+# The carrier of a document acts in at least this many measures, and this share of those whose
+# clause names an actor (see `document_carrier`).
+CARRIER_MIN_MEASURES = 3
+CARRIER_SHARE = 0.5
 TITLE_MAX_TOKENS = 20
+# Kinds a measure links at most one mention of, even when restatements are merged into it.
+SINGLE_KINDS = ("actors", "money", "dates")
 # Linked mentions that must agree for two restatements to be one measure.
 DISTINCT_KINDS = ("quantities", "money")
 CONTENT_POS = {"NOUN", "PROPN", "ADJ"}
@@ -120,11 +126,13 @@ def link(drafts: list[Draft], doc: Doc, text: str, keys: dict[str, str] | None =
     for (seg_start, seg_end), group in by_segment.items():
         topic = topic_phrase(doc, seg_start) or _topic_before(doc, seg_start)
         clauses = [(d.span.start, d.span.end) for d in group]
+        # The actor of a topic phrase is chosen apart (step 7 of `_actors`); its date or amount
+        # ("Pour 2022, le budget …") is the sentence's.
         for kind, items in mentions.items():
             spans = every[kind]
             outside = [m for start, end, m in items if seg_start <= start and end <= seg_end
                        and not any(start < e and s < end for s, e in clauses)
-                       and not (topic and _overlaps(m, *topic))]
+                       and not (kind == "actors" and topic and _overlaps(m, *topic))]
             for draft in group:
                 first, last = draft.span.start, draft.span.end
                 own = [m for start, end, m in items if start < last and first < end]
@@ -138,8 +146,183 @@ def link(drafts: list[Draft], doc: Doc, text: str, keys: dict[str, str] | None =
                 else:
                     chosen = own or outside
                 draft.links[kind] = list(chosen)
+    carrier = sheet_links(drafts, doc, text, every) or document_carrier(text, drafts, every["actors"])
     _carry_actors(drafts, text)
+    if carrier is not None:
+        for draft in drafts:
+            if not draft.links["actors"]:
+                draft.links["actors"] = [carrier]
     _carry_dates(drafts, text)
+
+
+def _value(mention: Span) -> dict:
+    value = mention._.get("actor") if mention.has_extension("actor") else None
+    return value if isinstance(value, dict) else {}
+
+
+def _key(mention: Span) -> str:
+    """The clustering key of an actor mention: one body under all its names."""
+    return _value(mention).get("key") or mention.text.casefold()
+
+
+def document_carrier(text: str, drafts: list[Draft], actors: list[Span]) -> Span | None:
+    """The body that carries the plan, for the measures whose sentence and neighbours name none:
+    a council report or an agency's release names the acting body in some measures and then
+    lists what it does without naming it again ("Les dépenses de ce pôle atteignent 17 M€").
+
+    It is the organisation that its own clauses give as the actor of at least
+    CARRIER_MIN_MEASURES measures and of at least CARRIER_SHARE of the measures whose clause names
+    an actor, and that no other organisation outnumbers in mentions (a mention in the title
+    counts twice). A text where several bodies act side by side (co-funders of a project) has
+    none: its measures without an actor stay without one.
+    """
+    title_end = text.find("\n")
+    mentions: dict[str, int] = {}
+    first: dict[str, Span] = {}
+    for mention in actors:
+        if _value(mention).get("type") != "person":  # a person is more often a spokesman than the body that acts
+            key = _key(mention)
+            mentions[key] = mentions.get(key, 0) + 1 + (0 <= mention.start_char < title_end)
+            first.setdefault(key, mention)
+    acting: dict[str, int] = {}
+    for draft in drafts:
+        for mention in draft.links["actors"][:1]:
+            acting[_key(mention)] = acting.get(_key(mention), 0) + 1
+    best = max(mentions, key=lambda k: (acting.get(k, 0), mentions[k]), default=None)
+    if best is None:
+        return None
+    count = acting.get(best, 0)
+    if count < CARRIER_MIN_MEASURES or count < CARRIER_SHARE * sum(acting.values()):
+        return None
+    if any(n > mentions[best] for n in mentions.values()):
+        return None
+    return first[best]
+
+
+# Headings of an action sheet (climate plans and other plans publish one sheet per action): the
+# field under them names the action's carrier, its money or its calendar for the whole sheet.
+CARRIER_FIELDS = {"porteur", "porteurs", "porteur de projet", "porteur du projet", "porteur de l'action",
+                  "porteurs de projet", "structure porteuse", "maître d'ouvrage", "maîtrise d'ouvrage",
+                  "pilote de l'action"}
+MONEY_FIELDS = {"moyens financiers", "budget", "budget prévisionnel", "budget estimatif", "coût", "coût estimé",
+                "coût prévisionnel", "coûts", "montant", "enveloppe financière", "moyens"}
+CALENDAR_FIELDS = {"calendrier", "calendrier prévisionnel", "échéancier", "échéances", "planning", "calendrier de mise en œuvre"}
+# A word of a field's line found near more measures than this names none of them.
+FIELD_WORD_MAX_MEASURES = 3
+
+
+def _heading(line: str) -> str:
+    return " ".join(line.strip().strip(":").strip().lower().replace("’", "'").split())
+
+
+def sheet_fields(text: str) -> dict[str, list[tuple[int, int]]]:
+    """The char bounds of the lines of each field of an action sheet: the lines after a heading
+    ("Porteur de projet", "Moyens financiers", "Calendrier") up to the blank line that ends the
+    field, or the rest of a "Heading : value" line.
+
+    >>> sheet_fields("Porteur de projet\\n\\n- Commune de Vire\\n\\nCalendrier : 2025")
+    {'carrier': [(19, 37)], 'calendar': [(50, 55)]}
+    """
+    fields: dict[str, list[tuple[int, int]]] = {}
+    lines, start = [], 0
+    for line in text.split("\n"):
+        lines.append((start, start + len(line)))
+        start += len(line) + 1
+    kinds = (("carrier", CARRIER_FIELDS), ("money", MONEY_FIELDS), ("calendar", CALENDAR_FIELDS))
+    i = 0
+    while i < len(lines):
+        begin, end = lines[i]
+        line = text[begin:end]
+        head, colon, rest = line.partition(":")
+        kind = next((k for k, labels in kinds if _heading(head if colon else line) in labels), None)
+        i += 1
+        if kind is None:
+            continue
+        if colon and rest.strip():
+            fields.setdefault(kind, []).append((begin + len(head) + 1, end))
+            continue
+        while i < len(lines) and not text[lines[i][0]:lines[i][1]].strip():
+            i += 1  # the blank lines after the heading
+        while i < len(lines) and text[lines[i][0]:lines[i][1]].strip():
+            fields.setdefault(kind, []).append(lines[i])
+            i += 1
+    return fields
+
+
+def _words(token: Token) -> set[str]:
+    lower = token.lower_
+    return {token.lemma_.lower(), lower, lower.rstrip("sx")}
+
+
+def _nouns_between(doc: Doc, start: int, end: int, skip: list[Span]) -> set[str]:
+    """The content words of a field's line, outside its amounts and dates ("frelons" →
+    frelon), as lemma, form and form without a plural ending."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return set()
+    return {w for t in span if t.is_alpha and not t.is_stop and len(t) > 2
+            and not any(m.start <= t.i < m.end for m in skip) for w in _words(t)}
+
+
+def _in_fields(draft: Draft, bounds: list[tuple[int, int]]) -> bool:
+    return any(start <= draft.span.start_char < end for start, end in bounds)
+
+
+def _sheet_target(drafts: list[Draft], words: set[str], bounds: list[tuple[int, int]]) -> Draft | None:
+    """The measure a field's line is about: the one whose clause, else whose line (paragraph),
+    shares most words with the line ("50 000 € exposition" → "créer une exposition
+    itinérante"), the first on a tie; words found near more than FIELD_WORD_MAX_MEASURES
+    measures ("communes") do not count. With no word on the line, the first measure of the sheet."""
+    prose = [d for d in sorted(drafts, key=lambda d: d.span.start) if not _in_fields(d, bounds) and not is_title(d)]
+    if not words:
+        return prose[0] if prose else None
+    near: list[tuple[set[str], set[str]]] = []
+    for draft in prose:
+        start, end = line_bounds(draft.span.doc, draft.span.start, draft.span.end)
+        clause = {w for t in draft.span for w in _words(t)} & words
+        sentence = {w for t in draft.span.doc[start:end] for w in _words(t)} & words
+        near.append((clause, sentence))
+    generic = {w for w in words if sum(w in sentence for _, sentence in near) > FIELD_WORD_MAX_MEASURES}
+    best, score = None, (0, 0)
+    for draft, (clause, sentence) in zip(prose, near):
+        found = (len(clause - generic), len(sentence - generic))
+        if found > score:
+            best, score = draft, found
+    return best
+
+
+def sheet_links(drafts: list[Draft], doc: Doc, text: str, every: dict[str, list[Span]]) -> Span | None:
+    """Links given once for a whole action sheet: each amount of its money field goes to the
+    measure that the words after it name (or to the sheet's first measure), with the frequency
+    written beside it ("100 000 €/an frelons"); each date of its calendar to the measure its
+    line names; both only to a measure that has none of its own. Returns the sheet's carrier,
+    the first actor of its carrier field, or None."""
+    fields = sheet_fields(text)
+    if not fields:
+        return None
+    bounds = [line for lines in fields.values() for line in lines]
+    within = lambda kind, start, end: [m for m in every[kind] if start <= m.start_char and m.end_char <= end]  # noqa: E731
+    for start, end in fields.get("calendar", []):
+        dates = within("dates", start, end)
+        words = _nouns_between(doc, start, end, dates)
+        if any(start <= d.span.start_char < end for d in drafts):
+            continue  # "2023-2026 Conception de l'exposition" stated as a measure of its own
+        target = _sheet_target(drafts, words, bounds) if dates and words else None
+        if target is not None and not target.links["dates"]:
+            target.links["dates"] = [dates[0]]
+    for start, end in fields.get("money", []):
+        dates = within("dates", start, end)
+        amounts = within("money", start, end)
+        words = _nouns_between(doc, start, end, amounts + dates)
+        for amount in amounts:
+            target = _sheet_target(drafts, words, bounds)
+            if target is None or target.links["money"]:
+                continue
+            target.links["money"] = [amount]
+            if dates and not target.links["dates"]:
+                target.links["dates"] = [dates[0]]
+    carriers = [m for start, end in fields.get("carrier", []) for m in within("actors", start, end)]
+    return carriers[0] if carriers else None
 
 
 # Dependencies that open a clause of its own inside the measure's clause: what they hold
@@ -302,6 +485,9 @@ def _actors(draft: Draft, own: list[Span], every: list[Span], topic: tuple[int, 
     maker = [m for m in own if _makes(m, draft)]
     if maker:
         return maker[:1]
+    governing = _governing_subject(draft, every)
+    if governing is not None:
+        return [governing]
     if topic is not None:
         named = [m for m in every if _overlaps(m, *topic)]
         if named:
@@ -310,8 +496,62 @@ def _actors(draft: Draft, own: list[Span], every: list[Span], topic: tuple[int, 
     if before is not None:
         return [before]
     bounds = _chars(patient) if patient is not None else (0, 0)
-    free = [m for m in own if not _overlaps(m, *bounds) and case_of(m.root) not in PLACE_CASES]
+    free = [m for m in own if not _overlaps(m, *bounds) and case_of(m.root) not in PLACE_CASES and not _partner(m)]
     return (free or outside)[:1]
+
+
+def _partner(mention: Span) -> bool:
+    """A body that helps rather than acts: "avec le soutien du fonds …", "en partenariat avec la
+    Région", "avec l'appui des communes"."""
+    token = mention.root
+    for _ in range(3):
+        if case_of(token) in PARTNER_CASES:
+            return True
+        if token.dep_ not in ("nmod", "obl", "obl:mod", "obl:arg") or token.head == token:
+            return False
+        token = token.head
+        if token.lemma_.lower() not in PARTNER_NOUNS:
+            return False
+    return False
+
+
+def _governing_subject(draft: Draft, every: list[Span]) -> Span | None:
+    """The subject of the verb that governs a clause without one: "Avec des dépenses à hauteur de
+    63 M€, la ville entend …" (the verbless measure belongs to the sentence whose subject is the
+    town), "des dépenses qui atteignent 27 M€, la région s'engage …". A subject that is a common
+    noun names the body the text calls by its full name elsewhere ("la ville" → "la ville de
+    Poitiers")."""
+    if any(a.dep_ != "obl:agent" for a in draft.agents) or draft.patient is not None and draft.patient.dep_ == "nsubj":
+        return None
+    span = draft.span
+    token = draft.clause.head
+    seg_start, seg_end = segment(token)
+    for _ in range(GOVERNING_MAX_STEPS):
+        if token.head == token:
+            return None
+        token = token.head
+        if not seg_start <= token.i < seg_end:
+            continue  # a heading the parser hung the sentence on
+        subjects = [c for c in token.children if c.dep_ == "nsubj" and not span.start <= c.i < span.end]
+        if token.pos_ not in ("VERB", "AUX") or not subjects:
+            continue
+        subject = subjects[0]
+        if subject.pos_ == "PRON":
+            return None
+        named = [m for m in every if m.start <= subject.i < m.end]
+        if named:
+            return named[0]
+        if subject.pos_ == "NOUN" and any(c.dep_ == "det" for c in subject.children):
+            return _named_before(subject, draft, every)
+        return None
+    return None
+
+
+def _named_before(noun: Token, draft: Draft, every: list[Span]) -> Span | None:
+    words = {noun.lemma_.lower(), noun.lower_}
+    named = [m for m in every if _first_word(m) in words and len(m) > 1]
+    before = [m for m in named if m.end_char <= draft.span.start_char]
+    return before[-1] if before else named[0] if named else None
 
 
 def _named_elsewhere(draft: Draft, every: list[Span]) -> Span | None:
@@ -320,13 +560,10 @@ def _named_elsewhere(draft: Draft, every: list[Span]) -> Span | None:
     retenu …" after "l'Agence nationale pour la rénovation urbaine". The nearest such mention
     before the clause, else the first after it."""
     for agent in draft.agents:
-        if agent.pos_ != "NOUN" or not any(c.dep_ == "det" for c in agent.children):
-            continue
-        words = {agent.lemma_.lower(), agent.lower_}
-        named = [m for m in every if _first_word(m) in words and len(m) > 1]
-        before = [m for m in named if m.end_char <= draft.span.start_char]
-        if before or named:
-            return before[-1] if before else named[0]
+        named = _named_before(agent, draft, every) if agent.pos_ == "NOUN" and any(
+            c.dep_ == "det" for c in agent.children) else None
+        if named is not None:
+            return named
     return None
 
 
@@ -364,6 +601,14 @@ def _makes(mention: Span, draft: Draft) -> bool:
     return case_of(root) in BARE_CASES and not any(c.dep_ == "det" for c in root.children)
 
 
+# A body named after these prepositions, or as the complement of these nouns under them, helps
+# the measure without carrying it: "avec le soutien du fonds …", "en partenariat avec la Région".
+PARTNER_CASES = {"avec"}
+PARTNER_NOUNS = {"soutien", "appui", "concours", "aide", "partenariat", "participation", "collaboration",
+                 "accompagnement", "contribution", "cofinancement"}
+# How far up the tree the verb governing a clause without subject may be.
+GOVERNING_MAX_STEPS = 4
+
 # Adverbs and clitics between a subject and its verb: "l'ARS y consacre", "la Région le financera".
 CLITIC_DEPS = {"advmod", "expl:comp", "expl:pass", "obj", "iobj"}
 
@@ -372,6 +617,8 @@ def _actor_before_verb(draft: Draft, every: list[Span]) -> Span | None:
     """An actor written right before the clause's first verb when the clause has no subject:
     the parser sometimes hangs "Action Logement engagera 25 M€" on the wrong word."""
     verb = next((t for t in draft.span if t.pos_ in ("VERB", "AUX") and "Fin" in feature(t, "VerbForm")), None)
+    if verb is not None and verb.dep_ == "aux:pass":
+        verb = verb.head  # "… les bailleurs sociaux est mis en place": what precedes a passive is its patient
     if verb is None or is_passive(verb) or any(c.dep_.startswith("nsubj") and c.pos_ == "PRON" for c in verb.children):
         return None
     doc = verb.doc
@@ -469,7 +716,10 @@ def merge_restated(drafts: list[Draft], text: str) -> list[Draft]:
             kept[kept.index(same)] = draft
         main.evidence = sorted([*main.evidence, extra.span, *extra.evidence], key=_bounds)
         for kind, mentions in extra.links.items():
-            main.links[kind] = main.links[kind] + [m for m in mentions if not _among(m, main.links[kind])]
+            if kind in SINGLE_KINDS and main.links[kind]:
+                continue  # one actor, one budget, one time: the main statement's
+            main.links[kind] = main.links[kind] + [m for m in mentions if not _among(m, main.links[kind])][
+                :1 if kind in SINGLE_KINDS else None]
     return kept
 
 

@@ -1,0 +1,135 @@
+"""Which actor, money and date each measure is linked to: the choices of `dims/measure/linking.py`.
+
+Asserted through the public output (`extract`), so that the tests hold whatever way the links
+are stored inside the Doc.
+"""
+
+from __future__ import annotations
+
+from plan_extract.api import extract
+from plan_extract.models import Extraction, Measure
+
+REFERENCE = "2024-03-12"
+
+
+def _measure(result: Extraction, words: str) -> Measure:
+    found = [m for m in result.measures if words in m.text]
+    assert len(found) == 1, [m.text for m in result.measures]
+    return found[0]
+
+
+def _actors(result: Extraction, measure: Measure) -> list[str]:
+    names = {a.id: a.name for a in result.actors}
+    return [names[i] for i in measure.actors]
+
+
+def test_verbless_measure_takes_the_subject_of_its_sentence() -> None:
+    result = extract("La ville de Rochebrune présente son budget.\n\nAvec des crédits à hauteur de 4,2 millions "
+                     "d'euros, la ville veut rénover ses écoles.", document_date=REFERENCE)
+    measure = _measure(result, "4,2 millions")
+    assert _actors(result, measure) == ["ville de Rochebrune"]
+
+
+def test_a_supporting_body_is_no_actor() -> None:
+    result = extract("Un programme de rénovation des façades sera conduit en 2025 avec le soutien de la "
+                     "Banque des territoires.", document_date=REFERENCE)
+    measure = _measure(result, "programme de rénovation")
+    assert _actors(result, measure) == []
+    assert [d.text for d in result.dates if d.id in measure.dates] == ["2025"]
+
+
+def test_the_body_before_a_passive_verb_is_its_patient() -> None:
+    result = extract("Un groupe de travail associant la gendarmerie, le parquet et les bailleurs sociaux "
+                     "est mis en place.", document_date=REFERENCE)
+    measure = _measure(result, "groupe de travail")
+    assert "bailleurs sociaux" not in _actors(result, measure)
+
+
+CARRIED = """Le budget de la communauté de communes du Val d'Arly
+
+La communauté de communes du Val d'Arly va ouvrir une maison de santé en 2025. La communauté de communes du \
+Val d'Arly a recruté deux animateurs de prévention. La communauté de communes du Val d'Arly financera 300 000 \
+euros de travaux de voirie.
+
+Par ailleurs, un second parking relais sera construit près de la gare.
+"""
+
+
+def test_the_body_acting_in_most_measures_carries_those_without_actor() -> None:
+    result = extract(CARRIED, document_date=REFERENCE)
+    measure = _measure(result, "parking relais")
+    assert _actors(result, measure) == ["communauté de communes du Val d'Arly"]
+
+
+SIDE_BY_SIDE = """Le financement du nouveau pôle d'échanges
+
+La Région Bretagne financera la gare routière. Le département du Morbihan construira un parking relais. \
+La commune de Vannes aménagera le parvis.
+
+Par ailleurs, trois abris à vélos seront installés devant l'entrée.
+"""
+
+
+def test_no_carrier_when_bodies_act_side_by_side() -> None:
+    result = extract(SIDE_BY_SIDE, document_date=REFERENCE)
+    measure = _measure(result, "abris à vélos")
+    assert _actors(result, measure) == []
+
+
+def test_a_topic_phrase_dates_its_sentence_not_the_comparison() -> None:
+    result = extract("Pour 2026, le budget de la commune s'élève à 12 millions d'euros, en hausse de 2 % par "
+                     "rapport à 2025.", document_date=REFERENCE)
+    measure = _measure(result, "12 millions")
+    assert [d.text for d in result.dates if d.id in measure.dates] == ["2026"]
+
+
+def test_a_merged_restatement_keeps_one_time() -> None:
+    result = extract("Une brigade canine sera créée en 2025 à Lens. Cette brigade canine sera créée dès janvier "
+                     "pour les patrouilles de nuit.", document_date=REFERENCE)
+    measure = _measure(result, "brigade canine sera créée en 2025")
+    assert measure.evidence, "the restatement is merged into the first mention"
+    assert [d.text for d in result.dates if d.id in measure.dates] == ["2025"]
+
+
+SHEET = """Réduire les déchets verts
+
+Présentation de l'action
+
+Des broyeurs de branches seront installés dans chaque quartier. Une campagne de compostage partagé sera \
+aussi lancée auprès des habitants.
+
+Porteur de projet
+
+- Mairie de Plouvern
+
+Moyens financiers
+
+- 12 000 €/an broyeurs
+- 3 000 € compostage
+
+Calendrier
+
+- 2025-2027 Campagne de compostage partagé
+"""
+
+
+def test_an_action_sheet_gives_its_carrier_money_and_calendar_to_the_measures_it_names() -> None:
+    result = extract(SHEET, document_date=REFERENCE)
+    money = {m.id: m.text for m in result.money}
+    dates = {d.id: d.text for d in result.dates}
+    broyage = _measure(result, "broyeurs de branches")
+    compost = _measure(result, "compostage partagé sera")
+    assert [money[i] for i in broyage.money] == ["12 000 €"]
+    assert [money[i] for i in compost.money] == ["3 000 €"]
+    assert [dates[i] for i in compost.dates] == ["2025-2027"]
+    assert _actors(result, compost) == ["Mairie de Plouvern"]
+
+
+def test_sheet_fields_are_read_under_their_headings() -> None:
+    from plan_extract.dims.measure.linking import sheet_fields
+
+    text = "Budget : 40 000 €\n\nCalendrier\n\n- 2026 études\n- 2027 travaux\n\nCibles\n\n- habitants"
+    fields = sheet_fields(text)
+    assert [text[s:e] for s, e in fields["money"]] == [" 40 000 €"]
+    assert [text[s:e] for s, e in fields["calendar"]] == ["- 2026 études", "- 2027 travaux"]
+    assert "carrier" not in fields
