@@ -221,7 +221,7 @@ def sheet_fields(text: str) -> dict[str, list[tuple[int, int]]]:
     field, or the rest of a "Heading : value" line.
 
     >>> sheet_fields("Porteur de projet\\n\\n- Commune de Vire\\n\\nCalendrier : 2025")
-    {'carrier': [(19, 37)], 'calendar': [(50, 55)]}
+    {'carrier': [(19, 36)], 'calendar': [(50, 55)]}
     """
     fields: dict[str, list[tuple[int, int]]] = {}
     lines, start = [], 0
