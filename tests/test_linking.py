@@ -113,23 +113,41 @@ Calendrier
 """
 
 
-def test_an_action_sheet_gives_its_carrier_money_and_calendar_to_the_measures_it_names() -> None:
+def test_an_action_sheet_gives_its_carrier_and_money_to_the_measures_it_names() -> None:
     result = extract(SHEET, document_date=REFERENCE)
     money = {m.id: m.text for m in result.money}
-    dates = {d.id: d.text for d in result.dates}
     broyage = _measure(result, "broyeurs de branches")
     compost = _measure(result, "compostage partagé sera")
     assert [money[i] for i in broyage.money] == ["12 000 €"]
     assert [money[i] for i in compost.money] == ["3 000 €"]
-    assert [dates[i] for i in compost.dates] == ["2025-2027"]
     assert _actors(result, compost) == ["Mairie de Plouvern"]
 
 
 def test_sheet_fields_are_read_under_their_headings() -> None:
     from plan_extract.dims.measure.linking import sheet_fields
 
-    text = "Budget : 40 000 €\n\nCalendrier\n\n- 2026 études\n- 2027 travaux\n\nCibles\n\n- habitants"
+    text = "Budget : 40 000 €\n\nMaître d'ouvrage\n\n- Syndicat des eaux\n- Commune de Brest\n\nCibles\n\n- habitants"
     fields = sheet_fields(text)
     assert [text[s:e] for s, e in fields["money"]] == [" 40 000 €"]
-    assert [text[s:e] for s, e in fields["calendar"]] == ["- 2026 études", "- 2027 travaux"]
-    assert "carrier" not in fields
+    assert [text[s:e] for s, e in fields["carrier"]] == ["- Syndicat des eaux", "- Commune de Brest"]
+
+
+def test_the_body_that_funds_is_the_actor() -> None:
+    result = extract("La convention prévoit une subvention de la Caisse des dépôts à hauteur de 3 millions "
+                     "d'euros.", document_date=REFERENCE)
+    measure = _measure(result, "subvention")
+    assert _actors(result, measure) == ["Caisse des dépôts"]
+
+
+def test_a_body_that_receives_is_no_actor() -> None:
+    result = extract("Ce dispositif permettra d'accompagner 120 communes rurales dans leurs projets.",
+                     document_date=REFERENCE)
+    measure = _measure(result, "120 communes")
+    assert "communes rurales" not in _actors(result, measure)
+
+
+def test_a_pronominal_pronoun_subject_stands_for_the_body_before() -> None:
+    result = extract("« La Région Normandie s'est aussi engagée », a rappelé le maire. Elle s'est mobilisée à "
+                     "hauteur de 2 millions d'euros.", document_date=REFERENCE)
+    measure = _measure(result, "2 millions")
+    assert _actors(result, measure) == ["Région Normandie"]

@@ -17,7 +17,8 @@ from spacy.tokens import Doc, Span, Token
 from plan_extract.dims.measure.clause import Clause
 from plan_extract.dims.measure.describe import is_passive
 from plan_extract.dims.measure.lexicon import (
-    ARTICLES, BARE_CASES, COMPARISON_CASES, COMPARISON_NOUNS, PLACE_CASES, SUBJECT_PRONOUNS, TOPIC_OPENERS,
+    ARTICLES, BARE_CASES, COMPARISON_CASES, COMPARISON_NOUNS, OBJECT_CASES, PLACE_CASES, SUBJECT_PRONOUNS,
+    TOPIC_OPENERS,
 )
 from plan_extract.dims.measure.segments import in_announced_list, line_bounds, segment
 from plan_extract.dims.measure.syntax import case_of, is_anaphoric
@@ -200,13 +201,12 @@ def document_carrier(text: str, drafts: list[Draft], actors: list[Span]) -> Span
 
 
 # Headings of an action sheet (climate plans and other plans publish one sheet per action): the
-# field under them names the action's carrier, its money or its calendar for the whole sheet.
+# field under them names the action's carrier or its money for the whole sheet.
 CARRIER_FIELDS = {"porteur", "porteurs", "porteur de projet", "porteur du projet", "porteur de l'action",
                   "porteurs de projet", "structure porteuse", "maître d'ouvrage", "maîtrise d'ouvrage",
                   "pilote de l'action"}
 MONEY_FIELDS = {"moyens financiers", "budget", "budget prévisionnel", "budget estimatif", "coût", "coût estimé",
                 "coût prévisionnel", "coûts", "montant", "enveloppe financière", "moyens"}
-CALENDAR_FIELDS = {"calendrier", "calendrier prévisionnel", "échéancier", "échéances", "planning", "calendrier de mise en œuvre"}
 # A word of a field's line found near more measures than this names none of them.
 FIELD_WORD_MAX_MEASURES = 3
 
@@ -217,18 +217,18 @@ def _heading(line: str) -> str:
 
 def sheet_fields(text: str) -> dict[str, list[tuple[int, int]]]:
     """The char bounds of the lines of each field of an action sheet: the lines after a heading
-    ("Porteur de projet", "Moyens financiers", "Calendrier") up to the blank line that ends the
+    ("Porteur de projet", "Moyens financiers") up to the blank line that ends the
     field, or the rest of a "Heading : value" line.
 
-    >>> sheet_fields("Porteur de projet\\n\\n- Commune de Vire\\n\\nCalendrier : 2025")
-    {'carrier': [(19, 36)], 'calendar': [(50, 55)]}
+    >>> sheet_fields("Porteur de projet\\n\\n- Commune de Vire\\n\\nBudget : 8 000 €")
+    {'carrier': [(19, 36)], 'money': [(46, 54)]}
     """
     fields: dict[str, list[tuple[int, int]]] = {}
     lines, start = [], 0
     for line in text.split("\n"):
         lines.append((start, start + len(line)))
         start += len(line) + 1
-    kinds = (("carrier", CARRIER_FIELDS), ("money", MONEY_FIELDS), ("calendar", CALENDAR_FIELDS))
+    kinds = (("carrier", CARRIER_FIELDS), ("money", MONEY_FIELDS))
     i = 0
     while i < len(lines):
         begin, end = lines[i]
@@ -294,22 +294,14 @@ def _sheet_target(drafts: list[Draft], words: set[str], bounds: list[tuple[int, 
 def sheet_links(drafts: list[Draft], doc: Doc, text: str, every: dict[str, list[Span]]) -> Span | None:
     """Links given once for a whole action sheet: each amount of its money field goes to the
     measure that the words after it name (or to the sheet's first measure), with the frequency
-    written beside it ("100 000 €/an frelons"); each date of its calendar to the measure its
-    line names; both only to a measure that has none of its own. Returns the sheet's carrier,
-    the first actor of its carrier field, or None."""
+    written beside it ("100 000 €/an frelons"), only to a measure without an amount of its own.
+    Returns the sheet's carrier, the first actor of its carrier field, or None. (The items of its
+    calendar are measures of their own, with their dates.)"""
     fields = sheet_fields(text)
     if not fields:
         return None
     bounds = [line for lines in fields.values() for line in lines]
     within = lambda kind, start, end: [m for m in every[kind] if start <= m.start_char and m.end_char <= end]  # noqa: E731
-    for start, end in fields.get("calendar", []):
-        dates = within("dates", start, end)
-        words = _nouns_between(doc, start, end, dates)
-        if any(start <= d.span.start_char < end for d in drafts):
-            continue  # "2023-2026 Conception de l'exposition" stated as a measure of its own
-        target = _sheet_target(drafts, words, bounds) if dates and words else None
-        if target is not None and not target.links["dates"]:
-            target.links["dates"] = [dates[0]]
     for start, end in fields.get("money", []):
         dates = within("dates", start, end)
         amounts = within("money", start, end)
@@ -469,8 +461,16 @@ def _actors(draft: Draft, own: list[Span], every: list[Span], topic: tuple[int, 
     agents = [m for m in every for bounds in phrases if _overlaps(m, *bounds)]
     if agents:
         return [min(agents, key=lambda m: m.start)]
-    if any(a.pos_ == "PRON" and a.dep_ == "nsubj" for a in draft.agents):
-        return []  # "Elle versera ...": the body of the previous measure (see `_carry_actors`)
+    pronoun = next((a for a in draft.agents if a.pos_ == "PRON" and a.dep_ == "nsubj"), None)
+    patient = draft.patient
+    if pronoun is None and patient is not None and patient.pos_ == "PRON" and patient.dep_.startswith("nsubj") \
+            and any(c.dep_.startswith("expl") for c in patient.head.children):
+        pronoun = patient  # "Elle s'est mobilisée": the subject of a pronominal verb acts
+    if pronoun is not None:
+        # "Elle versera ...": the body that is the subject just before, else the body of the
+        # previous measure (see `_carry_actors`).
+        antecedent = _antecedent_subject(pronoun, every)
+        return [antecedent] if antecedent is not None else []
     named = _named_elsewhere(draft, every)
     if named is not None:
         return [named]
@@ -485,6 +485,9 @@ def _actors(draft: Draft, own: list[Span], every: list[Span], topic: tuple[int, 
     maker = [m for m in own if _makes(m, draft)]
     if maker:
         return maker[:1]
+    funder = [m for m in own if _funds(m, draft) and not _partner(m)]
+    if funder:
+        return funder[:1]
     governing = _governing_subject(draft, every)
     if governing is not None:
         return [governing]
@@ -496,8 +499,9 @@ def _actors(draft: Draft, own: list[Span], every: list[Span], topic: tuple[int, 
     if before is not None:
         return [before]
     bounds = _chars(patient) if patient is not None else (0, 0)
-    free = [m for m in own if not _overlaps(m, *bounds) and case_of(m.root) not in PLACE_CASES and not _partner(m)]
-    return (free or outside)[:1]
+    free = [m for m in own if not _overlaps(m, *bounds) and case_of(m.root) not in PLACE_CASES
+            and not _partner(m) and not _beneficiary(m)]
+    return (free or [m for m in outside if not _beneficiary(m)])[:1]
 
 
 def _partner(mention: Span) -> bool:
@@ -513,6 +517,43 @@ def _partner(mention: Span) -> bool:
         if token.lemma_.lower() not in PARTNER_NOUNS:
             return False
     return False
+
+
+def _antecedent_subject(pronoun: Token, every: list[Span]) -> Span | None:
+    """The body a personal pronoun subject stands for: the nearest actor before it, in its
+    paragraph and at most ANTECEDENT_MAX_TOKENS before, that is itself a subject and agrees in
+    gender and number ("la Région s'est engagée. Elle apporte 50 M€")."""
+    if pronoun.lower_ not in SUBJECT_PRONOUNS:
+        return None
+    doc = pronoun.doc
+    for mention in sorted((m for m in every if m.end <= pronoun.i), key=lambda m: m.start, reverse=True):
+        if pronoun.i - mention.end > ANTECEDENT_MAX_TOKENS or "\n\n" in doc[mention.end:pronoun.i].text:
+            return None
+        root = mention.root
+        if not root.dep_.startswith("nsubj") or _value(mention).get("type") == "person":
+            continue
+        if any(feature(root, f) and feature(pronoun, f) and feature(root, f) != feature(pronoun, f)
+               for f in ("Gender", "Number")):
+            continue
+        return mention
+    return None
+
+
+def _funds(mention: Span, draft: Draft) -> bool:
+    """The "de" complement of a funding noun gives the money: "les concours financiers de
+    l'Anru", "l'engagement d'EKIDOM", "une aide de la Région", when that noun is the measure's
+    action, head or object."""
+    root = mention.root
+    heads = {draft.clause.head.i, draft.clause.trigger.token.i} | ({draft.patient.i} if draft.patient is not None else set())
+    return root.dep_ == "nmod" and root.head.i in heads and case_of(root) in OBJECT_CASES \
+        and root.head.lemma_.lower() in FUNDING_NOUNS
+
+
+def _beneficiary(mention: Span) -> bool:
+    """A body that receives: the object of a verb ("soutenir 400 collectivités") or a complement
+    with "pour", "à" ("pour les collectivités locales", "aux communes")."""
+    root = mention.root
+    return root.dep_ in ("obj", "iobj") or case_of(root) in BENEFICIARY_CASES
 
 
 def _governing_subject(draft: Draft, every: list[Span]) -> Span | None:
@@ -606,6 +647,13 @@ def _makes(mention: Span, draft: Draft) -> bool:
 PARTNER_CASES = {"avec"}
 PARTNER_NOUNS = {"soutien", "appui", "concours", "aide", "partenariat", "participation", "collaboration",
                  "accompagnement", "contribution", "cofinancement"}
+# How far back the body a pronoun subject stands for may be.
+ANTECEDENT_MAX_TOKENS = 60
+# Nouns whose "de" complement is the body that pays (see `_funds`).
+FUNDING_NOUNS = {"concours", "aide", "soutien", "engagement", "contribution", "subvention", "participation",
+                 "financement", "cofinancement", "dotation", "investissement", "apport", "effort"}
+# Prepositions of a body that receives rather than acts.
+BENEFICIARY_CASES = {"pour", "à", "au", "aux", "auprès"}
 # How far up the tree the verb governing a clause without subject may be.
 GOVERNING_MAX_STEPS = 4
 
