@@ -177,3 +177,26 @@ def test_plural_public_bodies(nlp) -> None:
     names = _names(nlp, "Les mairies relaieront la campagne ; les préfets piloteront les comités, et les "
                         "universités formeront les étudiants.")
     assert {"mairies", "préfets", "universités"} <= names
+
+
+def test_successive_governments_are_two_actors(nlp) -> None:
+    names = _names(nlp, "L'ancien gouvernement avait gelé les crédits. Le gouvernement actuel les a rétablis.")
+    assert {"ancien gouvernement", "gouvernement actuel"} <= names and "gouvernement" not in names
+
+
+def test_government_as_owner_of_a_policy_is_no_actor(nlp) -> None:
+    assert "gouvernement" not in _names(nlp, "Le logement reste au centre de la politique du gouvernement.")
+    assert "gouvernement" in _names(nlp, "Le gouvernement débloque 40 millions d'euros.")
+
+
+def test_name_after_an_eponym_head_is_no_person(nlp) -> None:
+    actors = _actors(nlp, "Elle entra en 1936 dans le gouvernement Chautemps, puis défendit la loi Roussel.")
+    assert not [v for v in actors.values() if v["type"] == "person"]
+    assert "gouvernement Chautemps" in {v["name"] for v in actors.values()}
+
+
+def test_services_named_by_their_field(nlp) -> None:
+    assert "Service voirie" in _names(nlp, "Pilote :\n- Service voirie et déplacements\nBudget : 20 000 euros.")
+    doc = nlp("Le Service civique recrute ; le service propreté passe le lundi.")
+    assert not [s for s in doc.spans["actor"] if s.id_ == "Service <field>"]  # an adjective; lower case
+    assert "services de la collectivité" in _names(nlp, "Les services de la collectivité ont chiffré chaque projet.")

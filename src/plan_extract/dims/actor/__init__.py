@@ -20,7 +20,7 @@ from plan_extract.component import BatchComponent, register_extension
 from plan_extract.dims.actor.lexicon import LEXICON, canonical_names
 from plan_extract.dims.actor.orgs import (
     Mention, OrgMatcher, acronym_uses, coded_acronyms, committees, defined_acronyms, intercommunalities,
-    ner_orgs,
+    ner_orgs, services,
 )
 from plan_extract.dims.actor.persons import (
     CIVILITIES, NOT_NAMES, RoleMatcher, clean_person, link, predicate, standalone_role, titled,
@@ -77,6 +77,8 @@ class ActorExtractor(WithUserLexicon, BatchComponent):
         taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
         mentions += committees(doc, taken)
         taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
+        mentions += services(doc, taken)
+        taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
         mentions += ner_orgs(doc, taken)
         acronyms = {m.acronym: m for m in mentions if m.acronym and m.org_id is None}
         taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
@@ -85,6 +87,7 @@ class ActorExtractor(WithUserLexicon, BatchComponent):
         # "code général des collectivités territoriales": a law code names no body
         mentions = [m for m in mentions if not any(t.lower_ == "code" for t in doc[max(0, m.span.start - 3):m.span.start])]
         mentions = self._without_fixed_expressions(doc, mentions)
+        mentions = _governments(doc, mentions)
         mentions = _non_overlapping(mentions)
         clusters = [(value, group) for value, group in _cluster(mentions) if not all(m.member for m in group)]
         mentions = [m for _, group in clusters for m in group]
@@ -108,6 +111,8 @@ class ActorExtractor(WithUserLexicon, BatchComponent):
                 person = clean_person(ent)
                 if person is not None and (self._not_a_name(person) or (person.start, person.end) in places):
                     continue  # "Vélo", "Covid", "Minute Papillon": ordinary words the NER took for a person
+                if person is not None and _eponym(person):
+                    continue  # "le gouvernement Blum", "la loi Borloo": named after a person
                 if person is not None and not any(m.span.start <= person.start < m.span.end for m in mentions):
                     persons.append(person)
         paired, used = link(doc, persons, roles)
@@ -169,6 +174,52 @@ class ActorExtractor(WithUserLexicon, BatchComponent):
         # tagged as names, "Yannick Le Berre" ends with one.
         first = next(t for t in person if not t.is_punct)
         return first.pos_ in ("NOUN", "ADJ", "VERB") and (self.ordinary(words[0]) or self.ordinary(words[-1]))
+
+
+SUCCESSIVE = set(LEXICON.successive.words)
+EPONYM_HEADS = set(LEXICON.eponym_heads.words)
+
+
+def _eponym(person: Span) -> bool:
+    """A name right after a lower-case noun of `[eponym_heads]` names a thing after a person:
+    "le gouvernement Blum", "la loi Borloo"."""
+    doc = person.doc
+    return person.start > 0 and doc[person.start - 1].lower_ in EPONYM_HEADS and doc[person.start - 1].text.islower()
+
+
+def _governments(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """The government as an actor: "le gouvernement sortant" and "le nouveau gouvernement" are two
+    governments, named with their adjective, and "le gouvernement Blum" is one named after its
+    head; "les actions du gouvernement", "la priorité du gouvernement" speak of its policy, where
+    no body acts: those mentions are dropped."""
+    kept = []
+    for m in mentions:
+        span = m.span
+        if m.org_id != "gouvernement" or len(span) != 1:
+            kept.append(m)
+            continue
+        token = span[0]
+        if span.end < len(doc) and doc[span.end].text[:1].isupper() and doc[span.end].is_alpha \
+                and (doc[span.end].ent_type_ == "PER" or doc[span.end].pos_ == "PROPN"):
+            end = span.end + 1
+            while end < len(doc) and doc[end].ent_iob_ == "I" and doc[end].ent_type_ == "PER":
+                end += 1
+            kept.append(Mention(doc[span.start:end], "gouvernement <Name>", category=m.category))
+            continue
+        before = doc[span.start - 1] if span.start > 0 else None
+        after = doc[span.end] if span.end < len(doc) else None
+        if before is not None and before.lower_ in SUCCESSIVE:
+            kept.append(Mention(doc[span.start - 1:span.end], "<adjective> gouvernement", category=m.category))
+        elif after is not None and after.lower_ in SUCCESSIVE:
+            kept.append(Mention(doc[span.start:span.end + 1], "gouvernement <adjective>", category=m.category))
+        elif token.dep_ == "nmod" and token.head.pos_ == "NOUN" and any(
+                c.dep_ == "case" and c.lower_ in ("de", "du", "d'", "d’") for c in token.children) \
+                or token.lower_ == "gouvernement" and before is not None and before.lower_ == "du" \
+                and token.head.pos_ == "NOUN" and token.head.i < token.i:
+            continue  # "les actions du gouvernement"
+        else:
+            kept.append(m)
+    return kept
 
 
 def _spellings(phrases: list[str]) -> list[str]:

@@ -41,6 +41,8 @@ class ActorLexicon(BaseModel):
     targets: _Words
     org_heads: _Heads
     not_bodies: _Words
+    successive: _Words
+    eponym_heads: _Words
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", ActorLexicon)

@@ -436,3 +436,24 @@ def _noun_complement(doc: Doc, i: int) -> int | None:
             j += 2  # "ressource en eau"
         end = i = j
     return end
+
+
+# Heads of an administration's departments named by their field: "Service transition écologique".
+SERVICE_HEADS = {"Service", "Direction"}
+
+
+def services(doc: Doc, taken: set[int]) -> list[Mention]:
+    """A capitalised "Service" or "Direction" followed by the lower-case noun of its field and
+    its adjectives: "Service transition écologique", "Direction voirie"; not "Service civique"
+    (an adjective), nor a lower-case "service" (any service)."""
+    found = []
+    for i, token in enumerate(doc[:-1]):
+        nxt = doc[i + 1]
+        if token.text not in SERVICE_HEADS or i in taken or not nxt.text.islower() or nxt.pos_ != "NOUN" \
+                or nxt.lower_ in TARGETS or not nxt.is_alpha:
+            continue
+        end = i + 2
+        while end < len(doc) and doc[end].pos_ == "ADJ" and doc[end].text.islower():
+            end += 1
+        found.append(Mention(doc[i:end], "Service <field>", category="local_government"))
+    return found
