@@ -200,3 +200,15 @@ def test_services_named_by_their_field(nlp) -> None:
     doc = nlp("Le Service civique recrute ; le service propreté passe le lundi.")
     assert not [s for s in doc.spans["actor"] if s.id_ == "Service <field>"]  # an adjective; lower case
     assert "services de la collectivité" in _names(nlp, "Les services de la collectivité ont chiffré chaque projet.")
+
+
+def test_body_that_is_a_building(nlp) -> None:
+    assert not _actors(nlp, "Le chantier prévoit l'extension du centre hospitalier (CH) de Dax et du CHU de Brest.")
+    assert not _actors(nlp, "La conférence de presse s'est tenue dans un commissariat du centre-ville.")
+    assert "CHU de Brest" in _names(nlp, "Le CHU de Brest recrute vingt infirmiers.")
+
+
+def test_local_bodies_as_beneficiaries(nlp) -> None:
+    assert not _actors(nlp, "Le fonds aidera 250 collectivités locales à équiper leurs écoles.")
+    assert not _actors(nlp, "La prime couvre 30 % des travaux pour les syndics, collectivités locales ou bailleurs sociaux.")
+    assert "bailleurs sociaux" in _names(nlp, "La police et les bailleurs sociaux échangeront leurs informations.")

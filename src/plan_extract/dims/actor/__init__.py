@@ -20,7 +20,7 @@ from plan_extract.component import BatchComponent, register_extension
 from plan_extract.dims.actor.lexicon import LEXICON, canonical_names
 from plan_extract.dims.actor.orgs import (
     Mention, OrgMatcher, acronym_uses, coded_acronyms, committees, defined_acronyms, intercommunalities,
-    ner_orgs, services,
+    FACILITIES, as_beneficiary, as_building, ner_orgs, services,
 )
 from plan_extract.dims.actor.persons import (
     CIVILITIES, NOT_NAMES, RoleMatcher, clean_person, link, predicate, standalone_role, titled,
@@ -87,6 +87,11 @@ class ActorExtractor(WithUserLexicon, BatchComponent):
         # "code général des collectivités territoriales": a law code names no body
         mentions = [m for m in mentions if not any(t.lower_ == "code" for t in doc[max(0, m.span.start - 3):m.span.start])]
         mentions = self._without_fixed_expressions(doc, mentions)
+        # "dans un commissariat", "la reconstruction du CHU": the building; "l'aide aux communes";
+        # with them what lies inside ("centre hospitalier (CH) d'Auch": the long form, the acronym)
+        gone = {i for m in mentions if m.org_id in FACILITIES and as_building(m.span)
+                or m.org_id and as_beneficiary(m.span, m.category) for i in range(m.span.start, m.span.end)}
+        mentions = [m for m in mentions if not all(i in gone for i in range(m.span.start, m.span.end))]
         mentions = _governments(doc, mentions)
         mentions = _non_overlapping(mentions)
         clusters = [(value, group) for value, group in _cluster(mentions) if not all(m.member for m in group)]

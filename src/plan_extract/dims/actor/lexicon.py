@@ -34,6 +34,11 @@ class _Heads(BaseModel):
     named: list[str]
 
 
+class _Facilities(BaseModel):
+    words: list[str]
+    works: list[str]
+
+
 class ActorLexicon(BaseModel):
     roles: _Roles
     civilities: _Words
@@ -43,6 +48,7 @@ class ActorLexicon(BaseModel):
     not_bodies: _Words
     successive: _Words
     eponym_heads: _Words
+    facilities: _Facilities
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", ActorLexicon)

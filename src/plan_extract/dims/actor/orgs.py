@@ -122,6 +122,7 @@ class OrgMatcher:
                 continue
             if row.place == "territorial" and _as_territory(doc[matched.start:matched.end]):
                 continue
+
             acronym = written if row.acronym else self.acronyms.get(row.id)
             rule = f"lexicon {row.id}" + (" de <place>" if place is not None else "")
             extra = {"canonical": self.names[row.id]} if row.id in self.names else {}
@@ -168,6 +169,59 @@ def _as_territory(span: Span) -> bool:
     listed = (i == 0 or doc[i - 1].text in {",", "-", "•"} or doc[i - 1].is_space) and (
         end >= len(doc) or doc[end].text in {",", ";", "."} or doc[end].is_space or doc[end].lower_ in ("et", "ou"))
     return not (acting or listed)
+
+
+FACILITIES = set(LEXICON.facilities.words)
+WORKS = set(LEXICON.facilities.works)
+# Prepositions of a place where something happens: "dans un commissariat" ("au CHU de Rennes",
+# where a minister visits, may still name the hospital that acts).
+_AT = {"dans", "devant"}
+
+
+def _first_conjunct(token):
+    """The first of coordinated words: "Auch" for "CHU" in "du CH d'Auch et du CHU"."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def as_building(span: Span) -> bool:
+    """A body that is also a building, where the building is meant: after "dans" or "devant"
+    ("dans un commissariat des quartiers nord") or as the complement of a building work
+    ("la reconstruction du centre hospitalier", "…et du CHU de Nantes")."""
+    doc = span.doc
+    i = span.start
+    while i > 0 and doc[i - 1].pos_ == "DET":
+        i -= 1
+    if i > 0 and doc[i - 1].lower_ in _AT:
+        return True
+    head = _first_conjunct(span.root)
+    return head.dep_ == "nmod" and head.head.lower_ in WORKS
+
+
+def as_beneficiary(span: Span, category: str | None) -> bool:
+    """A plural of local bodies ("collectivités locales", "bailleurs sociaux", "communes") that
+    receives rather than acts: counted ("400 collectivités"), the complement of a noun ("les
+    aménagements des collectivités", "l'aide aux communes") or after "pour" ("pour les
+    copropriétés, collectivités ou bailleurs")."""
+    head = span.root
+    if category not in ("local_government", "housing") or not head.text.islower() \
+            or "Plur" not in head.morph.get("Number"):
+        return False
+    doc = span.doc
+    i = span.start
+    while i > 0 and (doc[i - 1].lower_ in LINK_ARTICLES or doc[i - 1].pos_ == "ADJ"):
+        i -= 1
+    if i > 0 and (doc[i - 1].like_num or doc[i - 1].pos_ == "NUM"):
+        return True
+    j = i - 1  # a list after "pour": "pour les copropriétés, collectivités locales ou bailleurs"
+    while j >= max(0, i - 12) and (doc[j].text in {",", "et", "ou"} or doc[j].pos_ in ("DET", "NOUN", "ADJ")):
+        j -= 1
+    if j >= 0 and doc[j].lower_ == "pour":
+        return True
+    first = _first_conjunct(head)
+    cases = {c.lower_ for c in first.children if c.dep_ == "case"}
+    return first.dep_ == "nmod" and first.head.pos_ == "NOUN" and bool(cases & {"de", "des", "du", "aux", "à"})
 
 
 def _places(doc: Doc) -> dict[int, Span]:
