@@ -238,3 +238,16 @@ def test_throughout_the_year_takes_the_year_under_discussion(nlp) -> None:
     assert ("tout au long de l'année", "interval", "2022-01/2022-12") in _dates(nlp, text, "2023-04-03")
     assert _dates(nlp, "Des visites ont lieu tout au long de l'année.", "2024-05-02") == [
         ("tout au long de l'année", "interval", "2024-01/2024-12")]
+
+
+def test_parts_of_months_join_into_one_range(nlp) -> None:
+    assert _dates(nlp, "Les fouilles se dérouleront entre fin mai et début juillet.", "2024-04-02") == [
+        ("entre fin mai et début juillet", "interval", "2024-05-21/2024-07-10")]
+    # Without an opening word, two parts side by side stay two dates.
+    assert [v for _, _, v in _dates(nlp, "Fin mai, début juin : la récolte.", "2024-04-02")] == [
+        "2024-05-21/2024-05-31", "2024-06-01/2024-06-10"]
+
+
+def test_a_winter_named_by_its_two_years(nlp) -> None:
+    assert _dates(nlp, "Le plan grand froid de l'hiver 2024-2025 est prêt.") == [
+        ("l'hiver 2024-2025", "date", "2024-WI")]

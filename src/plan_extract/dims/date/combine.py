@@ -108,6 +108,12 @@ def _is_point(value: Value) -> bool:
     return time.type == "date" and not time.vague and time.start is not None
 
 
+def _is_part(value: Value) -> bool:
+    """A part of a month as an interval of days: "fin mars", "mi-avril", "à la fin du mois"."""
+    time: Time = value["time"]
+    return bool(value.get("part")) and time.type == "interval" and not time.vague
+
+
 def _bare_day(words: Words, end: int) -> tuple[int, int] | None:
     """A day number alone just before token `end`, with an optional article: "9", "le 9", "1er"."""
     i = end - 1
@@ -133,12 +139,19 @@ def _closed(words: Words, first: Item | None, second: Item) -> Item | None:
         connector = _ends_with(words, span_b.start, UNACCENTED_END)
     if connector is None:
         return None
+    parts = False
     if first is not None:
         span_a, value_a = first
         if span_a.end != connector or clock_only(value_a["time"]) != clock_only(end_b):
             return None  # "du 18/02/2022 à 17:43" is a day and its time, not a range
         start_point = value_a["time"].start
         a_start = span_a.start
+        parts = _is_part(value_a) or _is_part(value_b)
+        season = _season_years(words, first, second, connector)
+        if season is not None:
+            return season
+    elif end_b.type != "date":
+        return None
     else:
         bare = _bare_day(words, connector)
         point_b = end_b.start
@@ -150,15 +163,27 @@ def _closed(words: Words, first: Item | None, second: Item) -> Item | None:
             a_start -= 1
     opener = _introducer(words, a_start, START)
     connector_words = words.between(connector, span_b.start)
-    if opener is None and connector_words not in (BARE_LINKS if first is None else DATE_LINKS):
-        return None
+    if opener is None and (parts or connector_words not in (BARE_LINKS if first is None else DATE_LINKS)):
+        return None  # parts of months are joined after "entre", "de", "du": "entre fin mars et début avril"
     if opener is None and not (isinstance(start_point, Point) and start_point.grain in ("year", "day")):
         return None  # a bare hyphen joins years or days: "2024-2027", "19-20 novembre"
     if opener is None and connector_words not in (["-"], ["–"]) and start_point.grain != "day":
         return None  # "1er au 10 juillet", "samedi 13 au dimanche 15 juillet": days only
     begin = opener if opener is not None else a_start
     span = Span(doc, begin, span_b.end, span_id=f"{'<from>' if opener is not None else ''} <date> <to> <date>".strip())
-    return span, {"time": Time("interval", start=start_point, end=end_b.start)}
+    end_point = end_b.end if end_b.type == "interval" else end_b.start
+    return span, {"time": Time("interval", start=start_point, end=end_point)}
+
+
+def _season_years(words: Words, first: Item, second: Item, connector: int) -> Item | None:
+    """ "l'hiver 2023-2024": a season named by the two years it spans is the season, not a range."""
+    (span_a, value_a), (span_b, value_b) = first, second
+    season, year = value_a["time"].start, value_b["time"].start
+    if not (isinstance(season, Point) and season.grain == "season" and isinstance(year, Point)
+            and year.grain == "year" and season.year is not None and year.year == season.year + 1
+            and words.between(connector, span_b.start) in (["-"], ["–"], ["/"])):
+        return None
+    return Span(words.doc, span_a.start, span_b.end, span_id=f"{span_a.id_}-<year>"), value_a
 
 
 def _open(words: Words, item: Item) -> Item | None:
@@ -179,7 +204,7 @@ def _open(words: Words, item: Item) -> Item | None:
             begin = _introducer(words, span.start, OPENERS[key])
             if begin is not None:
                 point = time.start
-                if key == "until" and words[begin] == "avant":
+                if key == "until" and words[begin] == "avant" and not _end_part(words[span.start]):
                     point, name = _before(point), "avant <date>"
                 return Span(doc, begin, span.end, span_id=name), {"time": build(point), "leaning": leaning}
         return None
@@ -204,6 +229,12 @@ def _open(words: Words, item: Item) -> Item | None:
             end = lambda d, a=amount, g=grain, s=shown: period_point(shift_date(d, a, g), s)  # noqa: E731
             return Span(doc, begin, span.end, span_id="d'ici <duration>"), {"time": Time("interval", end=end)}
     return None
+
+
+def _end_part(word: str) -> bool:
+    """A date that names the end or middle of a period ("fin 2025", "mi-2025"): "avant fin 2025"
+    is by the end of 2025, not before December."""
+    return LEXICON.part.get(word) in ("end", "mid", "during") or word.startswith("mi-")
 
 
 def _before(point: object) -> object:
@@ -320,8 +351,9 @@ def combine(doc: Doc, items: list[Item]) -> list[Item]:
     i = 0
     while i < len(items):
         item = items[i]
-        if _is_point(item[1]):
-            following = items[i + 1] if i + 1 < len(items) and _is_point(items[i + 1][1]) else None
+        if _is_point(item[1]) or _is_part(item[1]):
+            following = items[i + 1] if i + 1 < len(items) and (
+                _is_point(items[i + 1][1]) or _is_part(items[i + 1][1])) else None
             joined = _closed(words, item, following) if following is not None else None
             if joined is not None:
                 result.append(joined)

@@ -182,8 +182,8 @@ def numeric_days(span: Span) -> Value | None:
         return None
     before, after = prev_token(span), next_token(span)
     if (before is not None and (before.is_digit or before.text in ("/", "-"))) or \
-            (after is not None and (after.is_digit or after.text in ("/", "-", "%"))):
-        return None
+            (after is not None and (after.is_digit or lower(after.text) in ("/", "-", "%", "de", "d'", "des", "du"))):
+        return None  # "1/2-3/4 de la population" are fractions
     d1, m1, d2, m2 = int(first.group(1)), int(first.group(2)), int(last.group(1)), int(last.group(2))
     year = _year(last.group(3))
     if not (1 <= m1 <= 12 and 1 <= m2 <= 12 and _valid(m1, d1) and _valid(m2, d2)):

@@ -313,6 +313,10 @@ def last_n(span: Span) -> Value | None:
     grain = UNITS[unit_word].grain
     if grain in ("hour", "minute"):
         return None  # "les dernières 24 heures": a stretch of hours, not of days
+    before = prev_token(span)
+    if lower(span[0].text) in LEXICON.shift and before is not None and \
+            lower(before.text) in (*LEXICON.period, *UNITS, *WEEKDAYS, *MONTHS, *LEXICON.season):
+        return None  # "le mois dernier 3 jours de grève": "dernier" belongs to "le mois"
     step = next(LEXICON.shift[lower(t.text)] for t in span if lower(t.text) in LEXICON.shift)
     if lower(span[0].text) in LEXICON.anaphoric_shift.words or lower(span[-2].text) in LEXICON.anaphoric_shift.words:
         return None  # "les trois mois suivants" count from a date of the text
