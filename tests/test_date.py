@@ -251,3 +251,10 @@ def test_parts_of_months_join_into_one_range(nlp) -> None:
 def test_a_winter_named_by_its_two_years(nlp) -> None:
     assert _dates(nlp, "Le plan grand froid de l'hiver 2024-2025 est prêt.") == [
         ("l'hiver 2024-2025", "date", "2024-WI")]
+
+
+def test_weekday_range_recurs_unless_the_clause_is_past(nlp) -> None:
+    doc = nlp(make_doc("La médiathèque ouvre du mardi au samedi.", "2024-05-02"))
+    assert [(s.text, s._.date["type"], s._.date["value"], s._.date["anchor"]) for s in doc.spans["date"]] == [
+        ("du mardi au samedi", "set", "P1W", "mardi/samedi")]
+    assert _dates(nlp, "La saison 2024/2025 a commencé.") == [("2024/2025", "interval", "2024/2025")]

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Span
 
-from plan_extract.dims.date.context import text_slice
+from plan_extract.dims.date.context import direction, text_slice
 from plan_extract.dims.date.lexicon import LEXICON, lower
 from plan_extract.dims.date.resolve import Point, Time, shift_date, period_point
 from plan_extract.dims.numeral.parse import qualifier_before
@@ -171,8 +171,17 @@ def _closed(words: Words, first: Item | None, second: Item) -> Item | None:
         return None  # "1er au 10 juillet", "samedi 13 au dimanche 15 juillet": days only
     begin = opener if opener is not None else a_start
     span = Span(doc, begin, span_b.end, span_id=f"{'<from>' if opener is not None else ''} <date> <to> <date>".strip())
+    if first is not None and _weekday_alone(first[0]) and _weekday_alone(span_b) and direction(span) >= 0:
+        # "ouvert du lundi au vendredi": every week, unless a past tense tells of one week.
+        anchor = f"{lower(first[0][0].text)}/{lower(span_b[0].text)}"
+        return span, {"time": Time("set", duration="P1W", anchor=anchor)}
     end_point = end_b.end if end_b.type == "interval" else end_b.start
     return span, {"time": Time("interval", start=start_point, end=end_point)}
+
+
+def _weekday_alone(span: Span) -> bool:
+    """A weekday without a day number nor a demonstrative: "lundi" (not "lundi 3", "ce lundi")."""
+    return len(span) == 1 and lower(span[0].text) in LEXICON.weekday
 
 
 def _season_years(words: Words, first: Item, second: Item, connector: int) -> Item | None:

@@ -80,8 +80,9 @@ def is_year_here(token: Token) -> bool:
         if lower(token.doc[before.i - 1].text) in YEAR_BLOCKERS:
             return False
     if after is not None and after.text not in PUNCT_AFTER and lower(after.text) not in TIME_NOUNS \
-            and not ORDINAL_RE.match(after.text):
-        # An ordinal after it counts something else: "2022-2026 2de convention".
+            and not ORDINAL_RE.match(after.text) and not lower(after.text).startswith("jusqu'"):
+        # An ordinal after it counts something else ("2022-2026 2de convention"); "jusqu'à"
+        # closes a range ("de 2024 jusqu'à 2030").
         if after.pos_ in ("NOUN", "PROPN", "ADJ") and after.text[:1].islower():
             return False
         if not after.is_alpha and after.text not in PUNCT_AFTER and not after.is_space:

@@ -6,6 +6,7 @@
 - a month written before its days: "novembre 19 au 20", "novembre 19-20", "novembre entre 19 et
   20", "oct. 2 au octobre 22";
 - digit days and months joined by a hyphen: "28/2-1/3", "10/1-11/2/2017";
+- a season or school year written with a slash: "2023/2024";
 - a numbered week or quarter of a year: "la troisième semaine de 2027" (ISO week 3), "le
   troisième quart de 2016" (its third quarter).
 
@@ -219,6 +220,20 @@ def numbered_period(span: Span) -> Value | None:
     return {"time": Time("date", start=Point("quarter", year, code=f"Q{rank}")), "article": True}
 
 
+SEASON_YEARS_RE = re.compile(r"^(1[89]\d\d|20\d\d)/(1[89]\d\d|20\d\d)$")
+
+
+def season_years(span: Span) -> Value | None:
+    """ "2023/2024": a season or school year written with a slash, two years that follow."""
+    m = SEASON_YEARS_RE.match(span.text)
+    first, last = int(m.group(1)), int(m.group(2))
+    before, after = prev_token(span), next_token(span)
+    if last != first + 1 or (before is not None and before.text in ("/", "-")) or \
+            (after is not None and after.text in ("/", "-", "%")):
+        return None
+    return {"time": Time("interval", start=Point("year", first), end=Point("year", last))}
+
+
 def range_rules(nlp: Language) -> list[Rule]:
     """Rules for ranges of days written in one piece and numbered periods of a year."""
     opener = IN(OPENERS, "?")
@@ -237,6 +252,7 @@ def range_rules(nlp: Language) -> list[Rule]:
               IN(ANY_MONTH, "?"), {"ORTH": ".", "OP": "?"}, DAY_TOKEN], month_then_days),
         Rule("<dd/mm>-<dd/mm>", [{"TEXT": {"REGEX": NUMERIC_RANGE_RE.pattern}}, IN(HYPHENS),
                                  {"TEXT": {"REGEX": NUMERIC_END_RE.pattern}}], numeric_days),
+        Rule("<yyyy>/<yyyy>", [{"TEXT": {"REGEX": SEASON_YEARS_RE.pattern}}], season_years),
         Rule("<rank> semaine|quart de <year>",
              [IN(ordinal_words), IN(["semaine", "quart"]), IN(["de"]), IN(["l'"], "?"), IN(["année", "annee"], "?"),
               {"TEXT": {"REGEX": r"^(1[89]\d\d|20\d\d)$"}}], numbered_period),
