@@ -49,6 +49,11 @@ class ActorLexicon(BaseModel):
     successive: _Words
     eponym_heads: _Words
     facilities: _Facilities
+    determiners: _Words
+    role_links: _Words
+    bylines: _Words
+    committees: _Words
+    name_joiners: _Words
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", ActorLexicon)

@@ -230,7 +230,7 @@ def _places(doc: Doc) -> dict[int, Span]:
 
 
 # Lower-case words that may join the capitalised words of a name ("Tours Métropole Val de Loire").
-_NAME_JOINERS = {"de", "du", "des", "d'", "d’", "la", "le", "les", "l'", "l’", "et", "en", "sur", "-"}
+_NAME_JOINERS = LINKS | LINK_ARTICLES | set(LEXICON.name_joiners.words)
 
 
 def _entity_around(span: Span) -> Span | None:
@@ -436,9 +436,8 @@ def coded_acronyms(doc: Doc, taken: set[int]) -> list[Mention]:
     return found
 
 
-# Nouns of the working bodies a plan sets up, named by what they do: "le comité d'engagement",
-# "la commission de suivi", "le comité « ressource en eau »", "la cellule de crise".
-COMMITTEES = {"comité", "comités", "commission", "cellule", "instance"}
+# Nouns of the working bodies a plan sets up ("le comité d'engagement", "la cellule de crise").
+COMMITTEES = set(LEXICON.committees.words)
 _QUOTES_OPEN, _QUOTES_CLOSE = {"«", '"', "“"}, {"»", '"', "”"}
 
 

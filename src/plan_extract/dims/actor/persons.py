@@ -14,7 +14,7 @@ from spacy.util import filter_spans
 
 from plan_extract.dims.actor.lexicon import LEXICON
 from plan_extract.dims.actor.orgs import TARGETS, Mention
-from plan_extract.grammar import LINK_ARTICLES, LINKS, blocked_before, is_sentence_start
+from plan_extract.grammar import LINK_ARTICLES, LINKS, blocked_before, forms, is_sentence_start
 
 ROLE_FIRST_WORDS = {role.split()[0] for role in LEXICON.roles.words}
 ROLES_LONGEST_FIRST = sorted(LEXICON.roles.words, key=len, reverse=True)
@@ -22,11 +22,11 @@ COMPLEMENTS = set(LEXICON.roles.complements)
 CIVILITIES = set(LEXICON.civilities.words)
 NOT_NAMES = set(LEXICON.not_names.words)
 # Prepositions of a role's complement: "de l'Orne", "au maire", "chargé des mobilités".
-ROLE_LINKS = LINKS | {"à", "au", "aux", "pour", "en"}
+ROLE_LINKS = LINKS | set(LEXICON.role_links.words)
 # Separators allowed between a name and its role: "Jallet, préfet", "Jallet\nPréfet", "Jallet (préfet".
 SEPARATORS = {",", "-", "–", "—", "(", ":"}
 # Determiners that make a role word a noun phrase ("le préfet", "sa maire").
-DETERMINERS = {"le", "la", "l'", "l’", "les", "du", "au", "un", "une", "son", "sa", "ce", "cette", "notre", "leur"}
+DETERMINERS = forms(LEXICON.determiners.words)
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "obl:agent"}
 
 
@@ -151,8 +151,8 @@ def clean_person(ent: Span) -> Span | None:
     return span
 
 
-# Words that introduce the author of an article on a line of its own.
-BYLINE_WORDS = {"par", "texte", "propos", "photo", "photos", "crédit"}
+# Words that introduce the author of an article on a line of its own ("Par", "Photo").
+BYLINE_WORDS = set(LEXICON.bylines.words)
 
 
 def _byline(span: Span) -> bool:

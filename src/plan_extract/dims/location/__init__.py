@@ -369,9 +369,8 @@ def _plausible_other(doc: Doc, span: Span) -> bool:
     return not any(t.like_num for t in span)
 
 
-# Determiners that make a neighbourhood noun indefinite: "une cité de Vauvert" is some estate of
-# the commune Vauvert, "le quartier de Perseigne" names the neighbourhood.
-SOME = {"un", "une", "des", "plusieurs", "certains", "certaines", "nos", "ses", "leurs", "deux", "trois", "quelques"}
+# Determiners that make a neighbourhood noun indefinite ("une cité de Vauvert").
+SOME = set(LEXICON.indefinite.words)
 
 
 def _names_a_body(name: Span) -> bool:

@@ -58,6 +58,7 @@ class LocationLexicon(BaseModel):
     other_areas: _Names
     countries: _Names
     foreign_cities: _Names
+    indefinite: _Words
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", LocationLexicon)

@@ -25,7 +25,7 @@ from plan_extract.rules import RuleSet, Value
 from plan_extract.spans import sentence_bounds, span_ref
 
 # Prepositions that spread an amount over a duration: "258 000 euros sur 3 ans".
-OVER_WORDS = {"sur", "pendant", "en"}
+OVER_WORDS = set(LEXICON.over.words)
 ELLIPTICAL_RULE = "<number> <scale> (currency of the sentence)"
 SCALE_WORDS = set(NUMERAL_LEXICON.scale)
 SUBUNITS = set(LEXICON.subunit.words)

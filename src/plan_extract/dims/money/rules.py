@@ -29,6 +29,7 @@ class MoneyLexicon(BaseModel):
     scale: dict[str, int]
     ambiguous: _Words
     per: _Per
+    over: _Words
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", MoneyLexicon)
