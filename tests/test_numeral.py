@@ -1,4 +1,5 @@
-"""Numbers are looked for only where one can start: the same numbers as a scan of every position."""
+"""Numbers are looked for only where one can start: the same numbers as a scan of every position;
+fractions, ratios, powers of ten and decimals in words are read to their value."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from plan_extract.dims.numeral import parse
 PIECES = sorted({*parse.LEXICON.words, *parse.LEXICON.articles, *parse.LEXICON.scale, *parse.LEXICON.approx,
                  *parse.LEXICON.fraction, *list(parse.LEXICON.ordinal)[:20], *parse.LEXICON.approx_determiners.words,
                  "la", "les", "de", "et", "quelques", "XXIe", "IIe", "Le", "2e", "1er", "12e-1", "258", "000",
-                 "7,4", "1.100", "2023-123", "05 33 00 00 00", "L.", "n°3", "M€", "%", "(", ")", "’", "'"})
+                 "7,4", "1.100", "2023-123", "05 33 00 00 00", "L.", "n°3", "M€", "%", "(", ")", "’", "'",
+                 "cinquième", "centièmes", "vingt-cinquième", "unième", "demi", "sur", "virgule", "3/4", "12/5",
+                 "½", "⅔", "4e3", "1,5e+2", "mandat", "des", "-"})
 JOINS = [" ", "\u00a0", "\u202f", "-", "‑", ", ", ".", "'", "’", "", "\n", " et "]
 
 
@@ -35,3 +38,50 @@ def test_candidate_scan_equals_full_scan(parts: list[tuple[str, str]]) -> None:
 def test_candidate_scan_on_edge_cases(text: str) -> None:
     assert parse.find_numerals(text) == _full_scan(text)
     assert parse.find_numerals(text)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("un septième", "0.142857142857143"),
+    ("Les cinq huitièmes", "0.625"),
+    ("neuf dixièmes", "0.9"),
+    ("un trentième", "0.0333333333333333"),
+    ("deux et trois quarts", "2.75"),
+    ("une et demie", "1.5"),
+    ("quarante et un centièmes", "0.41"),
+    ("quarante et un centième", "40.01"),
+    ("un sur quarante", "0.025"),
+    ("une sur deux", "0.5"),
+    ("7/8", "0.875"),
+    ("-1/4", "-0.25"),
+    ("5 3/4", "5.75"),
+    ("¾", "0.75"),
+    ("1 ¼", "1.25"),
+])
+def test_fraction_values(text: str, value: str) -> None:
+    (numeral,) = parse.find_numerals(text)
+    assert (text[numeral.start:numeral.end], parse.normalise(numeral.value), numeral.form) == (text, value, "fraction")
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("6e3", "6000"), ("-2,5e-3", "-0.0025"), ("7,1E+4", "71000"),
+    ("quinze virgule cinq", "15.5"), ("mille virgule zéro zéro un", "1000.001"),
+])
+def test_powers_and_decimals_in_words(text: str, value: str) -> None:
+    (numeral,) = parse.find_numerals(text)
+    assert (numeral.start, numeral.end, parse.normalise(numeral.value)) == (0, len(text), value)
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    # An ordinal between an article and a singular noun; a fraction before "de" or a plural noun.
+    ("Elle vise un sixième titre national.", [("sixième", "6", "ordinal")]),
+    ("Il reçoit un sixième du budget.", [("un sixième", "0.166666666666667", "fraction")]),
+    # Improper digit fractions are not fractions; a dash is no minus between words.
+    ("La salle 9/4 est fermée.", []),
+    # A ratio needs one as its numerator, or nothing after it.
+    ("On compte 30 sur 45 inscrits.", [("30", "30", "digits"), ("45", "45", "digits")]),
+    ("On compte 30 sur 45.", [("30 sur 45", "0.666666666666667", "fraction")]),
+    ("Ils ont roulé 20 sur 40 km.", [("20", "20", "digits"), ("40", "40", "digits")]),
+    ("Il y travaille 300 sur trois ans.", [("300", "300", "digits"), ("trois", "3", "words")]),
+])
+def test_fraction_or_not(text: str, found: list[tuple[str, str, str]]) -> None:
+    assert [(text[n.start:n.end], parse.normalise(n.value), n.form) for n in parse.find_numerals(text)] == found

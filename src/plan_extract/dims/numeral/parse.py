@@ -9,6 +9,8 @@ found too, and marked as such so that no quantity is built on them.
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -38,6 +40,11 @@ class _Range(BaseModel):
     alternatives: list[str]
 
 
+class _Ratio(BaseModel):
+    words: list[str]
+    not_before: list[str]
+
+
 class NumeralLexicon(BaseModel):
     words: list[str]
     articles: list[str]
@@ -53,6 +60,10 @@ class NumeralLexicon(BaseModel):
     needs_multiplier: _Words
     only: _Words
     fraction: dict[str, int]
+    half_fraction: _Words
+    ordinal_stem: dict[str, str]
+    ratio: _Ratio
+    decimal_words: _Words
     ordinal: dict[str, int]
     qualifier: dict[str, str]
     range: _Range
@@ -63,8 +74,8 @@ LEXICON = load_toml(__package__, "lexicon.toml", NumeralLexicon)
 _SPACE = "[ \u00a0\u202f]"
 _GROUPED = rf"[1-9]\d{{0,2}}(?:{_SPACE}\d{{3}})+(?!\d)"        # 258 000, 1 200 000
 _DOTTED = r"[1-9]\d{0,2}(?:\.\d{3})+(?![\d.])"                 # 1.100, 6.700,54 (thousands dot)
-_PLAIN = r"\d+(?:,\d+)?"                                       # 27, 2,5, 0,8
-_DIGITS = rf"(?:{_GROUPED}|{_DOTTED}|{_PLAIN})(?:,\d+)?"
+_PLAIN = r"\d+(?:,\d+)?(?:[eE][+\-]?\d{1,3})?"                # 27, 2,5, 0,8, 1e10, 12,32e+14
+_DIGITS = rf"(?:(?:{_GROUPED}|{_DOTTED})(?:,\d+)?|{_PLAIN})"
 
 
 def _alternation(words: list[str]) -> str:
@@ -120,9 +131,38 @@ NUMBER_RE = re.compile(
     rf"|(?<![\w-])(?P<words>{_WORD_RUN}){_AND_PART.replace('part', 'words_part')}(?![\w-])",
     re.IGNORECASE,
 )
-# "la moitié", "un tiers", "les deux tiers", "trois quarts": a share, read as a percentage.
+# Fractions in words: "la moitié", "un tiers", "les deux tiers", "trois quarts", "un cinquième",
+# "trois centièmes", "un vingt-cinquième", "cent mille billionièmes", "un demi"; a whole number
+# before "et" adds to it ("trois et un cinquième", "un et un demi"). The words before the
+# denominator are split into a count and the start of a compound ordinal by `_read_fraction`.
+_ORDINAL_STEM = _alternation(list(LEXICON.ordinal_stem))
+_PIECE = rf"(?:{_WORD}|{_ARTICLE}|{_JOIN})"
+_ORDINAL_WORD = rf"(?:(?:{_PIECE})-)*(?:{_ORDINAL_STEM})i[eè]mes?"
+_HALF_FRACTION = _alternation(LEXICON.half_fraction.words)
 FRACTION_RE = re.compile(
-    rf"(?<![\w-])(?P<det>la|le|les|un|une|(?:les\s+)?(?P<count>{_WORD}))\s+(?P<noun>{_FRACTION})(?![\w-])",
+    rf"(?<![\w-])(?=(?:la|le|les|{_WORD}|{_ARTICLE})[\s-])(?:(?P<det>la|le|les)\s+)?(?P<head>(?:{_PIECE}(?:-{_PIECE})*[ \u00a0]+)*)"
+    rf"(?P<noun>{_FRACTION}|{_HALF_FRACTION}|{_ORDINAL_WORD})(?![\w-])",
+    re.IGNORECASE,
+)
+# Fractions in digits: "3/4", "-4/5", "2 1/4" (a whole number and a fraction); a proper fraction
+# only, so that "2008/50" and "24/7" stay out. Vulgar fractions: "½", "⅙", "12 ½".
+_VULGAR = "¼½¾⅐⅑⅒⅓⅔⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞"
+DIGIT_FRACTION_RE = re.compile(
+    rf"(?<![\w.,/])(?P<sign>[\-−])?(?:(?P<whole>\d{{1,3}})[ \u00a0]+(?=\d{{1,2}}/|[{_VULGAR}]))?"
+    rf"(?:(?P<num>\d{{1,2}})/(?P<den>\d{{1,3}})|(?P<vulgar>[{_VULGAR}]))(?![\w/]|[.,]\d)"
+)
+# "un sur trois", "1 sur 3", "15 sur 20": a ratio, read as a fraction (see `find_numerals`).
+_SIMPLE_RUN = rf"(?:{_WORD}|{_ARTICLE})(?:(?:[ \u00a0]+|-|{_ET})(?:{_WORD})(?![\w-]))*"
+RATIO_RE = re.compile(
+    rf"(?<![\w.,-])(?P<x>\d+|{_SIMPLE_RUN})[ \u00a0]+(?:{_alternation(LEXICON.ratio.words)})[ \u00a0]+"
+    rf"(?P<y>\d+(?![.,]?\d)|{_WORD_RUN})(?![\w-])"
+    rf"(?![ \u00a0]+(?:{_alternation(LEXICON.ratio.not_before)})(?![\w-]))",
+    re.IGNORECASE,
+)
+# "deux cent virgule trois": a decimal number in words.
+DECIMAL_WORDS_RE = re.compile(
+    rf"(?<![\w-])(?P<whole>{_WORD_RUN})[ \u00a0]+(?:{_alternation(LEXICON.decimal_words.words)})[ \u00a0]+"
+    rf"(?P<decimals>{_WORD_RUN})(?![\w-])",
     re.IGNORECASE,
 )
 _APPROX = _alternation(list(LEXICON.approx))
@@ -156,7 +196,9 @@ def _first_words(phrases: list[str]) -> set[str]:
 # begins an entry of the lexicon. Each pattern above is tried only where it can start:
 # scanning the whole text with them costs more than finding these places.
 # (Each lookbehind is the weakest of those of the patterns, so that no start is missed.)
-_CANDIDATE_RE = re.compile(r"(?<![\w,])(?P<sign>[+\-−])(?=[ \u00a0]?\d)|(?<![\d_,])(?P<digit>\d)|(?<!\w)(?P<word>[^\W\d_]+)")
+_CANDIDATE_RE = re.compile(
+    rf"(?<![\w,])(?P<sign>[+\-−])(?=[ \u00a0]?\d)|(?<![\d_,])(?P<digit>\d)|(?P<vulgar>[{_VULGAR}])|(?<!\w)(?P<word>[^\W\d_]+)"
+)
 _NUMBER_WORDS = _first_words([*LEXICON.words, *LEXICON.articles, *LEXICON.scale, *LEXICON.negative_words.words])
 _FIRST_WORDS = {
     "number": _NUMBER_WORDS,
@@ -176,17 +218,33 @@ class _Starts:
     ordinal: list[int]
     fraction: list[int]
     approx: list[int]
+    digit_fraction: list[int]
+    ratio: list[int]
+    denominator: list[int]  # where a word that can end a fraction begins ("tiers", "cinquième")
+
+
+# Every fraction in words ends with one of these words: FRACTION_RE is tried only at the starts
+# that have one within `_FRACTION_REACH` characters after them.
+_DENOMINATORS = {w.lower() for w in [*LEXICON.fraction, *LEXICON.half_fraction.words]}
+_DENOMINATOR_ENDS = ("ième", "ieme", "ièmes", "iemes")
+_FRACTION_REACH = 120
 
 
 def _candidates(text: str) -> _Starts:
-    starts = _Starts([], [], [], [], [])
+    starts = _Starts([], [], [], [], [], [], [], [])
     for m in _CANDIDATE_RE.finditer(text):
         start = m.start()
+        if m.group("vulgar") is not None:
+            starts.digit_fraction.append(start)
+            continue
         if m.group("sign") is not None:
             starts.number.append(start)  # only a number takes a sign
+            starts.digit_fraction.append(start)
             continue
         if m.group("digit") is not None:
             starts.number.append(start)
+            starts.digit_fraction.append(start)
+            starts.ratio.append(start)
             starts.ordinal.append(start)
             starts.approx.append(start)
             if m.group("digit") == "0":
@@ -196,12 +254,15 @@ def _candidates(text: str) -> _Starts:
         lowered = word.lower()
         if lowered in _FIRST_WORDS["number"]:
             starts.number.append(start)
+            starts.ratio.append(start)
         if word[0] in "IVXLC" or lowered in _FIRST_WORDS["ordinal"]:
             starts.ordinal.append(start)
         if lowered in _FIRST_WORDS["fraction"]:
             starts.fraction.append(start)
         if lowered in _FIRST_WORDS["approx"]:
             starts.approx.append(start)
+        if lowered in _DENOMINATORS or lowered.endswith(_DENOMINATOR_ENDS):
+            starts.denominator.append(start)
     return starts
 
 
@@ -215,6 +276,16 @@ def _finditer(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re
                 found.append(m)
                 end = m.end()
     return found
+
+
+def _near_denominators(starts: list[int], denominators: list[int]) -> list[int]:
+    """The `starts` with a denominator word within `_FRACTION_REACH` characters after them."""
+    kept = []
+    for start in starts:
+        k = bisect_left(denominators, start)
+        if k < len(denominators) and denominators[k] - start <= _FRACTION_REACH:
+            kept.append(start)
+    return kept
 
 
 @dataclass(frozen=True)
@@ -261,11 +332,24 @@ def find_numerals(text: str) -> list[Numeral]:
     found: list[Numeral] = []
     for m in _finditer(ORDINAL_RE, text, starts.ordinal):
         found.append(Numeral(m.start(), m.end(), Decimal(ordinal_rank(m.group())), "ordinal"))
-    for m in _finditer(FRACTION_RE, text, starts.fraction):
-        count = parse_words(m.group("count")) if m.group("count") else Decimal(1)
-        if count is not None:
-            share = count / LEXICON.fraction[m.group("noun").lower()]
-            found.append(Numeral(m.start(), m.end(), share.quantize(Decimal("0.0001")), "fraction"))
+    for m in _finditer(FRACTION_RE, text, _near_denominators(starts.fraction, starts.denominator)):
+        share = _read_fraction(m.group("det"), m.group("head"), m.group("noun"))
+        if share is not None and not _ordinal_after_article(text, m):
+            found.append(Numeral(m.start(), m.end(), _rounded(share), "fraction"))
+    for m in _finditer(DIGIT_FRACTION_RE, text, starts.digit_fraction):
+        share = _read_digit_fraction(m)
+        if share is not None:
+            found.append(Numeral(m.start(), m.end(), _rounded(share), "fraction"))
+    for m in _finditer(RATIO_RE, text, starts.ratio):
+        x, y = (_read_integer(m.group(g)) for g in ("x", "y"))
+        # "un sur trois" is a share; "40 sur 60 présents" counts 40 of 60, a ratio only alone
+        # ("15 sur 20.").
+        if x is not None and y and x <= y and (x == 1 or not _NEXT_WORD.match(text, m.end())):
+            found.append(Numeral(m.start(), m.end(), _rounded(x / y), "fraction"))
+    for m in _finditer(DECIMAL_WORDS_RE, text, starts.number):
+        value = _read_decimal_words(m.group("whole"), m.group("decimals"))
+        if value is not None:
+            found.append(Numeral(m.start(), m.end(), value, "words"))
     for m in _finditer(APPROX_RE, text, starts.approx):
         noun = m.group("noun").lower()
         value = Decimal(LEXICON.approx[noun])
@@ -320,6 +404,142 @@ def find_numerals(text: str) -> list[Numeral]:
             continue
         result.append(numeral)
     return result
+
+
+def _rounded(value: Decimal) -> Decimal:
+    """A fraction to 15 significant digits: 1/3 -> 0.333333333333333."""
+    return Decimal(format(value, ".15g"))
+
+
+def _read_integer(text: str) -> Decimal | None:
+    """A whole number in digits or in letters ("3", "trois", "un", "cent vingt-cinq")."""
+    if text[0].isdigit():
+        return Decimal(text)
+    return parse_words(text)
+
+
+def _count(pieces: list[str]) -> Decimal | None:
+    """The count written by number words ("trois", "cent trente", "un"), or None."""
+    if not pieces or pieces[-1] in LEXICON.joiners:
+        return None
+    return parse_words(" ".join(pieces))
+
+
+_ORDINAL_END = re.compile(rf"(?P<stem>{_ORDINAL_STEM})i[eè]mes?$", re.IGNORECASE)
+
+
+def ordinal_value(text: str) -> Decimal | None:
+    """The number an ordinal in "-ième" is made from: "cinquième" -> 5, "vingt et unième" -> 21,
+    "vingt-cinquième" -> 25, "billionième" -> 10**12; None for another word.
+
+    >>> ordinal_value("vingt cinquième"), ordinal_value("centièmes")
+    (Decimal('25'), Decimal('100'))
+    """
+    m = _ORDINAL_END.search(text.lower())
+    if m is None:
+        return None
+    before = text[: m.start()].lower().replace("-", " ").split()
+    cardinal = LEXICON.ordinal_stem[m.group("stem").lower()]
+    if cardinal in LEXICON.scale:
+        head = _count(before) if before else Decimal(1)
+        return head * LEXICON.scale[cardinal] if head is not None else None
+    return parse_words(" ".join([*before, cardinal]))
+
+
+def _simple_fraction(pieces: list[str], noun: str) -> Decimal | None:
+    """A count and a denominator: "trois cinquièmes", "un vingt cinquième" (1/25), "cent trente
+    cinquièmes" (130/5): the longest run of words that reads as a count, the rest with the
+    ordinal as the denominator."""
+    lowered = noun.lower()
+    if lowered in LEXICON.fraction or lowered in LEXICON.half_fraction.words:
+        count = _count(pieces) if pieces else Decimal(1)  # "un et demi"
+        denominator = LEXICON.fraction.get(lowered, 2)
+        return count / denominator if count is not None else None
+    for n in range(len(pieces), 0, -1):
+        count = _count(pieces[:n])
+        if count is None:
+            continue
+        denominator = ordinal_value(" ".join([*pieces[n:], noun]))
+        return count / denominator if denominator else None
+    return None
+
+
+def _read_fraction(det: str | None, head: str, noun: str) -> Decimal | None:
+    """The value of a fraction in words (see `FRACTION_RE`): "la moitié" -> 0.5, "les deux tiers"
+    -> 2/3, "trois et un cinquième" -> 3.2, "vingt et un cinquième" -> 20.2 (a singular
+    denominator counts one), "vingt et un cinquièmes" -> 21/5.
+
+    >>> _read_fraction(None, "un et un ", "demi"), _read_fraction("les", "deux ", "tiers")
+    (Decimal('1.5'), Decimal('0.6666666666666666666666666667'))
+    """
+    pieces = head.lower().split()
+    if not pieces:
+        # "la moitié", "le quart"; an ordinal after an article is a rank ("le cinquième").
+        return 1 / Decimal(LEXICON.fraction[noun.lower()]) if det and noun.lower() in LEXICON.fraction else None
+    if det and det.lower() != "les":
+        return None  # "la deux tiers": no fraction
+    plural = noun.lower().endswith("s") and noun.lower() != "tiers"
+    if "et" in pieces:
+        k = len(pieces) - 1 - pieces[::-1].index("et")
+        whole, part = pieces[:k], pieces[k + 1:]
+        # "vingt et un cinquièmes" is 21/5; "vingt et un cinquième", "trois et un cinquième",
+        # "vingt et trois cinquièmes" add a fraction to a whole number.
+        joined = bool(whole) and whole[-1] in LEXICON.joined_by_et.words and part[:1] and \
+            part[0] in LEXICON.joined_by_et.before and not (len(part) == 1 and part[0] in LEXICON.articles and not plural)
+        if not joined:
+            units = _count(whole)
+            share = _simple_fraction(part, noun)
+            if units is not None and share is not None:
+                return units + share
+    return _simple_fraction(pieces, noun)
+
+
+_NEXT_WORD = re.compile(r"[ \u00a0]+([^\W\d_]+['’]?)")
+
+
+def _ordinal_after_article(text: str, m: re.Match[str]) -> bool:
+    """ "un cinquième mandat": an ordinal between an article and a singular noun, not a fraction
+    ("un cinquième des votes", "un cinquième policiers" and "un cinquième." are fractions)."""
+    head = m.group("head").lower().split()
+    noun = m.group("noun").lower()
+    if m.group("det") or len(head) != 1 or head[0] not in LEXICON.articles or ordinal_value(noun) is None \
+            or noun.endswith("s"):
+        return False
+    after = _NEXT_WORD.match(text, m.end())
+    if after is None:
+        return False
+    word = after.group(1).lower()
+    return not (word.startswith(("d'", "d’")) or word in ("de", "des", "du") or word.endswith(("s", "x")))
+
+
+def _read_digit_fraction(m: re.Match[str]) -> Decimal | None:
+    """ "3/4" -> 0.75, "-4/5" -> -0.8, "2 1/4" -> 2.25, "½" -> 0.5; None for "5/4" (not a
+    proper fraction: a date, a ratio of two counts or an identifier)."""
+    if m.group("vulgar"):
+        # "⅙" decomposes into "1", FRACTION SLASH, "6".
+        digits = "".join(chr(int(c, 16)) for c in unicodedata.decomposition(m.group("vulgar")).split()[1:])
+        num, _, den = digits.partition("\u2044")
+        share = Decimal(num) / Decimal(den)
+    else:
+        num, den = int(m.group("num")), int(m.group("den"))
+        if not 0 < num < den:
+            return None
+        share = Decimal(num) / den
+    value = share + (Decimal(m.group("whole")) if m.group("whole") else 0)
+    return -value if m.group("sign") else value
+
+
+def _read_decimal_words(whole: str, decimals: str) -> Decimal | None:
+    """ "deux cent" and "cinquante deux" -> 200.52; "zéro cinq" after "virgule" -> .05."""
+    units = _parse_word_run(whole)
+    words = decimals.lower().split()
+    zeros = 0
+    while zeros < len(words) and words[zeros] == "zéro":
+        zeros += 1
+    rest = parse_words(" ".join(words[zeros:])) if words[zeros:] else Decimal(0)
+    if units is None or rest is None:
+        return None
+    return units + Decimal("0." + "0" * zeros + normalise(rest))
 
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}

@@ -29,6 +29,7 @@ BOTH_AFTER = set(LEXICON.bare.both_after)
 PARTITIVE = set(LEXICON.bare.partitive)
 MORE, LESS = set(LEXICON.bare.more), set(LEXICON.bare.less)
 ALTERNATIVES = set(NUMERAL_LEXICON.range.alternatives)
+RATIO_WORDS = set(NUMERAL_LEXICON.ratio.words)
 LIST_JOINERS = {",", "ou", "et", "à", "-", "–"}
 ARTICLES = set(NUMERAL_LEXICON.articles)
 # Tokens next to a number that make it a time, a ratio, a score, a rank or part of a code.
@@ -119,6 +120,8 @@ def _names_something(numeral: Span) -> bool:
         return True  # "Rapport 18", "Avélo 2": a number naming something
     if before.text == "(" and numeral.end < len(doc) and doc[numeral.end].text == ")":
         return True  # "(2)": a note
+    if lower in RATIO_WORDS and numeral.start > 1 and doc[numeral.start - 2].pos_ in ("NOUN", "PROPN", "PRON", "NUM", "ADJ"):
+        return True  # "un jeune sur trois": the base of a share
     if lower in LIST_JOINERS and numeral.start > 1:
         previous = numeral_ending(doc, numeral.start - 1)
         return previous is not None and not _year(previous) and _names_something(previous)

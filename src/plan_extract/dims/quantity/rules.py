@@ -10,6 +10,7 @@ from spacy.tokens import Span, Token
 from plan_extract import grammar
 from plan_extract.dims.date.context import is_age
 from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
+from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
 from plan_extract.dims.numeral.parse import normalise
 from plan_extract.resources import load_toml
 from plan_extract.rules import Rule, Value, phrase_elements
@@ -61,6 +62,7 @@ class QuantityLexicon(BaseModel):
     slogan_numbers: _Words
     age: _Age
     case_sensitive_units: _Words
+    fraction_compound: _Words
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", QuantityLexicon)
@@ -75,6 +77,9 @@ NOT_COUNTED = set(LEXICON.not_counted.words) | (set(UNIT_OF) - AMBIGUOUS_UNITS)
 IDENTIFIER_BEFORE = set(LEXICON.identifier_before.words)
 CHANGE_WORDS = set(LEXICON.change.increase) | set(LEXICON.change.decrease)
 BOTH_BEFORE = set(LEXICON.bare.both_before)
+FRACTION_COMPOUND = set(LEXICON.fraction_compound.words)
+RATIO_WORDS = set(NUMERAL_LEXICON.ratio.words)
+HALF_WORDS = sorted(NUMERAL_LEXICON.half.words)
 
 DE = {"LOWER": {"IN": sorted(grammar.DE)}}
 ADJ = {"POS": "ADJ", "OP": "*"}
@@ -86,9 +91,17 @@ NOUN = {"POS": {"IN": ["NOUN", "PROPN"]}, "LOWER": {"NOT_IN": sorted(NOT_COUNTED
 def _number(span: Span) -> tuple[Span, Decimal] | None:
     numeral = numeral_in(span)
     if numeral is None or _identifier(numeral) or _quoted_name(numeral, span) or _slogan(numeral, span) \
-            or _both(numeral):
+            or _both(numeral) or _share_base(numeral):
         return None
     return numeral, Decimal(numeral._.numeral["value"])
+
+
+def _share_base(numeral: Span) -> bool:
+    """ "un élève sur trois": the base of a share, not a count of what follows it."""
+    doc = numeral.doc
+    i = numeral.start
+    return i >= 3 and doc[i - 1].lower_ in RATIO_WORDS and doc[i - 2].pos_ in ("NOUN", "PROPN", "ADJ") \
+        and doc[i - 3].lower_ in ("un", "une", "1")
 
 
 def _both(numeral: Span) -> bool:
@@ -225,6 +238,17 @@ def number_participle(span: Span) -> Value | None:
     return number_noun(span)
 
 
+def number_unit_and_half(span: Span) -> Value | None:
+    """ "deux kilos et demi", "3 mètres et demi": half a unit more."""
+    value = number_unit(span[:-2])
+    if value is None:
+        return None
+    amount = Decimal(value["value"]) + Decimal("0.5")
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    return {"value": normalise(amount), "unit": value["unit"], "counted": _measured(after), **_base(amount, value["unit"])}
+
+
 def half_unit(span: Span) -> Value | None:
     """ "un demi-litre" -> 0.5 l: half of the unit written after the hyphen."""
     unit = UNIT_OF.get(span[-1].lower_.partition("-")[2])
@@ -247,6 +271,22 @@ def number_age(span: Span) -> Value | None:
     return {"value": normalise(value), "unit": LEXICON.age.units[span[-1].lower_], "counted": LEXICON.age.counted}
 
 
+def fraction_noun(span: Span) -> Value | None:
+    """ "deux tiers policiers", "1 sur 3 agents", "½ litres": a fraction that directly counts a plural
+    noun. A share of a group ("les deux tiers des habitants", "la moitié des écoles") is no
+    quantity, nor a compound noun ("deux tiers lieux", "un quart temps")."""
+    numeral = numeral_in(span)
+    noun = span[-1]
+    if numeral is None or noun._.numeral_form is not None or numeral[0].lower_ in FRACTION_DETERMINERS \
+            or noun.lower_ in FRACTION_COMPOUND:
+        return None
+    if "Plur" not in noun.morph.get("Number") and not noun.lower_.endswith(("s", "x")) or noun.is_title and noun.i > 0:
+        return None
+    if noun.pos_ in ("ADJ", "X") and not (noun.is_lower and noun.lower_.endswith(("s", "x"))):
+        return None  # a plural noun the tagger took for an adjective ("un cinquième policiers")
+    return {"value": normalise(Decimal(numeral._.numeral["value"])), "unit": "count", "counted": _lemma(noun)}
+
+
 def number_les_noun(span: Span) -> Value | None:
     """ "porte à 68 les effectifs": the figure a total is brought to, before its noun."""
     if span.start == 0 or span.doc[span.start - 1].lower_ != "à":
@@ -255,6 +295,9 @@ def number_les_noun(span: Span) -> Value | None:
 
 
 DE_OPT = {**DE, "OP": "?"}
+# A fraction ("un quart", "3/4", "2 1/4", "un sur trois"; see dims/numeral).
+FRACTION = {"_": {"numeral_form": "fraction"}, "OP": "+"}
+FRACTION_DETERMINERS = {"la", "le", "les"}
 
 RULES = [
     Rule("<number> (de) <unit>", [NUMBER, SPACE, DE_OPT, {"LOWER": {"IN": SINGLE_UNITS}}], number_unit),
@@ -264,6 +307,12 @@ RULES = [
         Rule(f"<number> (de) <unit of {n} words>", [NUMBER, SPACE, DE_OPT, *words], number_unit)
         for n, words in phrase_elements(MULTI_UNITS).items()
     ],
+    Rule("<number> <unit> et demi", [NUMBER, SPACE, {"LOWER": {"IN": SINGLE_UNITS}}, {"LOWER": "et"},
+                                      {"LOWER": {"IN": HALF_WORDS}}], number_unit_and_half),
+    Rule("<fraction> (de) <unit>", [FRACTION, SPACE, DE_OPT, {"LOWER": {"IN": SINGLE_UNITS}}], number_unit),
+    Rule("<fraction> <plural noun>",
+         [FRACTION, {"POS": {"IN": ["NOUN", "PROPN", "ADJ", "X"]}, "LOWER": {"NOT_IN": sorted(NOT_COUNTED)}}],
+         fraction_noun),
     Rule("<number> <age unit>", [NUMBER, SPACE, {"LOWER": {"IN": sorted(LEXICON.age.units)}}], number_age),
     Rule("un demi-<unit>", [{"_": {"numeral_form": {"IN": ["half"]}}, "OP": "+"}], half_unit),
     Rule("<number> <adj>* <noun>", [NUMBER, ADJ, NOUN], number_noun),
