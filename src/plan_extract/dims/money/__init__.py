@@ -8,6 +8,7 @@ says so) and the rule name in `span.id_`. "over" points at the duration the amou
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from spacy.language import Language
@@ -15,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from plan_extract.component import NumberRuleComponent
 from plan_extract.dims.money.lexicon import currency_rules
-from plan_extract.dims.money.rules import LEXICON, PER_WORDS, RULES
+from plan_extract.dims.money.rules import CURRENCY_OF, LEXICON, NAMED_CURRENCIES, PER_WORDS, RULES
 from plan_extract.dims.numeral import numeral_in, numeral_starting, numerals, range_opening
 from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
 from plan_extract.dims.numeral.parse import normalise, qualifier_before
@@ -27,6 +28,13 @@ from plan_extract.spans import sentence_bounds, span_ref
 # Prepositions that spread an amount over a duration: "258 000 euros sur 3 ans".
 OVER_WORDS = set(LEXICON.over.words)
 ELLIPTICAL_RULE = "<number> <scale> (currency of the sentence)"
+ONE_RULE = "un <currency>"
+# "un euro", "une livre sterling": "un"/"une" counts one before a currency written as a word.
+ONE_RE = re.compile(
+    rf"(?<![\w-])(?:{'|'.join(NUMERAL_LEXICON.articles)})[ \u00a0]+"
+    rf"(?P<currency>{'|'.join(re.escape(c) for c in sorted(NAMED_CURRENCIES, key=len, reverse=True))})(?![\w-])",
+    re.IGNORECASE,
+)
 SCALE_WORDS = set(NUMERAL_LEXICON.scale)
 SUBUNITS = set(LEXICON.subunit.words)
 
@@ -55,8 +63,20 @@ class MoneyExtractor(WithUserLexicon, NumberRuleComponent):
         currency takes the currency of an amount before it in the same sentence or the one before
         ("… 380 millions d'euros. L'enveloppe n'est que de 200 millions.")."""
         spans = []
-        for span in self._elliptical(doc, found):
+        for span in [*self._elliptical(doc, found), *self._one(doc, found, text)]:
             span, span._.money = self.refine(span, span._.money, text)
+            spans.append(span)
+        return spans
+
+    def _one(self, doc: Doc, found: list[Span], text: str) -> list[Span]:
+        """ "un euro symbolique", "d'un dollar": one unit of a currency named in full."""
+        spans = []
+        for m in ONE_RE.finditer(text):
+            span = doc.char_span(m.start(), m.end())
+            if span is None or any(s.start < span.end and span.start < s.end for s in found):
+                continue
+            span = Span(doc, span.start, span.end, span_id=ONE_RULE)
+            span._.money = {"value": "1", "currency": CURRENCY_OF[m.group("currency").lower()]}
             spans.append(span)
         return spans
 

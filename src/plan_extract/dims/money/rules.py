@@ -37,6 +37,8 @@ CURRENCY_OF = {word: code for code, entry in LEXICON.currency.items() for word i
 # A lone "e" is a letter, not a euro sign; it only counts glued to a scale ("1,2 Me").
 CURRENCY_WORDS = [w for w in CURRENCY_OF if w not in LEXICON.ambiguous.words and " " not in w]
 MULTI_CURRENCIES = [w for w in CURRENCY_OF if " " in w]
+# Currencies written as words ("euro", "dollar canadien", "yen"), not as a symbol or a code.
+NAMED_CURRENCIES = [w for w in CURRENCY_OF if w.replace(" ", "").isalpha() and len(w) >= 3 and w.upper() != CURRENCY_OF[w]]
 # ISO codes and symbols written before the amount: "EUR 20", "GBP 3,01", "usd$ 15", "€ 20".
 CODES_BEFORE = [w for w in CURRENCY_OF if " " not in w and (not w.isalpha() or len(w) == 3 and w.upper() == CURRENCY_OF[w])]
 SCALE_WORDS = list(LEXICON.scale)

@@ -296,7 +296,7 @@ def number_les_noun(span: Span) -> Value | None:
 
 DE_OPT = {**DE, "OP": "?"}
 # A fraction ("un quart", "3/4", "2 1/4", "un sur trois"; see dims/numeral).
-FRACTION = {"_": {"numeral_form": "fraction"}, "OP": "+"}
+FRACTION = {"_": {"numeral_form": {"IN": ["fraction"]}}, "OP": "+"}
 FRACTION_DETERMINERS = {"la", "le", "les"}
 
 RULES = [
