@@ -50,6 +50,7 @@ class NumeralLexicon(BaseModel):
     articles: list[str]
     joiners: list[str]
     scale: dict[str, int]
+    glued_scale: dict[str, int]
     approx: dict[str, int]
     approx_determiners: _Determiners
     exact_collectives: _Words
@@ -120,7 +121,7 @@ NUMBER_RE = re.compile(
     # "2000/60" and "192.168.1.2". Letters may stand before or after the digits ("EUR29,99",
     # "50m2", "7,62mm"): the component keeps the number only where the tokenizer split them off
     # ("A9", "G7" and "10h30" stay single tokens; see NumeralFinder).
-    rf"(?<![\d_.,/])(?<!\d[-‑])(?P<num>{_SIGN}{_DIGITS}(?:{_SPACE}(?P<scale>{_SCALE})(?!\w){_AND_PART})?)"
+    rf"(?<![\d_.,/])(?<!\d[-‑])(?P<num>{_SIGN}{_DIGITS}(?:(?P<glued>[kKM])(?![\w€$£¥])|{_SPACE}(?P<scale>{_SCALE})(?!\w){_AND_PART})?)"
     rf"(?![\d_])(?![.,/]\d)(?![-‑]\d)"
     # "un demi-milliard": half a scale word.
     rf"|(?<![\w-])(?P<demi>(?:{_ARTICLE}) (?:{_HALF})-(?P<demi_scale>{_SCALE}))(?![\w-])"
@@ -197,7 +198,7 @@ def _first_words(phrases: list[str]) -> set[str]:
 # scanning the whole text with them costs more than finding these places.
 # (Each lookbehind is the weakest of those of the patterns, so that no start is missed.)
 _CANDIDATE_RE = re.compile(
-    rf"(?<![\w,])(?P<sign>[+\-−])(?=[ \u00a0]?\d)|(?<![\d_,])(?P<digit>\d)|(?P<vulgar>[{_VULGAR}])|(?<!\w)(?P<word>[^\W\d_]+)"
+    rf"(?<![\w,])(?P<sign>[+\-−])(?=[ \u00a0]?[\d{_VULGAR}])|(?<![\d_,])(?P<digit>\d)|(?P<vulgar>[{_VULGAR}])|(?<!\w)(?P<word>[^\W\d_]+)"
 )
 _NUMBER_WORDS = _first_words([*LEXICON.words, *LEXICON.articles, *LEXICON.scale, *LEXICON.negative_words.words])
 _FIRST_WORDS = {
@@ -366,8 +367,10 @@ def find_numerals(text: str) -> list[Numeral]:
     for m in _finditer(NUMBER_RE, text, starts.number):
         start = m.start()
         if m.group("num"):
-            scale = m.group("scale")
+            scale, glued = m.group("scale"), m.group("glued")
             digits = m.group("num")[: m.start("scale") - m.start()] if scale else m.group("num")
+            if glued:
+                digits = digits[:-1]
             if m.group("spaced"):
                 digits = digits[len(m.group("spaced")):]
                 if _takes_sign(text, start):
@@ -377,6 +380,12 @@ def find_numerals(text: str) -> list[Numeral]:
             value = parse_digits(digits.strip(" \u00a0\u202f"))
             if value is not None and scale:
                 value = (value + _fraction_part(m.group("part"))) * LEXICON.scale[scale.lower()]
+            if value is not None and glued:
+                # "100K", "1,2M": thousands and millions glued to the digits; "4K" (a screen),
+                # "3M" (a company) are names.
+                if glued == "M" and "," not in digits or glued in "kK" and abs(value) < 10:
+                    continue
+                value *= LEXICON.glued_scale[glued.lower()]
             form = "digits"
         elif m.group("half_of"):
             value, form = Decimal("0.5"), "half"
