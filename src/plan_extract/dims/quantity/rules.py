@@ -280,8 +280,9 @@ def fraction_noun(span: Span) -> Value | None:
     if numeral is None or noun._.numeral_form is not None or numeral[0].lower_ in FRACTION_DETERMINERS \
             or noun.lower_ in FRACTION_COMPOUND:
         return None
-    if "Plur" not in noun.morph.get("Number") and not noun.lower_.endswith(("s", "x")) or noun.is_title and noun.i > 0:
-        return None
+    number = noun.morph.get("Number")
+    if "Sing" in number or "Plur" not in number and not noun.lower_.endswith(("s", "x")) or noun.is_title and noun.i > 0:
+        return None  # "un cinquième pays partenaire": a rank
     if noun.pos_ in ("ADJ", "X") and not (noun.is_lower and noun.lower_.endswith(("s", "x"))):
         return None  # a plural noun the tagger took for an adjective ("un cinquième policiers")
     return {"value": normalise(Decimal(numeral._.numeral["value"])), "unit": "count", "counted": _lemma(noun)}
