@@ -116,13 +116,16 @@ _AND_PART = (
     rf"(?P<part>[ \u00a0]+(?:{_JOIN})[ \u00a0]+(?:(?:{_WORD}|{_ARTICLE})[ \u00a0]+)?"
     rf"(?:{_FRACTION}|{_HALF})(?![\w-]))?"
 )
+# "10-20 €", "5-10 %": two numbers joined by a hyphen before a currency or percent sign are a
+# range (elsewhere "L. 224-1", "2023-123" are identifiers).
+_RANGE_END = r"\d{1,3}(?:,\d+)?[ \u00a0]?[%€$£]"
 NUMBER_RE = re.compile(
     # "L. 224-1", "2023-123": digits joined by a hyphen are an identifier, not a number; so are
     # "2000/60" and "192.168.1.2". Letters may stand before or after the digits ("EUR29,99",
     # "50m2", "7,62mm"): the component keeps the number only where the tokenizer split them off
     # ("A9", "G7" and "10h30" stay single tokens; see NumeralFinder).
-    rf"(?<![\d_.,/])(?<!\d[-‑])(?P<num>{_SIGN}{_DIGITS}(?:(?P<glued>[kKM])(?![\w€$£¥])|{_SPACE}(?P<scale>{_SCALE})(?!\w){_AND_PART})?)"
-    rf"(?![\d_])(?![.,/]\d)(?![-‑]\d)"
+    rf"(?<![\d_.,/])(?:(?<!\d[-‑])|(?={_RANGE_END}))(?P<num>{_SIGN}{_DIGITS}(?:(?P<glued>[kKM])(?![\w€$£¥])|{_SPACE}(?P<scale>{_SCALE})(?!\w){_AND_PART})?)"
+    rf"(?![\d_])(?![.,/]\d)(?![-‑](?!{_RANGE_END})\d)"
     # "un demi-milliard": half a scale word.
     rf"|(?<![\w-])(?P<demi>(?:{_ARTICLE}) (?:{_HALF})-(?P<demi_scale>{_SCALE}))(?![\w-])"
     # "un demi-litre": half of what the word after the hyphen names (form "half").
