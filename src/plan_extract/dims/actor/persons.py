@@ -15,6 +15,7 @@ from spacy.util import filter_spans
 from plan_extract.dims.actor.lexicon import LEXICON
 from plan_extract.dims.actor.orgs import TARGETS, Mention
 from plan_extract.grammar import LINK_ARTICLES, LINKS, blocked_before, forms, is_sentence_start
+from plan_extract.spans import group_key
 
 ROLE_FIRST_WORDS = {role.split()[0] for role in LEXICON.roles.words}
 ROLES_LONGEST_FIRST = sorted(LEXICON.roles.words, key=len, reverse=True)
@@ -45,7 +46,7 @@ class RoleMatcher:
         self.matcher.add("role", [nlp.make_doc(role) for role in sorted(spellings)])
 
     def __call__(self, doc: Doc, orgs: list[Mention]) -> list[Span]:
-        places = {s.start: s for s in doc.spans.get("location", [])} if "location" in doc.spans else {}
+        places = {s.start: s for s in doc.spans.get(group_key(doc, "location"), [])}
         bodies = {m.span.start: m.span for m in orgs}
         roles = []
         for _, start, end in self.matcher(doc):
@@ -63,7 +64,7 @@ class RoleMatcher:
         >>> [r.text for r in matcher.inner(doc, matcher(doc, []))]
         ['préfète du Loiret']
         """
-        places = {s.start: s for s in doc.spans.get("location", [])} if "location" in doc.spans else {}
+        places = {s.start: s for s in doc.spans.get(group_key(doc, "location"), [])}
         found = []
         for role in roles:
             for _, start, end in self.matcher(doc[role.start + 1:role.end]):  # offsets in the Doc

@@ -30,6 +30,7 @@ from plan_extract.dims.date.relative import relative_rules
 from plan_extract.dims.date.resolve import DateValue, Point, Time, day_point, resolve
 from plan_extract.dims.date.rules import calendar_rules
 from plan_extract.rules import RuleSet
+from plan_extract.spans import reading_keys
 
 __all__ = ["DateExtractor", "DateValue"]
 
@@ -104,12 +105,14 @@ class DateExtractor(BatchComponent):
 
     dim = "date"
 
-    def __init__(self, nlp: Language, spans_key: str = SPANS_KEY) -> None:
+    def __init__(self, nlp: Language, spans_key: str = SPANS_KEY, numeral_key: str = "numeral") -> None:
         register_extension(self.dim)
         self.spans_key = spans_key
+        self.numeral_key = numeral_key
         self.ruleset = RuleSet(nlp.vocab, [*calendar_rules(nlp), *range_rules(nlp), *relative_rules(nlp), *clock_rules(nlp)])
 
     def __call__(self, doc: Doc) -> Doc:
+        reading_keys(doc, {"numeral": self.numeral_key})  # for the rules' numeral helpers
         items = combine(doc, self.ruleset(doc))
         # Combined spans may now overlap: keep the longest, as the rule set does.
         kept = {(s.start, s.end) for s in filter_spans([span for span, _ in items])}

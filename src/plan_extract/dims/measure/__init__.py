@@ -33,7 +33,7 @@ from plan_extract.dims.measure.plan import find_plan
 from plan_extract.dims.measure.segments import BREAKS_KEY
 from plan_extract.dims.measure.triggers import find_triggers
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
-from plan_extract.spans import Ref, doc_text, span_ref
+from plan_extract.spans import Ref, doc_text, release, span_ref
 
 SPANS_KEY = "measure"
 PLAN_KEY = "plan"
@@ -163,4 +163,5 @@ class MeasureExtractor(WithUserLexicon, BatchComponent):
             plan[0]._.set(PLAN_KEY, plan[1])
         doc.spans[self.plan_key] = [plan[0]] if plan is not None else []
         doc.user_data.pop(BREAKS_KEY, None)  # a cache of `clause.segment`, not a result
+        release(doc)  # the last component: what the components worked out once per Doc goes
         return doc

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -14,7 +13,7 @@ from plan_extract.dims.measure.lexicon import (
 )
 from plan_extract.dims.measure.syntax import MISPARSED_DEPS, NOUN_POS, VERB_POS, case_of, is_misparsed_finite
 from plan_extract.dims.measure.triggers import Trigger
-from plan_extract.spans import feature, token_attrs
+from plan_extract.spans import doc_cache, feature, token_attrs
 
 STATUS = LEXICON.status
 ANNOUNCED_VERBS = set(STATUS.announced_verbs)
@@ -151,22 +150,18 @@ def _object(verb: Token) -> Token | None:
 
 def phrase(token: Token, stop: Token | None = None, limit: int | None = None) -> Span:
     """The short phrase of a noun: its subtree without relative clauses, appositions and what
-    follows a comma or a parenthesis, at most MAX_PHRASE tokens.
+    follows a comma or a parenthesis, at most MAX_PHRASE tokens. Labels, objects and categories
+    ask for the same phrases: their bounds are kept in the Doc's cache.
 
     >>> phrase(nlp("Un programme de prévention, qui commence en mars, est lancé.")[1]).text
     'Un programme de prévention'
     """
     doc = token.doc
     key = (token.i, stop.i if stop is not None else -1, limit if limit is not None else -1)
-    known = _PHRASES.setdefault(doc, {})
+    known = doc_cache(doc).values.setdefault("phrases", {})
     if key not in known:
         known[key] = _phrase_bounds(token, stop, limit)
     return doc[known[key][0]:known[key][1]]
-
-
-# Phrase bounds by (token, stop, limit), per Doc: labels, objects and categories ask for the
-# same phrases. Bounds, not spans, so that the Doc can go.
-_PHRASES: weakref.WeakKeyDictionary[Doc, dict[tuple[int, int, int], tuple[int, int]]] = weakref.WeakKeyDictionary()
 
 
 def _phrase_bounds(token: Token, stop: Token | None, limit: int | None) -> tuple[int, int]:

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from plan_extract.component import BatchComponent
 from plan_extract.dims.numeral.parse import LEXICON, find_numerals, normalise
 from plan_extract.rules import Mark
-from plan_extract.spans import DocCache, doc_text
+from plan_extract.spans import doc_cache, doc_text, group_key
 
 SPANS_KEY = "numeral"
 CARDINAL_FORMS = ["digits", "words", "approx"]
@@ -68,7 +68,7 @@ class NumeralFinder(BatchComponent):
         return doc
 
 
-def numeral_in(span: Span, key: str = SPANS_KEY) -> Span | None:
+def numeral_in(span: Span, key: str | None = None) -> Span | None:
     """The first cardinal numeral inside `span`, or None."""
     starts, numerals = _by_start(span.doc, key)
     for i in range(bisect_left(starts, span.start), len(starts)):
@@ -79,7 +79,7 @@ def numeral_in(span: Span, key: str = SPANS_KEY) -> Span | None:
     return None
 
 
-def range_opening(span: Span, blocked_keys: list[str], key: str = SPANS_KEY) -> tuple[Span, bool] | None:
+def range_opening(span: Span, blocked_keys: list[str], key: str | None = None) -> tuple[Span, bool] | None:
     """The number that opens a range ending with `span`, and whether the range is only
     approximate: "entre 3 et [5 agents]", "de 10 à [15 %]", "3 000 à [16 000 €]" (exact);
     "deux ou [trois agents]" (approximate). None when `span` closes no range, or when the first
@@ -104,14 +104,14 @@ def range_opening(span: Span, blocked_keys: list[str], key: str = SPANS_KEY) -> 
     return None
 
 
-def numeral_starting(doc: Doc, i: int, key: str = SPANS_KEY) -> Span | None:
+def numeral_starting(doc: Doc, i: int, key: str | None = None) -> Span | None:
     """The numeral whose first token is `i`, or None (a binary search in the Doc's numerals)."""
     starts, found = _by_start(doc, key)
     k = bisect_left(starts, i)
     return found[k] if k < len(starts) and starts[k] == i else None
 
 
-def numeral_ending(doc: Doc, end: int, key: str = SPANS_KEY) -> Span | None:
+def numeral_ending(doc: Doc, end: int, key: str | None = None) -> Span | None:
     """The numeral that ends just before token `end`, or None. Numerals do not overlap, so their
     ends come in the order of their starts."""
     starts, found = _by_start(doc, key)
@@ -119,20 +119,21 @@ def numeral_ending(doc: Doc, end: int, key: str = SPANS_KEY) -> Span | None:
     return found[k] if k >= 0 and found[k].end == end else None
 
 
-def numerals(doc: Doc, key: str = SPANS_KEY) -> list[Span]:
+def numerals(doc: Doc, key: str | None = None) -> list[Span]:
     """The numerals found in `doc` (`doc.spans[key]`, none when absent), read once per Doc."""
     return _by_start(doc, key)[1]
 
 
-# The numerals of a Doc with their start tokens, read once: a SpanGroup builds new Span
-# objects at every iteration.
-_NUMERALS = DocCache()
-
-
-def _by_start(doc: Doc, key: str) -> tuple[list[int], list[Span]]:
+def _by_start(doc: Doc, key: str | None) -> tuple[list[int], list[Span]]:
+    """The numerals of a Doc with their start tokens, read once (kept in the Doc's cache): a
+    SpanGroup builds new Span objects at every iteration. Without a `key`, the numerals are where
+    the running component reads them (`spans.group_key`)."""
+    if key is None:
+        key = group_key(doc, SPANS_KEY)
     group = doc.spans[key] if key in doc.spans else None
-    cached = _NUMERALS.get(doc)
+    values = doc_cache(doc).values
+    cached = values.get(("numerals", key))
     if cached is None or cached[0] is not group:
         numerals = list(group) if group is not None else []
-        cached = _NUMERALS.set(doc, (group, [n.start for n in numerals], numerals))
+        cached = values["numerals", key] = (group, [n.start for n in numerals], numerals)
     return cached[1], cached[2]
