@@ -113,7 +113,8 @@ def link(drafts: list[Draft], doc: Doc, text: str, keys: dict[str, str] | None =
     by dimension ("actor", "money", ...), the dimension's name by default.
 
     >>> from plan_extract.spans import linked
-    >>> measure = nlp("L'ARS consacre 258 000 euros à la prévention.").spans["measure"][0]
+    >>> doc = nlp("L'ARS consacre 258 000 euros à la prévention.")
+    >>> measure = doc.spans["measure"][0]
     >>> [linked(measure, ref).text for ref in measure._.measure["links"]["money"]]
     ['258 000 euros']
     """
