@@ -323,6 +323,25 @@ def phrase_elements(forms: Iterable[str]) -> dict[int, list[dict[str, Any]]]:
     return {n: [{"LOWER": {"IN": sorted(words)}} for words in sets] for n, sets in sorted(by_length.items())}
 
 
+class EndingForms:
+    """Multi-word forms and what each stands for (a unit's or a currency's code), found at the
+    end of a span matched by the patterns of `phrase_elements`, which also match mixed forms of
+    the same length ("mètre celsius"): the span's words must be one of the forms.
+
+    >>> forms = EndingForms({"mètre cube": "m3", "degrés celsius": "°C"})
+    >>> forms.find(["12", "mètre", "cube"]), forms.find(["12", "mètre", "celsius"])
+    ('mètre cube', None)
+    """
+
+    def __init__(self, key_of: dict[str, str]) -> None:
+        self.key_of = key_of
+        self.forms = [form.split() for form in sorted(key_of, key=lambda form: -len(form.split()))]
+
+    def find(self, words: list[str]) -> str | None:
+        """The longest form that `words` (lower-case, spaces left out) end with."""
+        return next((" ".join(f) for f in self.forms if words[-len(f):] == f), None)
+
+
 def _merged(ranges: Iterable[tuple[int, int]], length: int) -> list[tuple[int, int]]:
     merged: list[list[int]] = []
     for start, end in sorted((max(0, a), min(length, b)) for a, b in ranges):

@@ -18,7 +18,7 @@ from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
 from plan_extract.dims.numeral.parse import normalise
 from plan_extract.grammar import DE
 from plan_extract.lexicon import Currency
-from plan_extract.rules import Rule, Value, phrase_elements
+from plan_extract.rules import EndingForms, Rule, Value, phrase_elements
 
 DE_OPT = {"LOWER": {"IN": sorted(DE)}, "OP": "?"}
 SCALE = {"LOWER": {"IN": SCALE_WORDS}}
@@ -29,15 +29,13 @@ def currency_rules(currencies: dict[str, Currency], split: Callable[[str], list[
     "Md"), an optional "de" and the currency's words, cut into tokens by `split` (the
     pipeline's tokenizer: "écus d'or" -> "écus", "d'", "or")."""
     currency_of = {" ".join(split(word)): code for code, currency in currencies.items() for word in currency.words}
-    forms = sorted(currency_of, key=lambda form: -len(form.split()))
+    forms = EndingForms(currency_of)
 
     def produce(span: Span) -> Value | None:
         numeral = numeral_in(span)
         if numeral is None:
             return None
-        words = [t.lower_ for t in span if not t.is_space]
-        # The patterns allow mixed forms of the same length: the words must be one of the forms.
-        form = next((f for f in forms if words[-len(f.split()):] == f.split()), None)
+        form = forms.find([t.lower_ for t in span if not t.is_space])
         if form is None:
             return None
         amount = Decimal(numeral._.numeral["value"])

@@ -18,22 +18,20 @@ from plan_extract.dims.numeral import NUMBER, SPACE
 from plan_extract.dims.numeral.parse import normalise
 from plan_extract.dims.quantity.rules import DE_OPT, _measured, _number
 from plan_extract.lexicon import Unit
-from plan_extract.rules import Rule, Value, phrase_elements
+from plan_extract.rules import EndingForms, Rule, Value, phrase_elements
 
 
 def unit_rules(units: dict[str, Unit], split: Callable[[str], list[str]] = str.split) -> list[Rule]:
     """Rules for the user's units: a number, an optional "de" and the unit's words, cut into
     tokens by `split` (the pipeline's tokenizer: "pied d'œuvre" -> "pied", "d'", "œuvre")."""
     unit_of = {" ".join(split(word)): code for code, unit in units.items() for word in unit.words}
-    forms = sorted(unit_of, key=lambda form: -len(form.split()))
+    forms = EndingForms(unit_of)
 
     def produce(span: Span) -> Value | None:
         found = _number(span)
         if found is None:
             return None
-        words = [t.lower_ for t in span if not t.is_space]
-        # The patterns allow mixed forms of the same length: the words must be one of the forms.
-        form = next((f for f in forms if words[-len(f.split()):] == f.split()), None)
+        form = forms.find([t.lower_ for t in span if not t.is_space])
         if form is None:
             return None
         value = found[1]
