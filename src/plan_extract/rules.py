@@ -382,12 +382,12 @@ class RuleSet:
         # element requires, or everywhere.
         self.by_form: dict[str, dict[str, set[int]]] = {"lower_": {}, "orth_": {}}
         self.by_test: list[tuple[_Element, int]] = []
-        self.by_mark: dict[str, list[int]] = {}
-        self.anywhere: list[int] = []
+        by_mark: dict[str, list[int]] = {}
+        anywhere: list[int] = []
         for index, pattern in enumerate(steps):
             first = _first_elements(pattern)
             if not all(e.word_tests or e.required_mark for e in first):
-                self.anywhere.append(index)
+                anywhere.append(index)
                 continue
             for element in first:
                 if element.forms is not None:
@@ -397,11 +397,11 @@ class RuleSet:
                 elif element.word_tests:
                     self.by_test.append((element, index))
                 elif element.required_mark is not None:
-                    self.by_mark.setdefault(element.required_mark, []).append(index)
+                    by_mark.setdefault(element.required_mark, []).append(index)
         # The same, as the automaton's states: the steps a match is in before its first token.
         self.opening = [self.automaton.reach[step] for step in self.automaton.first]
-        self.opening_by_mark = {attr: _union(self.opening[i] for i in indices) for attr, indices in self.by_mark.items()}
-        self.opening_anywhere = _union(self.opening[i] for i in self.anywhere)
+        self.opening_by_mark = {attr: _union(self.opening[i] for i in indices) for attr, indices in by_mark.items()}
+        self.opening_anywhere = _union(self.opening[i] for i in anywhere)
         # By word, the states in which it opens matches (0: none).
         self.opened_by_word: dict[str, int] = {}
 
