@@ -214,10 +214,13 @@ class _Automaton:
         completes: list[list[int]] = []  # by step, the patterns whose last step it is
         known: dict[tuple[int, int, str | None], int] = {}  # (previous step, element, op) -> step
         self.first: list[int] = []
+        # By pattern, its steps and its complete match, as states.
+        self.paths: list[int] = []
         for steps in patterns:
             if all(op is not None for _, op in steps):
                 raise ValueError("a pattern needs at least one required element")
             previous = -1
+            path = 0
             for element, op in steps:
                 key = (previous, element.slot, op)
                 step = known.get(key)
@@ -231,8 +234,11 @@ class _Automaton:
                 if previous < 0:
                     self.first.append(step)
                 previous = step
+                path |= 1 << step
             completes[previous].append(len(self.first) - 1)
+            self.paths.append(path)
         n = len(self.steps)
+        self.paths = [path | 1 << (n + p) for p, path in enumerate(self.paths)]
         self.done = {1 << (n + p): p for p in range(len(patterns))}
         self.done_mask = sum(self.done)
         self.reach = [0] * n
@@ -246,17 +252,60 @@ class _Automaton:
             op = self.steps[k][1]
             self.reach[k] = (1 << k) | (following if op is not None else 0)
             self.after[k] = following | (self.reach[k] if op == "*" else 0)
+        # The steps whose element only tests the word; by word, the bits of the steps tried on it
+        # and of those it passed; by set of steps passed, the states they lead to (see `ends`).
+        self.word_steps = _union(1 << k for k, (element, _) in enumerate(self.steps) if element.word_only)
+        self.by_word: dict[str, list[int]] = {}
+        self.leads: dict[int, int] = {}
 
-    def ends(self, tokens: _Tokens, start: int, states: int, limit: int) -> list[tuple[int, int]]:
+    def ends(self, tokens: _Tokens, start: int, states: int, limit: int, live: int = -1) -> list[tuple[int, int]]:
         """The matches `(pattern, end)` that start at `start` from `states`, ending at `limit`
-        at the latest (never at `start`: no empty match), in order of their ends."""
-        steps, after, results, done, done_mask = self.steps, self.after, tokens.results, self.done, self.done_mask
+        at the latest (never at `start`: no empty match), in order of their ends. Only the
+        steps in `live` are followed (those of the patterns that may match in the Doc).
+
+        Steps whose element only tests the word are read from `by_word` (per word, the steps
+        tried on it and those it passed) and the states they lead to from `leads` (by set of
+        steps passed), so that a word seen before costs two lookups whatever the steps; the
+        other steps are tried token by token, their result kept per token of the Doc."""
+        steps, after, results, done_mask = self.steps, self.after, tokens.results, self.done_mask
+        word_steps, by_word, leads = self.word_steps, self.by_word, self.leads
         text = tokens.text
         found = []
         states &= ~done_mask
         i = start
         while states and i < limit:
             following = 0
+            on_word = states & word_steps
+            if on_word:
+                word = text[i]
+                entry = by_word.get(word)
+                if entry is None:
+                    if len(by_word) >= WORD_CACHE_SIZE:
+                        by_word.clear()
+                    entry = by_word[word] = [0, 0]
+                unknown = on_word & ~entry[0]
+                if unknown:
+                    entry[0] |= unknown
+                    while unknown:
+                        low = unknown & -unknown
+                        unknown ^= low
+                        if steps[low.bit_length() - 1][0].word_passes(word):
+                            entry[1] |= low
+                passed = on_word & entry[1]
+                if passed:
+                    led = leads.get(passed)
+                    if led is None:
+                        if len(leads) >= WORD_CACHE_SIZE:
+                            leads.clear()
+                        led = 0
+                        bits = passed
+                        while bits:
+                            low = bits & -bits
+                            bits ^= low
+                            led |= after[low.bit_length() - 1]
+                        leads[passed] = led
+                    following = led
+                states ^= on_word
             while states:
                 low = states & -states
                 states ^= low
@@ -267,13 +316,7 @@ class _Automaton:
                     known = results[element.slot] = {}
                 passed = known.get(i)
                 if passed is None:
-                    if element.word_only:
-                        passed = element.words.get(text[i])
-                        if passed is None:
-                            passed = element.word_passes(text[i])
-                    else:
-                        passed = element.test(tokens, i)
-                    known[i] = passed
+                    passed = known[i] = element.test(tokens, i)
                 if passed:
                     following |= after[k]
             i += 1
@@ -283,8 +326,8 @@ class _Automaton:
                 while complete:
                     low = complete & -complete
                     complete ^= low
-                    found.append((done[low], i))
-            states = following
+                    found.append((self.done[low], i))
+            states = following & live
         return found
 
 
@@ -404,6 +447,22 @@ class RuleSet:
         self.opening_anywhere = _union(self.opening[i] for i in anywhere)
         # By word, the states in which it opens matches (0: none).
         self.opened_by_word: dict[str, int] = {}
+        # The forms a Doc must hold for a pattern to match there: those of its required elements
+        # that test the form, each one bit of `needs[pattern]`; by form, its bits; by the bits of
+        # the forms a Doc holds, the states of the patterns that may match in it.
+        needed: dict[tuple[str, frozenset[str]], int] = {}
+        self.needs = []
+        for pattern in steps:
+            need = 0
+            for element, op in pattern:
+                if op is None and element.forms is not None:
+                    need |= needed.setdefault(element.forms, 1 << len(needed))
+            self.needs.append(need)
+        self.held_by_form: dict[str, dict[str, int]] = {"lower_": {}, "orth_": {}}
+        for (attr, forms), bit in needed.items():
+            for form in forms:
+                self.held_by_form[attr][form] = self.held_by_form[attr].get(form, 0) | bit
+        self.live_by_held: dict[int, int] = {}
 
     def _steps(self, vocab: Vocab, pattern: list[dict[str, Any]]) -> list[tuple[_Element, str | None]]:
         steps = []
@@ -424,6 +483,24 @@ class RuleSet:
         opened = self.by_form["lower_"].get(text.lower(), set()) | self.by_form["orth_"].get(text, set())
         opened |= {index for element, index in self.by_test if element.word_passes(text)}
         return _union(self.opening[i] for i in opened)
+
+    def _live(self, tokens: _Tokens) -> int:
+        """The states of the patterns whose required forms all occur in the Doc: a pattern
+        that needs "tard" is never tried in a Doc without it."""
+        held = 0
+        for attr, words in (("lower_", tokens.attrs.lower), ("orth_", tokens.text)):
+            by_form = self.held_by_form[attr]
+            if by_form:
+                for bits in map(by_form.get, set(words)):
+                    if bits:
+                        held |= bits
+        live = self.live_by_held.get(held)
+        if live is None:
+            if len(self.live_by_held) >= WORD_CACHE_SIZE:
+                self.live_by_held.clear()
+            paths = self.automaton.paths
+            live = self.live_by_held[held] = _union(paths[p] for p, need in enumerate(self.needs) if not need & ~held)
+        return live
 
     def matches(self, doc: Doc, windows: Iterable[tuple[int, int]] | None = None) -> list[tuple[int, int, int]]:
         """All matches `(match_id, start, end)` over the whole Doc, or only inside `windows`
@@ -459,11 +536,13 @@ class RuleSet:
                     limits[i] = end
         found = []
         ids, ends = self.ids, self.automaton.ends
+        live = self._live(tokens)
         for start, states in enumerate(opening):
+            states &= live
             if states:
                 limit = length if limits is None else limits.get(start)
                 if limit is not None:
-                    found += [(ids[p], start, end) for p, end in ends(tokens, start, states, limit)]
+                    found += [(ids[p], start, end) for p, end in ends(tokens, start, states, limit, live)]
         return sorted(found, key=lambda m: (m[1], m[2], m[0]))
 
     def __call__(self, doc: Doc, blocked: Iterable[Span] = (),
