@@ -151,3 +151,36 @@ def test_a_pronominal_pronoun_subject_stands_for_the_body_before() -> None:
                      "hauteur de 2 millions d'euros.", document_date=REFERENCE)
     measure = _measure(result, "2 millions")
     assert _actors(result, measure) == ["Région Normandie"]
+
+
+def _dates(result: Extraction, measure: Measure) -> list[str]:
+    return [d.text for d in result.dates if d.id in measure.dates]
+
+
+def test_a_coordinated_verb_without_its_own_subject_dates_the_measure() -> None:
+    result = extract("Le conseil départemental a préparé et adopté le 4 février son schéma routier 2024-2030.",
+                     document_date=REFERENCE)
+    measure = _measure(result, "schéma routier")
+    assert _dates(result, measure) == ["4 février"]
+
+
+def test_the_year_a_figure_is_compared_with_is_not_its_time() -> None:
+    result = extract("Cette année, la commune consacre 2 millions d'euros à la voirie, soit 300 000 euros de plus "
+                     "qu'en 2023.", document_date=REFERENCE)
+    measure = _measure(result, "2 millions")
+    assert _dates(result, measure) == ["Cette année"]
+
+
+def test_a_comparison_alone_gives_no_time() -> None:
+    result = extract("La commune consacre 2 millions d'euros à la voirie, en hausse de 5 % par rapport à 2023.",
+                     document_date=REFERENCE)
+    measure = _measure(result, "2 millions")
+    assert _dates(result, measure) == []
+
+
+def test_a_bracketed_reference_to_another_article_gives_no_link() -> None:
+    result = extract("La métropole a décidé d'aider la rénovation de trois lycées (voir notre article du 12 mars "
+                     "2023).", document_date=REFERENCE)
+    assert [d.text for d in result.dates] == ["12 mars 2023"]
+    measure = _measure(result, "trois lycées")
+    assert _dates(result, measure) == []

@@ -120,7 +120,8 @@ def link(drafts: list[Draft], doc: Doc, text: str, keys: dict[str, str] | None =
     """
     # Token bounds read once: spans of one Doc overlap in characters when they do in tokens.
     keys = keys or {}
-    mentions = {kind: [(m.start, m.end, m) for m in _get(doc, keys.get(dim, dim))] for dim, kind in LINK_KINDS.items()}
+    mentions = {kind: [(m.start, m.end, m) for m in _get(doc, keys.get(dim, dim)) if not _in_reference(text, m.start_char)]
+                for dim, kind in LINK_KINDS.items()}
     every = {kind: [m for _, _, m in items] for kind, items in mentions.items()}
     by_segment: dict[tuple[int, int], list[Draft]] = {}
     for draft in drafts:
@@ -155,6 +156,26 @@ def link(drafts: list[Draft], doc: Doc, text: str, keys: dict[str, str] | None =
             if not draft.links["actors"]:
                 draft.links["actors"] = [carrier]
     _carry_dates(drafts, text)
+
+
+# Words that open a reference to another text in brackets: "(cf. dépêche du 3 mai)", "(voir
+# encadré)", "(lire notre article du 12 juin)". What such an aside names is not the measure's.
+REFERENCE_OPENERS = ("cf", "cf.", "voir", "lire", "source", "sources", "relire")
+# How far back the opening bracket of an aside may be.
+REFERENCE_MAX_CHARS = 80
+
+
+def _in_reference(text: str, start: int) -> bool:
+    """The char `start` sits in a bracketed reference to another text.
+
+    >>> _in_reference("deux hôpitaux (cf dépêche du 18/02/2022)", 29)
+    True
+    """
+    opening = text.rfind("(", max(0, start - REFERENCE_MAX_CHARS), start)
+    if opening < 0 or ")" in text[opening:start]:
+        return False
+    words = text[opening + 1:start].split()
+    return bool(words) and words[0].lower() in REFERENCE_OPENERS
 
 
 def _value(mention: Span) -> dict:
@@ -329,33 +350,76 @@ FREQUENCY_TYPES = {"set"}
 def _nested(mention: Span, head: Token) -> bool:
     """The mention sits in a nested clause or a comparison below the clause head. The
     mention's own attachment is not looked at: the parser takes "à partir de juin" for a clause."""
+    if _compared(mention):
+        return True
     token = mention.root
     first = True
     while token != head and token.head != token:
-        if not first and (token.dep_ in NESTED_DEPS or (token.dep_ == "conj" and token.pos_ in ("VERB", "AUX"))):
+        if not first and (token.dep_ in NESTED_DEPS or (token.dep_ == "conj" and token.pos_ in ("VERB", "AUX")
+                                                         and _own_subject(token))):
+            return True  # a coordinated verb without a subject of its own shares the clause ("a élaboré et lancé le 29 mars")
+        if _compares(token, first):
             return True
-        if any(c.dep_ == "case" and c.lower_ in COMPARISON_CASES for c in token.children):
-            return True  # "contre un seul en 2022"
-        if not first and token.lemma_.lower() in COMPARISON_NOUNS:
-            return True  # "en hausse de 3 % par rapport à 2021"
         token, first = token.head, False
     return False
+
+
+def _compares(token: Token, first: bool) -> bool:
+    """The token introduces the figure a comparison sets against: "contre un seul en 2022",
+    "10 millions de plus qu'en 2022" (the parser hangs "qu'" on "de" as fixed), "en hausse de
+    3 % par rapport à 2021"."""
+    for case in token.children:
+        if case.dep_ == "case" and (case.lower_ in COMPARISON_CASES
+                                    or any(f.dep_ == "fixed" and f.lower_ in COMPARISON_CASES for f in case.children)):
+            return True
+    return not first and token.lemma_.lower() in COMPARISON_NOUNS
+
+
+# Words between a comparison's mark and the figure it compares with: "qu'en 2022", "que l'an dernier".
+COMPARED_CASES = {"en", "à", "au", "aux", "le", "la", "les", "l'", "l’", "de", "d'", "d’", "du", "des"}
+
+
+def _compared(mention: Span) -> bool:
+    """The words just before the mention mark a comparison, however the parser hangs them:
+    "de plus qu'en 2022", "contre 96 en 2021"."""
+    lower = token_attrs(mention.doc).lower
+    i = mention.start - 1
+    if i >= 0 and lower[i] in COMPARED_CASES:
+        i -= 1
+    return i >= 0 and lower[i] in COMPARISON_CASES
+
+
+def _comparison(mention: Span, head: Token) -> bool:
+    if _compared(mention):
+        return True
+    token, first = mention.root, True
+    while token != head and token.head != token:
+        if _compares(token, first):
+            return True
+        token, first = token.head, False
+    return False
+
+
+def _own_subject(verb: Token) -> bool:
+    return any(c.dep_.startswith("nsubj") for c in verb.children)
 
 
 def _modifier(draft: Draft, own: list[Span], outside: list[Span]) -> list[Span]:
     """At most one mention: in the clause, the first that modifies it directly (not from a nested
     clause or a comparison), frequencies last; else the nearest one of the sentence part outside
-    every clause, before the clause if there is one; else a nested one of the clause."""
+    every clause, before the clause if there is one; else a nested one of the clause, never the
+    figure a comparison sets against ("en hausse par rapport à 2021")."""
     head = draft.clause.head
     direct = [m for m in own if not _nested(m, head)]
     if direct:
         return [min(direct, key=lambda m: (*_date_rank(m), m.start))]
-    # A mention of a nested clause or a comparison ("en hausse par rapport à 2021") comes after
-    # one that opens the sentence ("Pour 2022, le budget s'élève à …").
+    # A mention of a nested clause comes after one that opens the sentence ("Pour 2022, le budget
+    # s'élève à …").
     before = [m for m in outside if m.end_char <= draft.span.start_char]
     if before or not own:
         return before[-1:] or outside[:1]
-    return [min(own, key=lambda m: (*_date_rank(m), m.start))]
+    nested = [m for m in own if not _comparison(m, head)]
+    return [min(nested, key=lambda m: (*_date_rank(m), m.start))] if nested else []
 
 
 def _date_rank(mention: Span) -> tuple[bool, bool]:
