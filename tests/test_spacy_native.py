@@ -276,3 +276,19 @@ def test_span_keys_come_from_the_config(nlp: Language) -> None:
     for text, doc, mine in zip(texts, other.pipe(texts), nlp.pipe(texts), strict=True):
         assert set(doc.spans) == {"n", "d", "m", "q", "l", "a", "ms", "p"}
         assert doc_to_extraction(doc, keys=keys) == doc_to_extraction(mine), text[:60]
+
+
+def test_measure_breaks_are_derived_data_of_the_doc(nlp: Language) -> None:
+    """The sentence breaks `plan_measure` works out live in the Doc's `DocCache`, as the other
+    per-Doc derived data: a copy starts without them, and the finished Doc keeps nothing of them."""
+    from plan_extract.dims.measure.segments import BREAKS_KEY, breaks
+    from plan_extract.spans import doc_cache
+
+    doc = nlp.make_doc("Titre du plan\nLa ville crée deux postes. En parallèle, elle recrute.")
+    found = breaks(doc)
+    assert [doc[i].text for i in found] == ["\n", "."]
+    assert doc_cache(doc).values[BREAKS_KEY][0] == found
+    assert BREAKS_KEY not in doc.user_data
+    assert BREAKS_KEY not in doc_cache(doc.copy()).values
+    done = nlp(TEXTS[0])
+    assert [key for key in done.user_data if "breaks" in str(key)] == []

@@ -30,7 +30,6 @@ from plan_extract.dims.measure.items import money_items
 from plan_extract.dims.measure.lexicon import ACTIONS, REPORT_NOUNS, REPORT_VERBS
 from plan_extract.dims.measure.linking import LINK_KINDS, Draft, link, merge_restated
 from plan_extract.dims.measure.plan import find_plan
-from plan_extract.dims.measure.segments import BREAKS_KEY
 from plan_extract.dims.measure.triggers import find_triggers
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
 from plan_extract.spans import Ref, doc_text, release, span_ref
@@ -162,6 +161,5 @@ class MeasureExtractor(WithUserLexicon, BatchComponent):
         if plan is not None:
             plan[0]._.set(PLAN_KEY, plan[1])
         doc.spans[self.plan_key] = [plan[0]] if plan is not None else []
-        doc.user_data.pop(BREAKS_KEY, None)  # a cache of `clause.segment`, not a result
         release(doc)  # the last component: what the components worked out once per Doc goes
         return doc

@@ -11,29 +11,30 @@ from bisect import bisect_left
 from spacy.tokens import Doc, Token
 
 from plan_extract.dims.measure.lexicon import LEXICON
-from plan_extract.spans import sentence_bounds, token_attrs
+from plan_extract.spans import doc_cache, sentence_bounds, token_attrs
 
 SENTENCE_ENDS = {".", "!", "?"}
-# Where the component keeps the breaks of the Doc while it runs (removed at its end).
+# The key of the Doc's breaks in its `spans.DocCache` (derived data, dropped with the cache).
 BREAKS_KEY = "plan_measure.breaks"
 
 
 def breaks(doc: Doc) -> list[int]:
     """Indices of the tokens that end a sentence part: a line break, or a full stop before a
     capital the parser did not take for a sentence start ("... remboursés. En parallèle, ...").
-    Computed once per Doc (kept in `doc.user_data` while the component runs)."""
+    Computed once per Doc (kept in the Doc's `spans.DocCache`)."""
     return _cached_breaks(doc)[0]
 
 
 def _cached_breaks(doc: Doc) -> tuple[list[int], list[int]]:
-    cached = doc.user_data.get(BREAKS_KEY)
-    if cached is not None and cached[0] == len(doc):
-        return cached[1], cached[2]
+    values = doc_cache(doc).values
+    cached = values.get(BREAKS_KEY)
+    if cached is not None:
+        return cached
     texts = token_attrs(doc).text
     lines = [i for i, text in enumerate(texts) if "\n" in text]
     found = [i for i, text in enumerate(texts) if "\n" in text or text in SENTENCE_ENDS and i + 1 < len(texts)
              and texts[i + 1][:1].isupper()]
-    doc.user_data[BREAKS_KEY] = (len(doc), found, lines)
+    values[BREAKS_KEY] = found, lines
     return found, lines
 
 
