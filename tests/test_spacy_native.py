@@ -192,7 +192,7 @@ def test_joined_docs_keep_their_links(nlp: Language) -> None:
 
     texts = [TEXTS[0] + "\n\n", TEXTS[1]]
     docs = list(nlp.pipe(texts))
-    whole = _json(join_chunks(docs, [0, len(texts[0])]))
+    whole = _json(join_chunks(docs))
     alone = [_json(doc) for doc in docs]
 
     def linked(data: dict[str, Any]) -> list[list[tuple[str, str]]]:
@@ -204,6 +204,28 @@ def test_joined_docs_keep_their_links(nlp: Language) -> None:
     assert linked(whole) == linked(alone[0]) + linked(alone[1])
     assert any(pairs for pairs in linked(alone[1]))
     assert [(m["over"] is not None) for m in whole["money"]] == [m["over"] is not None for d in alone for m in d["money"]]
+
+
+@pytest.mark.parametrize("where", ["first", "later"])
+def test_document_date_evidence_moves_with_its_chunk(nlp: Language, where: str) -> None:
+    """A long text cut into chunks: the document date read in one chunk points at its words in the
+    whole text, as when the text is read at once (spaCy's join moves the evidence span)."""
+    from plan_extract.api import chunk_starts, extract, extract_documents
+    from plan_extract.reading import Document
+
+    filler = "La commune poursuit la rénovation des écoles et des gymnases du quartier."
+    dated = "Vernon, le 14 mars 2024\nLe maire annonce 40 000 euros pour la voirie."
+    paragraphs = [filler] * 12
+    paragraphs.insert(0 if where == "first" else 7, dated)
+    text = "\n\n".join(paragraphs)
+    assert len(chunk_starts(text, 300)) > 3
+    [chunked] = extract_documents([Document(None, text, None)], chunk_chars=300)
+    date = chunked.document_date
+    assert (date.value, date.source) == ("2024-03-14", "text")
+    assert date.evidence is not None and date.evidence.text == "14 mars 2024"
+    assert text[date.evidence.start:date.evidence.end] == "14 mars 2024"
+    assert date.evidence.start == text.index("14 mars 2024")
+    assert date == extract(text).document_date
 
 
 def _module_containers() -> dict[str, Any]:

@@ -138,7 +138,7 @@ def extract_documents(documents: Iterable[Document], document_date: DateLike = N
             yield extraction
         elif len(chunks) == len(starts) - 1:
             pending.popleft()
-            whole = join_chunks([first, *chunks], starts)
+            whole = join_chunks([first, *chunks])
             for done in (first, *chunks):
                 release(done)
             chunks = []
@@ -198,21 +198,42 @@ def chunk_starts(text: str, limit: int) -> list[int]:
     return starts
 
 
-def join_chunks(chunks: list[Doc], starts: list[int]) -> Doc:
+# The span group that carries the evidence of each chunk's document date through `Doc.from_docs`
+# (set by `join_chunks` on the chunks, read back on the joined Doc, then removed).
+DATE_EVIDENCE_KEY = "plan_extract.document_date"
+
+
+def join_chunks(chunks: list[Doc]) -> Doc:
     """One Doc from processed chunks, whose offsets index the whole text.
 
     `Doc.from_docs` carries the span groups and the values of the spans as they are: a link
     between spans is kept relative to the span that holds it (`spans.span_ref`), so nothing
-    needs moving. Doc-level values are not carried; the document date is the first chunk's
-    that has one, its evidence moved to where that chunk starts.
+    needs moving. Doc-level values are not carried: the document date is the first chunk's that
+    has one, and its evidence goes through the join as a span (in a span group of its chunk), so
+    spaCy moves it with the tokens.
+
+    >>> nlp = get_nlp()
+    >>> first = nlp("Rien ici.\\n\\n")
+    >>> second = nlp("Alençon, le 12 janvier 2023. La ville crée deux postes.")
+    >>> whole = join_chunks([first, second])
+    >>> info = whole._.document_date
+    >>> info["value"], whole.text[info["start"]:info["end"]]
+    ('2023-01-12', '12 janvier 2023')
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # Doc-level extensions and caches in user_data are not carried
-        whole = Doc.from_docs(chunks, ensure_whitespace=False, exclude=["tensor"])
-    dated = [(c._.document_date, start) for c, start in zip(chunks, starts)
-             if (c._.document_date or {}).get("value")]
-    info, start = dated[0] if dated else (chunks[0]._.document_date, 0)
-    if info and info.get("start") is not None:
-        info = {**info, "start": info["start"] + start, "end": info["end"] + start}
+    dated = [c for c in chunks if (c._.document_date or {}).get("value")]
+    chosen = dated[0] if dated else chunks[0]
+    info = chosen._.document_date
+    evidence = info is not None and info.get("start") is not None
+    if evidence:
+        chosen.spans[DATE_EVIDENCE_KEY] = [chosen.char_span(info["start"], info["end"], alignment_mode="expand")]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Doc-level extensions and caches in user_data are not carried
+            whole = Doc.from_docs(chunks, ensure_whitespace=False, exclude=["tensor"])
+    finally:
+        chosen.spans.pop(DATE_EVIDENCE_KEY, None)
+    if evidence:
+        [span] = whole.spans.pop(DATE_EVIDENCE_KEY)
+        info = {**info, "start": span.start_char, "end": span.end_char}
     whole._.document_date = info
     return whole
