@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plan_extract.dims.location.places import index_key, load_places
+from plan_extract.dims.location.places import TABLES_KEPT, Place, index_key, load_places
 from plan_extract.dims.location.rules import extra_places
 
 
@@ -16,6 +16,18 @@ def test_table_loads_once_and_finds_homonyms() -> None:
     assert table is load_places(extra_places())
     assert len([p for p in table.by_name["Saint-Denis"] if p.type == "commune"]) > 1
     assert index_key("Le Mans") == "le mans"
+
+
+def test_place_tables_kept_are_bounded() -> None:
+    """One table per set of extra places (a user lexicon's), the last few only: a process that
+    meets many lexicons does not keep a table for each."""
+    base = load_places(extra_places())
+    tables = [load_places((*extra_places(), Place("other", f"Lieu-dit numéro {i}"))) for i in range(TABLES_KEPT + 1)]
+    assert load_places.cache_info().currsize == TABLES_KEPT
+    assert tables[-1] is load_places((*extra_places(), Place("other", f"Lieu-dit numéro {TABLES_KEPT}")))
+    assert [p.type for p in tables[-1].by_name[f"Lieu-dit numéro {TABLES_KEPT}"]] == ["other"]
+    assert "Lieu-dit numéro 0" not in tables[-1].by_name and "Lieu-dit numéro 0" not in base.by_name
+    assert len(tables[0].by_name) == len(base.by_name) + 1
 
 
 def test_homonym_resolved_by_departement_named(nlp) -> None:

@@ -12,7 +12,7 @@ import gzip
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from itertools import islice
 
@@ -154,15 +154,29 @@ class PlaceTable:
                 if p.type == "département" and p.code}
 
 
-def _rows() -> Iterator[Place]:
+@cache
+def _rows() -> tuple[Place, ...]:
+    """The rows of the COG table, read once per process (a user lexicon's table reuses them)."""
     raw = files(__package__).joinpath("places.tsv.gz").read_bytes()
     lines = gzip.decompress(raw).decode("utf-8").splitlines()
+    rows = []
     for line in lines[1:]:
         kind, name, code, dep, reg, population = line.split("\t")
-        yield Place(kind, name, code or None, dep or None, reg or None, int(population or 0))
+        rows.append(Place(kind, name, code or None, dep or None, reg or None, int(population or 0)))
+    return tuple(rows)
 
 
-@cache
+# How many tables are kept: the package's, and one for each of the last user lexicons with places
+# (as many as `pipeline.get_nlp` keeps pipelines). A table is about 36 000 places and their index.
+TABLES_KEPT = 4
+
+
+@lru_cache(maxsize=TABLES_KEPT)
 def load_places(extra: tuple[Place, ...] = ()) -> PlaceTable:
-    """The COG table plus `extra` places (countries, historic regions), read once per process."""
+    """The COG table plus `extra` places (countries, historic regions, a user lexicon's places);
+    the last `TABLES_KEPT` tables asked for are kept, so the same `extra` gives the same table.
+
+    >>> load_places.cache_info().maxsize == TABLES_KEPT
+    True
+    """
     return PlaceTable([*_rows(), *extra])
