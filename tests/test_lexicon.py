@@ -128,6 +128,72 @@ def test_saved_pipeline_keeps_the_words_not_the_path(tmp_path: Path) -> None:
     assert "AESN" in {a["acronym"] for a in loaded[1]["actors"]}
 
 
+def test_same_lexicon_gives_the_same_pipeline_without_reading_it_again(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """`get_nlp` finds the pipeline of a lexicon by a key worked out once: asking again for the
+    same file costs no reading and no serialising; a changed file is read again."""
+    import pickle
+
+    from plan_extract import lexicon as lexicon_module
+    from plan_extract.lexicon import UserLexicon
+
+    copy = tmp_path / "mine.toml"
+    shutil.copy(EXAMPLE, copy)
+    first = get_nlp(str(copy))
+    calls: list[str] = []
+    loads, dump = lexicon_module.tomllib.loads, UserLexicon.model_dump_json
+
+    def counted_loads(text: str) -> dict[str, Any]:
+        calls.append("read")
+        return loads(text)
+
+    def counted_dump(self: UserLexicon, **kwargs: Any) -> str:
+        calls.append("dump")
+        return dump(self, **kwargs)
+
+    monkeypatch.setattr(lexicon_module.tomllib, "loads", counted_loads)
+    monkeypatch.setattr(UserLexicon, "model_dump_json", counted_dump)
+    assert get_nlp(str(copy)) is first
+    assert get_nlp(copy) is first
+    assert get_nlp(read_user_lexicon(str(copy))) is first
+    assert calls == []
+    # The same words read elsewhere (as a worker receives them): the key is worked out once.
+    words = UserLexicon.model_validate(read_user_lexicon(str(copy)).model_dump())
+    assert get_nlp(words) is first and get_nlp(words) is first
+    assert calls == ["dump"]
+    assert get_nlp(pickle.loads(pickle.dumps(words))) is first
+    # A changed file is read again (here only a comment: the words, and so the pipeline, are the same).
+    calls.clear()
+    copy.write_text(copy.read_text(encoding="utf-8") + "\n# one more line\n", encoding="utf-8")
+    assert get_nlp(str(copy)) is first
+    assert calls == ["read", "dump"]
+    assert get_nlp(str(copy)) is first and calls == ["read", "dump"]
+
+
+def test_kept_pipelines_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`get_nlp` keeps the pipelines of the last few lexicons, not one per lexicon ever met
+    (blank pipelines stand for the full ones here: only the keeping is tested)."""
+    from collections import OrderedDict
+
+    from plan_extract import pipeline
+    from plan_extract.lexicon import UserLexicon
+
+    built: list[UserLexicon | None] = []
+
+    def blank(model: str = pipeline.MODEL, lexicon: Any = None) -> Language:
+        built.append(lexicon)
+        return spacy.blank("fr")
+
+    monkeypatch.setattr(pipeline, "_PIPELINES", OrderedDict())
+    monkeypatch.setattr(pipeline, "load", blank)
+    lexicons = [UserLexicon.model_validate({"actor": {"roles": [f"intendant {i}"]}}) for i in range(6)]
+    made = [get_nlp(words) for words in lexicons]
+    assert len(pipeline._PIPELINES) == pipeline.PIPELINES_KEPT < len(lexicons)
+    assert get_nlp(lexicons[-1]) is made[-1] and len(built) == 6
+    assert get_nlp(lexicons[0]) is not made[0] and len(built) == 7  # gone, built again
+    assert [words.actor.roles for words in built[:2]] == [["intendant 0"], ["intendant 1"]]
+
+
 def test_add_lexicon_after_add_pipe(nlp: Language) -> None:
     """As spaCy's span ruler takes `add_patterns`, a component takes `add_lexicon`."""
     doc = nlp("Ils ont vendu 12 boisseaux.")

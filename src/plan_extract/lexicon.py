@@ -26,11 +26,13 @@ of `dims/actor/patterns.jsonl` (`OrgPattern`), a unit a `[unit.X]` table of
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import tomllib
 from abc import abstractmethod
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -188,6 +190,12 @@ class UserLexicon(Strict):
     def is_empty(self) -> bool:
         return self == UserLexicon()
 
+    @cached_property
+    def key(self) -> str:
+        """A digest of the words, worked out once per lexicon read: the key of its pipeline in
+        `pipeline.get_nlp`. A lexicon is not changed once read (`merged` makes a new one)."""
+        return hashlib.sha256(self.model_dump_json(exclude_defaults=True).encode("utf-8")).hexdigest()
+
 
 def _problems(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors())
@@ -202,11 +210,25 @@ def parse_user_lexicon(data: dict[str, Any], source: str) -> UserLexicon:
                            f"{_problems(exc)}") from exc
 
 
-@lru_cache(maxsize=16)
 def read_user_lexicon(path: str) -> UserLexicon:
-    """Read and check a user lexicon file; `LexiconError` says what is wrong, in one line."""
+    """Read and check a user lexicon file; `LexiconError` says what is wrong, in one line.
+
+    The file is read again only when it has changed (its modification time or size): the same
+    file gives the same lexicon object, whose `key` is then worked out once.
+    """
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        stat = os.stat(path)
+    except OSError as exc:
+        raise LexiconError(f"cannot read the lexicon {path}: {exc.strerror or exc}") from exc
+    return _read_user_lexicon(os.path.abspath(path), stat.st_mtime_ns, stat.st_size, path)
+
+
+@lru_cache(maxsize=16)
+def _read_user_lexicon(resolved: str, mtime_ns: int, size: int, path: str) -> UserLexicon:
+    """`read_user_lexicon` of the file at `resolved` as it was at `mtime_ns` with `size` bytes
+    (`path`: as the user gave it, for the messages)."""
+    try:
+        data = tomllib.loads(Path(resolved).read_text(encoding="utf-8"))
     except OSError as exc:
         raise LexiconError(f"cannot read the lexicon {path}: {exc.strerror or exc}") from exc
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -9,13 +9,12 @@ since they link everything found before.
 from __future__ import annotations
 
 import gc
-import json
-from functools import lru_cache
+from collections import OrderedDict
 
 import spacy
 from spacy.language import Language
 
-from plan_extract.lexicon import LexiconLike, as_user_lexicon, parse_user_lexicon
+from plan_extract.lexicon import LexiconLike, as_user_lexicon
 from plan_extract.tokenizer import use_press_tokenizer
 
 MODEL = "fr_core_news_md"
@@ -74,22 +73,33 @@ def load(model: str = MODEL, lexicon: LexiconLike = None) -> Language:
     return add_components(nlp, lexicon)
 
 
+# How many pipelines `get_nlp` keeps: the package's and those of the last user lexicons.
+PIPELINES_KEPT = 4
+_PIPELINES: OrderedDict[str | None, Language] = OrderedDict()
+
+
 def get_nlp(lexicon: LexiconLike = None) -> Language:
     """The full pipeline, loaded once per process (and once per user lexicon: a file, or one
-    already read, as the workers of a batch receive it)."""
-    words = as_user_lexicon(lexicon)
-    return _loaded(None if words.is_empty() else words.model_dump_json(exclude_defaults=True))
+    already read, as the workers of a batch receive it; the last `PIPELINES_KEPT` are kept).
 
+    The pipeline of a lexicon is found by the lexicon's `key`, a digest of its words worked out
+    once per lexicon object; a file is read again only when it has changed (its modification
+    time or size), so asking again for the same file costs one `os.stat`.
 
-@lru_cache(maxsize=4)
-def _loaded(words: str | None) -> Language:
-    """The pipeline with the user lexicon whose contents are `words` (JSON).
-
-    Once it is loaded, the objects that exist (the model, the place table, the lexicons: about
-    a million, all kept to the end) go to the collector's permanent generation (`gc.freeze()`):
-    a full collection no longer walks them all, which took about 1.5% of the time of a batch,
-    and forked workers do not copy the pages of those objects when a collection touches them.
+    Once a pipeline is loaded, the objects that exist (the model, the place table, the
+    lexicons: about a million, all kept to the end) go to the collector's permanent generation
+    (`gc.freeze()`): a full collection no longer walks them all, which took about 1.5% of the
+    time of a batch, and forked workers do not copy the pages of those objects when a
+    collection touches them.
     """
-    nlp = load(lexicon=parse_user_lexicon(json.loads(words), "given") if words is not None else None)
-    gc.freeze()
+    words = as_user_lexicon(lexicon)
+    key = None if words.is_empty() else words.key
+    nlp = _PIPELINES.get(key)
+    if nlp is None:
+        nlp = _PIPELINES[key] = load(lexicon=words if key is not None else None)
+        gc.freeze()
+        while len(_PIPELINES) > PIPELINES_KEPT:
+            _PIPELINES.popitem(last=False)
+    else:
+        _PIPELINES.move_to_end(key)
     return nlp
