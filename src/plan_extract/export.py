@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from plan_extract.models import DocumentDate, Extraction, Plan
 from plan_extract.models import Span as TextSpan
-from plan_extract.spans import Ref, doc_text, linked
+from plan_extract.spans import Ref, doc_text, linked, sentence_starts
 
 PREFIX = {"quantity": "q", "money": "m", "date": "d", "actor": "a", "location": "l", "measure": "ms"}
 # The span key of each kind of item (and of the plan), as the components store them by default.
@@ -55,7 +55,7 @@ class _Index:
         self.doc = doc
         self.keys = keys
         self.text = doc_text(doc)
-        self.sentence_starts = [sent.start_char for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
+        self.sentence_starts = [doc[i].idx for i in sentence_starts(doc)] if len(doc) else [0]
         self.ids: dict[str, dict[tuple[int, int], str]] = {kind: {} for kind in PREFIX}
         # Actors and places: the id of each clustering key.
         self.by_key: dict[str, dict[str, str]] = {kind: {} for kind in PREFIX}

@@ -270,9 +270,13 @@ def entities(doc: Doc) -> tuple[Span, ...]:
     return cache.entities
 
 
-def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
-    """Token bounds of the sentence holding token `i`, as `doc[i].sent` gives them, from the
-    sentence starts read once per Doc (`Token.sent` walks the sentence at every call)."""
+def sentence_starts(doc: Doc) -> list[int]:
+    """Positions of the first token of each sentence (`[0]` for a Doc without sentences), read
+    once per Doc: `doc.sents` and `Token.sent` walk the tokens at every call.
+
+    >>> sentence_starts(nlp("Une phrase. Une autre."))
+    [0, 3]
+    """
     cache = doc_cache(doc)
     starts = cache.sentence_starts
     if starts is None:
@@ -282,6 +286,13 @@ def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
         else:
             starts = [0]
         cache.sentence_starts = starts
+    return starts
+
+
+def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    """Token bounds of the sentence holding token `i`, as `doc[i].sent` gives them, from
+    `sentence_starts`."""
+    starts = sentence_starts(doc)
     k = bisect_right(starts, i) - 1
     return starts[k], starts[k + 1] if k + 1 < len(starts) else len(doc)
 
