@@ -17,7 +17,7 @@ from spacy.util import filter_spans
 
 from plan_extract.dims.actor.lexicon import LEXICON, OrgPattern, known_acronyms, org_patterns
 from plan_extract.grammar import LINK_ARTICLES, LINKS
-from plan_extract.spans import entities, group_key, sentence_bounds, token_attrs, trim_entity
+from plan_extract.spans import entities, group_key, positions, sentence_bounds, token_attrs, trim_entity
 
 # Words that link a body to its place: "préfecture de l'Orne", "conseil départemental du Finistère".
 ORG_HEADS = set(LEXICON.org_heads.words)
@@ -492,7 +492,7 @@ def _noun_complement(doc: Doc, i: int) -> int | None:
 
 
 # Heads of an administration's departments named by their field: "Service transition écologique".
-SERVICE_HEADS = {"Service", "Direction"}
+SERVICE_HEADS = frozenset({"Service", "Direction"})
 
 
 def services(doc: Doc, taken: set[int]) -> list[Mention]:
@@ -500,13 +500,16 @@ def services(doc: Doc, taken: set[int]) -> list[Mention]:
     its adjectives: "Service transition écologique", "Direction voirie"; not "Service civique"
     (an adjective), nor a lower-case "service" (any service)."""
     found = []
-    for i, token in enumerate(doc[:-1]):
-        nxt = doc[i + 1]
-        if token.text not in SERVICE_HEADS or i in taken or not nxt.text.islower() or nxt.pos_ != "NOUN" \
-                or nxt.lower_ in TARGETS or not nxt.is_alpha:
+    attrs = token_attrs(doc)
+    texts, pos = attrs.text, attrs.pos
+    for i in positions(doc, SERVICE_HEADS, "text"):
+        if i + 1 >= len(doc) or i in taken:
+            continue
+        nxt = texts[i + 1]
+        if not nxt.islower() or pos[i + 1] != "NOUN" or attrs.lower[i + 1] in TARGETS or not nxt.isalpha():
             continue
         end = i + 2
-        while end < len(doc) and doc[end].pos_ == "ADJ" and doc[end].text.islower():
+        while end < len(doc) and pos[end] == "ADJ" and texts[end].islower():
             end += 1
         found.append(Mention(doc[i:end], "Service <field>", category="local_government"))
     return found
