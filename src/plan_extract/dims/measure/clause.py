@@ -103,7 +103,7 @@ def clause_head(trigger: Trigger) -> Token | None:
         head = climb(token.head)
     elif token.dep_ == "ROOT":
         head = token  # a verbless sentence: "Création d'un second équipage."
-    elif not trigger.verbal and item_start(token.doc, token.left_edge.i if token.left_edge.i < token.i else token.i):
+    elif not trigger.verbal and item_start(token.doc, min(token.left_edge.i, token.i)):
         head = token  # "- 2023 Mise en œuvre du contrat territorial" under "Calendrier"
     elif is_presented(token):
         head = token  # "il s'agit de la reconstruction de l'hôpital": the noun is the action
@@ -192,13 +192,15 @@ LIST_MARKS = {":", ",", ";", "-", "–", "•"}
 def is_list_item(token: Token) -> bool:
     """A noun that opens an item of a list announced by a colon: "X : campagne d'affichage,
     formation de 600 aides et installation de brumisateurs"."""
-    i = token.left_edge.i if token.left_edge.i < token.i else token.i
+    left = token.left_edge.i
+    i = left if left < token.i else token.i
     while i < token.i and token.doc[i].is_punct:
         i += 1  # the comma before the item may hang on it: ", la création d'un hôpital"
-    if i == 0 or token.doc[i - 1].text not in LIST_MARKS:
+    texts = token_attrs(token.doc).text
+    if i == 0 or texts[i - 1] not in LIST_MARKS:
         return False
     start, _ = segment(token)
-    return any(t.text == ":" for t in token.doc[start:i])
+    return ":" in texts[start:i]
 
 
 def _needs_object(trigger: Trigger) -> bool:
@@ -309,7 +311,8 @@ def find_clauses(doc: Doc, triggers: list[Trigger]) -> list[Clause]:
             clause.head = first
             by_head[first.i] = clause
     # The ancestors of each head, walked once: `Token.is_ancestor` walks them at every call.
-    ancestors = {c.head.i: {a.i for a in c.head.ancestors} for c in by_head.values()}
+    attrs = token_attrs(doc)
+    ancestors = {c.head.i: _ancestors(attrs.head, c.head.i) for c in by_head.values()}
     heads = sorted(by_head.values(), key=lambda c: len(ancestors[c.head.i]))
     kept: list[Clause] = []
     for clause in heads:
@@ -335,7 +338,7 @@ def find_clauses(doc: Doc, triggers: list[Trigger]) -> list[Clause]:
             if other is not clause and clause.head.i in ancestors[other.head.i]:
                 tokens -= subtree(other.head)
                 # The coordinating word belongs to the coordinated clause.
-                tokens -= {c.i for c in other.head.children if c.dep_ in ("cc", "punct")}
+                tokens -= {c for c in attrs.children[other.head.i] if attrs.dep[c] in ("cc", "punct")}
         start, end = _run(tokens, clause.head.i)
         clause.start, clause.end = _trim(doc, clause.head, start, end)
         if clause.head.pos_ in NOUN_POS and item_start(doc, clause.head.i):
@@ -359,6 +362,17 @@ def find_clauses(doc: Doc, triggers: list[Trigger]) -> list[Clause]:
         clause.triggers.sort(key=lambda t: _rank(t, clause.head))
     return sorted(kept, key=lambda c: c.start)
 
+
+
+def _ancestors(heads: list[int], i: int) -> set[int]:
+    """Positions of the ancestors of token `i` (`Token.ancestors`), from the heads of `TokenAttrs`."""
+    found: set[int] = set()
+    for _ in range(len(heads)):  # no token has more ancestors than the Doc has tokens
+        if heads[i] == i:
+            break
+        i = heads[i]
+        found.add(i)
+    return found
 
 
 def antecedent(head: Token) -> Token | None:
@@ -439,17 +453,18 @@ def _run(tokens: set[int], anchor: int) -> tuple[int, int]:
 def _rank(trigger: Trigger, head: Token) -> tuple[int, int, int]:
     """Which trigger names the clause: a verb on the head's chain first ("va permettre de
     renforcer" is named by "renforcer"), then a noun the head's argument, then text order."""
-    token, distance = trigger.token, 0
+    attrs = token_attrs(head.doc)
+    i, distance = trigger.token.i, 0
     on_chain = False
     while True:
-        if token == head:
+        if i == head.i:
             on_chain = True
             break
-        if token.head == token or distance > 6:
+        if attrs.head[i] == i or distance > 6:
             break
-        if token.dep_ not in ("xcomp", "obj", "nsubj", "nsubj:pass", "acl", "amod", "cop", "ROOT"):
+        if attrs.dep[i] not in ("xcomp", "obj", "nsubj", "nsubj:pass", "acl", "amod", "cop", "ROOT"):
             break
-        token, distance = token.head, distance + 1
+        i, distance = attrs.head[i], distance + 1
     support = trigger.spec is not None and trigger.spec.support
     # "Ces opérations ont permis des saisies": a demonstrative points back to a measure already
     # named; the new noun names this one.

@@ -13,7 +13,7 @@ from plan_extract.dims.measure.lexicon import (
 )
 from plan_extract.dims.measure.syntax import MISPARSED_DEPS, NOUN_POS, VERB_POS, case_of, is_misparsed_finite
 from plan_extract.dims.measure.triggers import Trigger
-from plan_extract.spans import doc_cache, feature, token_attrs
+from plan_extract.spans import doc_cache, feature, features, token_attrs
 
 STATUS = LEXICON.status
 ANNOUNCED_VERBS = set(STATUS.announced_verbs)
@@ -240,37 +240,38 @@ def status(clause: Clause, span: Span) -> str:
     >>> status(clause, clause.span(doc))
     'planned'
     """
-    verbs = [t for t in chain(clause) if t.pos_ in VERB_POS or t.dep_ == "ROOT"]
-    if clause.forced and clause.head.pos_ not in VERB_POS:
+    # Tokens are read by position from the Doc's lists: building Tokens is slow.
+    doc = span.doc
+    attrs = token_attrs(doc)
+    dep, pos, lemma, children = attrs.dep, attrs.pos, attrs.lemma, attrs.children
+    verbs = [t.i for t in chain(clause) if pos[t.i] in VERB_POS or dep[t.i] == "ROOT"]
+    head = clause.head.i
+    if clause.forced and pos[head] not in VERB_POS:
         root = clause.head.sent.root
         if root.pos_ in VERB_POS:
             # A listed action takes the tense of the verb that lists it ("prévoient l'ouverture
             # de 12 classes et la fermeture de 30 classes").
-            verbs = [root]
-    if clause.head.dep_ == "conj" and clause.head.head.pos_ in VERB_POS:
+            verbs = [root.i]
+    if dep[head] == "conj" and pos[attrs.head[head]] in VERB_POS:
         # "va rénover le collège et construire un gymnase": the second verb shares the first's tense.
-        first = clause.head.head
-        verbs += [first] + ([first.head] if first.dep_ == "xcomp" else [])
+        first = attrs.head[head]
+        verbs += [first] + ([attrs.head[first]] if dep[first] == "xcomp" else [])
     # "Les centres resteront ouverts" parsed as "centres" + "resteront" + "ouverts": the
     # misplaced finite verb still gives the tense.
-    doc = span.doc
-    attrs = token_attrs(doc)
-    dep = attrs.dep
-    verbs += [doc[c] for c in attrs.children[clause.head.i]
-              if dep[c] in MISPARSED_DEPS and doc[c] not in verbs and is_misparsed_finite(doc[c])]
-    auxes = [doc[c] for v in verbs for c in attrs.children[v.i] if dep[c].startswith("aux") or dep[c] == "cop"]
+    verbs += [c for c in children[head] if dep[c] in MISPARSED_DEPS and c not in verbs and is_misparsed_finite(doc[c])]
+    auxes = [c for v in verbs for c in children[v] if dep[c].startswith("aux") or dep[c] == "cop"]
     words = {*attrs.lower[span.start:span.end], *attrs.lemma[span.start:span.end]}
     # "s'engage à maintenir", "prévoit la création": a promise; the trigger itself ("engagera
     # 25 M€") is only a verb of the action.
-    if any(v.lemma_.lower() in ANNOUNCED_VERBS and v != clause.trigger.token and not is_passive(v)
-           for v in verbs) or \
-            any("Cnd" in feature(t, "Mood") for t in verbs + auxes):
+    trigger = clause.trigger.token.i
+    if any(lemma[v] in ANNOUNCED_VERBS and v != trigger and not is_passive(doc[v]) for v in verbs) or \
+            any("Cnd" in features(doc, t).get("Mood", ()) for t in verbs + auxes):
         return "announced"
-    if any(v.lemma_.lower() in FUTURE_VERBS and any(c.dep_ == "xcomp" for c in v.children) for v in verbs) or \
-            any(_is_future(t) or is_misparsed_finite(t) for t in verbs + auxes) \
+    if any(lemma[v] in FUTURE_VERBS and any(dep[c] == "xcomp" for c in children[v]) for v in verbs) or \
+            any(_future_at(doc, t) or is_misparsed_finite(doc[t]) for t in verbs + auxes) \
             or not words.isdisjoint(PLANNED_WORDS):
         return "planned"
-    finite = [t for t in verbs + auxes if t.pos_ in VERB_POS]
+    finite = [t for t in verbs + auxes if pos[t] in VERB_POS]
     if not finite:
         if not words.isdisjoint(ONGOING_WORDS):
             return "ongoing"
@@ -278,11 +279,11 @@ def status(clause: Clause, span: Span) -> str:
     if not words.isdisjoint(DONE_WORDS):
         return "done"
     for verb in verbs:
-        tense_aux = [c for c in verb.children if c.dep_ == "aux:tense"]
-        if tense_aux or ("Part" in feature(verb, "VerbForm") and verb.lemma_.lower() in ETRE_VERBS and auxes):
+        tense_aux = [c for c in children[verb] if dep[c] == "aux:tense"]
+        if tense_aux or ("Part" in features(doc, verb).get("VerbForm", ()) and lemma[verb] in ETRE_VERBS and auxes):
             return "done"
-        if any(feature(t, "Tense") in (["Past"], ["Imp"]) and "Fin" in feature(t, "VerbForm")
-               for t in [verb, *(c for c in verb.children if c.dep_ == "cop")]):
+        if any(features(doc, t).get("Tense", []) in (["Past"], ["Imp"]) and "Fin" in features(doc, t).get("VerbForm", ())
+               for t in [verb, *(c for c in children[verb] if dep[c] == "cop")]):
             return "done"  # passé simple, imparfait: "était ouvert"
     return "ongoing"
 
@@ -290,7 +291,13 @@ def status(clause: Clause, span: Span) -> str:
 def _is_future(token: Token) -> bool:
     """Future by its morphology, or by its ending when the tagger missed it ("perdront" tagged
     present): no French present tense ends in "-ront"."""
-    return "Fut" in feature(token, "Tense") or token.pos_ in VERB_POS and token.lower_.endswith("ront")
+    return _future_at(token.doc, token.i)
+
+
+def _future_at(doc: Doc, i: int) -> bool:
+    """`_is_future` of token `i` of `doc`."""
+    attrs = token_attrs(doc)
+    return "Fut" in features(doc, i).get("Tense", ()) or attrs.pos[i] in VERB_POS and attrs.lower[i].endswith("ront")
 
 
 def category(clause: Clause, span: Span, patient: Token | None) -> str:

@@ -21,8 +21,8 @@ from plan_extract.dims.measure.lexicon import (
     TOPIC_OPENERS,
 )
 from plan_extract.dims.measure.segments import in_announced_list, line_bounds, segment
-from plan_extract.dims.measure.syntax import case_of, is_anaphoric
-from plan_extract.spans import feature, subtree, token_attrs
+from plan_extract.dims.measure.syntax import anaphoric_at, case_of, is_anaphoric
+from plan_extract.spans import feature, features, subtree, token_attrs
 
 # Span key of each linked dimension -> key of the measure's `links`.
 LINK_KINDS = {"actor": "actors", "quantity": "quantities", "money": "money", "date": "dates", "location": "locations"}
@@ -237,6 +237,16 @@ def _heading(line: str) -> str:
     return " ".join(line.strip().strip(":").strip().lower().replace("’", "'").split())
 
 
+# The most words a field heading has ("porteur de l'action").
+HEADING_MAX_WORDS = max(len(label.split()) for label in CARRIER_FIELDS | MONEY_FIELDS)
+
+
+def _may_be_heading(line: str) -> bool:
+    """False for a line with more words than any heading: `_heading` of it cannot be one (lower
+    case neither makes nor removes white space). Paragraphs are skipped without normalising them."""
+    return len(line.strip().strip(":").strip().split(None, HEADING_MAX_WORDS)) <= HEADING_MAX_WORDS
+
+
 def sheet_fields(text: str) -> dict[str, list[tuple[int, int]]]:
     """The char bounds of the lines of each field of an action sheet: the lines after a heading
     ("Porteur de projet", "Moyens financiers") up to the blank line that ends the
@@ -256,7 +266,8 @@ def sheet_fields(text: str) -> dict[str, list[tuple[int, int]]]:
         begin, end = lines[i]
         line = text[begin:end]
         head, colon, rest = line.partition(":")
-        kind = next((k for k, labels in kinds if _heading(head if colon else line) in labels), None)
+        kind = next((k for k, labels in kinds if _heading(head if colon else line) in labels), None) \
+            if _may_be_heading(head if colon else line) else None
         i += 1
         if kind is None:
             continue
@@ -470,7 +481,7 @@ def _find_demonstrative_subject(draft: Draft) -> Token | None:
     doc = draft.span.doc
     for subject in _subjects(draft):
         for i in subtree(doc, subject.i):
-            if is_anaphoric(doc[i]):
+            if anaphoric_at(doc, i):
                 return doc[i]
     return None
 
@@ -729,7 +740,9 @@ CLITIC_DEPS = {"advmod", "expl:comp", "expl:pass", "obj", "iobj"}
 def _actor_before_verb(draft: Draft, every: list[Span]) -> Span | None:
     """An actor written right before the clause's first verb when the clause has no subject:
     the parser sometimes hangs "Action Logement engagera 25 M€" on the wrong word."""
-    verb = next((t for t in draft.span if t.pos_ in ("VERB", "AUX") and "Fin" in feature(t, "VerbForm")), None)
+    doc, pos = draft.span.doc, token_attrs(draft.span.doc).pos
+    verb = next((doc[i] for i in range(draft.span.start, draft.span.end)
+                 if pos[i] in ("VERB", "AUX") and "Fin" in features(doc, i).get("VerbForm", ())), None)
     if verb is not None and verb.dep_ == "aux:pass":
         verb = verb.head  # "… les bailleurs sociaux est mis en place": what precedes a passive is its patient
     if verb is None or is_passive(verb) or any(c.dep_.startswith("nsubj") and c.pos_ == "PRON" for c in verb.children):

@@ -50,13 +50,23 @@ def line_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 def segment(token: Token) -> tuple[int, int]:
     """Token bounds of the sentence part holding `token`, cut at line breaks (a title line and
-    the paragraph after it are often parsed as one sentence) and at missed sentence ends."""
-    sent_start, sent_end = sentence_bounds(token.doc, token.i)
-    found = breaks(token.doc)
-    i = bisect_left(found, token.i)
+    the paragraph after it are often parsed as one sentence) and at missed sentence ends. Kept
+    per token in the Doc's cache: clauses and links ask for the same parts many times."""
+    doc = token.doc
+    known = doc_cache(doc).values.setdefault("segments", {})
+    bounds = known.get(token.i)
+    if bounds is None:
+        bounds = known[token.i] = _segment(doc, token.i)
+    return bounds
+
+
+def _segment(doc: Doc, position: int) -> tuple[int, int]:
+    sent_start, sent_end = sentence_bounds(doc, position)
+    found = breaks(doc)
+    i = bisect_left(found, position)
     start = max(sent_start, found[i - 1] + 1) if i > 0 else sent_start
     # A break on the token itself ends the part before it.
-    after = found[i] if i < len(found) and found[i] > token.i else found[i + 1] if i + 1 < len(found) else None
+    after = found[i] if i < len(found) and found[i] > position else found[i + 1] if i + 1 < len(found) else None
     end = min(sent_end, after) if after is not None else sent_end
     return start, end
 

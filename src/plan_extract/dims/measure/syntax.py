@@ -6,13 +6,13 @@ finite verb hung on its subject as if it were a participle).
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from plan_extract.dims.measure.lexicon import (
     AIM_NOUNS, CONDITION_MARKS, DEMONSTRATIVES, EVENT_NOUNS, FINITE_ENDINGS, GERUND_MARKS, INCISE_OPENERS, NEGATIONS,
     OBJECT_CASES, PRESENTATIVE_VERBS, PURPOSE_MARKS, REFLEXIVES, SPEECH_VERBS,
 )
-from plan_extract.spans import feature, positions, token_attrs
+from plan_extract.spans import feature, features, positions, token_attrs
 
 VERB_POS = {"VERB", "AUX"}
 NOUN_POS = {"NOUN", "PROPN"}
@@ -62,36 +62,51 @@ def has_event_subject(*verbs: Token) -> bool:
 
 def is_purpose(token: Token) -> bool:
     """A purpose clause ("pour identifier les lieux") says why, it is not an action of its own."""
-    if token.dep_ not in ("advcl", "acl", "xcomp"):
+    attrs = token_attrs(token.doc)
+    dep = attrs.dep
+    if dep[token.i] not in ("advcl", "acl", "xcomp"):
         return False
-    if token.dep_ == "acl" and token.lemma_ in PURPOSE_MARKS:
+    if dep[token.i] == "acl" and token.lemma_ in PURPOSE_MARKS:
         return True
-    return any(child.dep_ == "mark" and child.lower_ in PURPOSE_MARKS for child in token.children)
+    return any(dep[c] == "mark" and attrs.lower[c] in PURPOSE_MARKS for c in attrs.children[token.i])
 
 
 def climb(token: Token) -> Token:
     """From an infinitive to the verb that governs it: "va consacrer" -> "va",
     "s'engage à maintenir" -> "engage", "permettra de renforcer" -> "permettra"."""
-    while token.dep_ == "xcomp" and token.head.pos_ in VERB_POS and token.head != token and is_infinitive(token):
-        token = token.head
-    return token
+    doc = token.doc
+    attrs = token_attrs(doc)
+    i = token.i
+    while attrs.dep[i] == "xcomp" and attrs.pos[attrs.head[i]] in VERB_POS and attrs.head[i] != i \
+            and "Inf" in features(doc, i).get("VerbForm", ()):
+        i = attrs.head[i]
+    return token if i == token.i else doc[i]
 
 
 def is_anaphoric(token: Token) -> bool:
     """The token has a demonstrative determiner: "ces opérations" points back."""
-    attrs = token_attrs(token.doc)
-    return any(attrs.dep[c] == "det" and attrs.lower[c] in DEMONSTRATIVES for c in attrs.children[token.i])
+    return anaphoric_at(token.doc, token.i)
+
+
+def anaphoric_at(doc: Doc, i: int) -> bool:
+    """`is_anaphoric` of token `i` of `doc`, without building the Token."""
+    attrs = token_attrs(doc)
+    return any(attrs.dep[c] == "det" and attrs.lower[c] in DEMONSTRATIVES for c in attrs.children[i])
 
 
 def is_conditional(*tokens: Token) -> bool:
     """A clause under "si": "si la loi était adoptée" sets a condition, it states no measure."""
-    return any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for token in tokens for c in token.children)
+    attrs = token_attrs(tokens[0].doc)
+    return any(attrs.dep[c] == "mark" and attrs.lower[c] in CONDITION_MARKS for token in tokens for c in attrs.children[token.i])
 
 
 def is_gerund(token: Token) -> bool:
     """"en arrivant en sixième": a gerund says when or how something else happens."""
-    return "Part" in feature(token, "VerbForm") and "Pres" in feature(token, "Tense") \
-        and any(c.lower_ in GERUND_MARKS for c in token.children if c.i < token.i)
+    found = features(token.doc, token.i)
+    if "Part" not in found.get("VerbForm", ()) or "Pres" not in found.get("Tense", ()):
+        return False
+    attrs = token_attrs(token.doc)
+    return any(attrs.lower[c] in GERUND_MARKS for c in attrs.children[token.i] if c < token.i)
 
 
 # Dependencies of the words that may stand between the opening comma or quote of a speech
@@ -105,7 +120,7 @@ def is_incise(verb: Token) -> bool:
     only its auxiliaries between, has no subject before it, and after it at most the speaker,
     which ends the sentence part."""
     doc = verb.doc
-    if verb.lemma_.lower() not in SPEECH_VERBS:
+    if token_attrs(doc).lemma[verb.i] not in SPEECH_VERBS:
         return False
     # The words between the opening punctuation and the verb: its auxiliaries, "-t-il".
     start = verb.i
@@ -129,19 +144,24 @@ def is_incise(verb: Token) -> bool:
 def is_aim(token: Token) -> bool:
     """An infinitive that completes a noun of aim states a goal: "ont pour objectif de consolider
     les clubs et de renforcer …", "notre priorité est de maintenir ces investissements"."""
-    if token.dep_ == "conj":
-        token = token.head  # "… et de renforcer": the first infinitive says what it completes
-    if not is_infinitive(token):
+    doc = token.doc
+    attrs = token_attrs(doc)
+    dep, lemma = attrs.dep, attrs.lemma
+    i = token.i
+    if dep[i] == "conj":
+        i = attrs.head[i]  # "… et de renforcer": the first infinitive says what it completes
+    if "Inf" not in features(doc, i).get("VerbForm", ()):
         return False
-    head = token.head
-    if token.dep_ in ("acl", "xcomp") and head.pos_ == "NOUN" and head.lemma_.lower() in AIM_NOUNS:
+    head = attrs.head[i]
+    if dep[i] in ("acl", "xcomp") and attrs.pos[head] == "NOUN" and lemma[head] in AIM_NOUNS:
         return True  # "ont pour objectif de …", parsed with "objectif" as a predicate or not
-    return token.dep_ == "xcomp" and head.lemma_.lower() == "être" \
-        and any(c.dep_ == "nsubj" and c.lemma_.lower() in AIM_NOUNS for c in head.children)
+    return dep[i] == "xcomp" and lemma[head] == "être" \
+        and any(dep[c] == "nsubj" and lemma[c] in AIM_NOUNS for c in attrs.children[head])
 
 
 def is_presented(token: Token) -> bool:
     """A noun presented by a pronominal presentative: "il s'agit de la création d'un hôpital"."""
-    head = token.head
-    return token.dep_.startswith("obl") and case_of(token) in OBJECT_CASES and head.lemma_.lower() in PRESENTATIVE_VERBS \
-        and any(c.lower_ in REFLEXIVES for c in head.children if c.i < head.i)
+    attrs = token_attrs(token.doc)
+    head = attrs.head[token.i]
+    return attrs.dep[token.i].startswith("obl") and case_of(token) in OBJECT_CASES \
+        and attrs.lemma[head] in PRESENTATIVE_VERBS and any(attrs.lower[c] in REFLEXIVES for c in attrs.children[head] if c < head)

@@ -54,11 +54,12 @@ class Trigger:
 def follows(token: Token, rest: tuple[str, ...]) -> int | None:
     """Index after `rest` written right after `token` (one adverb may come between:
     "mis rapidement en place"), or None."""
-    doc, i = token.doc, token.i + 1
-    if rest and i < len(doc) and doc[i].pos_ == "ADV" and norm(doc[i].text) != rest[0]:
+    attrs = token_attrs(token.doc)
+    texts, i = attrs.text, token.i + 1
+    if rest and i < attrs.length and attrs.pos[i] == "ADV" and norm(texts[i]) != rest[0]:
         i += 1
     for word in rest:
-        if i >= len(doc) or norm(doc[i].text) != word:
+        if i >= attrs.length or norm(texts[i]) != word:
             return None
         i += 1
     return i
@@ -85,8 +86,11 @@ def match_trigger(token: Token, actions: Actions = ACTIONS) -> Trigger | None:
     >>> match_trigger(nlp("Une brigade a été créée.")[4]).action
     'création'
     """
-    lemma, lower = token.lemma_.lower(), norm(token.text)
-    if token.pos_ in VERB_POS or token.pos_ == "ADJ":
+    # The token's attributes are read from the Doc's lists: building Tokens is slow.
+    attrs = token_attrs(token.doc)
+    i = token.i
+    lemma, lower, pos = attrs.lemma[i], norm(attrs.text[i]), attrs.pos[i]
+    if pos in VERB_POS or pos == "ADJ":
         keys = [lemma]
         if lower.endswith(PARTICIPLE_ENDINGS):
             keys.append(_infinitive_of(lower))
@@ -95,17 +99,18 @@ def match_trigger(token: Token, actions: Actions = ACTIONS) -> Trigger | None:
             return None  # "le projet suit son cours"
         if found:
             return Trigger(token, found[1], found[0], verbal=True, spec=actions.table.get(found[0]))
-    if token.pos_ in ("ADJ", "VERB") and (any(c.dep_ == "cop" for c in token.children) or is_attribute(token)):
+    dep = attrs.dep
+    if pos in ("ADJ", "VERB") and (any(dep[c] == "cop" for c in attrs.children[i]) or is_attribute(token)):
         # "le port du casque est obligatoire", "les transports seront gratuits".
         for key in (lemma, lower, lower.rstrip("s"), lower.rstrip("s").removesuffix("e")):
             if key in PREDICATES:
-                return Trigger(token, token.i + 1, PREDICATES[key], verbal=True, spec=actions.table.get(PREDICATES[key]))
+                return Trigger(token, i + 1, PREDICATES[key], verbal=True, spec=actions.table.get(PREDICATES[key]))
     # A participle read as a verb but built like a noun ("onze arrêtés", "d'arrêtés"): a verb
     # takes no determiner, number or case marker. A participle that opens a noun phrase of the
     # lexicon ("mise en place", "prise en charge") is that noun.
-    noun_like = token.pos_ == "VERB" and (any(rest for rest, _ in actions.noun_phrases.get(lower, ()))
-                                          or any(c.dep_ in ("det", "nummod", "case") for c in token.children))
-    if token.pos_ in NOUN_POS or noun_like:
+    noun_like = pos == "VERB" and (any(rest for rest, _ in actions.noun_phrases.get(lower, ()))
+                                   or any(dep[c] in ("det", "nummod", "case") for c in attrs.children[i]))
+    if pos in NOUN_POS or noun_like:
         found = _lookup(token, [lemma, lower, lower.rstrip("s")], actions.noun_phrases)
         if found:
             return Trigger(token, found[1], found[0], verbal=False, spec=actions.table.get(found[0]))
@@ -114,20 +119,23 @@ def match_trigger(token: Token, actions: Actions = ACTIONS) -> Trigger | None:
 
 def is_idiom(token: Token) -> bool:
     """The verb opens a fixed expression of [grammar] idioms: "le projet suit son cours"."""
-    return token.pos_ in VERB_POS and _lookup(token, [token.lemma_.lower()], IDIOMS) is not None
+    attrs = token_attrs(token.doc)
+    return attrs.pos[token.i] in VERB_POS and _lookup(token, [attrs.lemma[token.i]], IDIOMS) is not None
 
 
 def is_attribute(token: Token) -> bool:
     """An adjective governed by a verb of the [grammar] attribute list: "resteront ouvertes"."""
-    return token.dep_ == "xcomp" and token.head.lemma_.lower() in ATTRIBUTE_VERBS
+    attrs = token_attrs(token.doc)
+    return attrs.dep[token.i] == "xcomp" and attrs.lemma[attrs.head[token.i]] in ATTRIBUTE_VERBS
 
 
 @lru_cache(maxsize=50_000)
-def may_trigger(lemma: str, text: str, keys: frozenset[str] = ACTIONS.keys) -> bool:
-    """False when no key `match_trigger` would try for this word is in `keys` (those of the
-    lexicon's actions); the context (part of speech, children) is left to `match_trigger`."""
+def may_trigger(text: str, keys: frozenset[str] = ACTIONS.keys) -> bool:
+    """False when no key `match_trigger` would try for a word written `text`, but its lemma, is
+    in `keys` (those of the lexicon's actions); the context (part of speech, children) is left to
+    `match_trigger`."""
     lower = norm(text)
-    tried = {lemma, lower, lower.rstrip("s"), lower.rstrip("s").removesuffix("e")}
+    tried = {lower, lower.rstrip("s"), lower.rstrip("s").removesuffix("e")}
     if lower.endswith(PARTICIPLE_ENDINGS):
         tried.add(_infinitive_of(lower))
     return not tried.isdisjoint(keys)
@@ -139,8 +147,12 @@ def find_triggers(doc: Doc, money: list[Span] = (), actions: Actions = ACTIONS) 
     `actions`: the lexicon's, or the lexicon's and a user lexicon's."""
     triggers, after = [], 0
     attrs = token_attrs(doc)
-    for i, word in enumerate(zip(attrs.lemma, attrs.text)):
-        if i < after or not may_trigger(*word, actions.keys):
+    keys = actions.keys
+    # The words that may start a trigger, by their lemma or by their form (each form tried once).
+    forms = {text for text in set(attrs.text) if may_trigger(text, keys)}
+    candidates = [i for i, (lemma, text) in enumerate(zip(attrs.lemma, attrs.text)) if lemma in keys or text in forms]
+    for i in candidates:
+        if i < after:
             continue
         token = doc[i]
         trigger = match_trigger(token, actions)
@@ -181,14 +193,15 @@ def find_triggers(doc: Doc, money: list[Span] = (), actions: Actions = ACTIONS) 
 
 def in_reference(token: Token) -> bool:
     """An action noun inside the title of a text: "code de la construction", "loi de programmation"."""
-    if token.pos_ != "NOUN":
+    attrs = token_attrs(token.doc)
+    if attrs.pos[token.i] != "NOUN":
         return False
-    head = token
+    head = token.i
     for _ in range(2):
-        if not head.dep_.startswith("nmod") or head.head is head:
+        if not attrs.dep[head].startswith("nmod") or attrs.head[head] == head:
             return False
-        head = head.head
-        if head.lemma_.lower() in REFERENCES:
+        head = attrs.head[head]
+        if attrs.lemma[head] in REFERENCES:
             return True
     return False
 
