@@ -184,3 +184,36 @@ def test_a_bracketed_reference_to_another_article_gives_no_link() -> None:
     assert [d.text for d in result.dates] == ["12 mars 2023"]
     measure = _measure(result, "trois lycées")
     assert _dates(result, measure) == []
+
+
+HEADINGS = """La ville de Montfort
+
+Le dossier majeur : l'ouverture du Musée, avec une programmation culturelle à venir.
+
+Présentation, par Paul Durand et Anne Morel, de l'attribution des subventions aux associations œuvrant dans \
+le domaine de la culture et du patrimoine
+
+Grâce à ces aides, la commune soutient notamment trois rencontres qui auront lieu cet automne.
+"""
+
+
+def test_a_subject_across_a_heading_is_a_misparse() -> None:
+    # The parser hangs the first heading's noun on the last paragraph's verb as a second subject.
+    result = extract(HEADINGS, document_date=REFERENCE)
+    measure = _measure(result, "trois rencontres")
+    assert _actors(result, measure) == []
+
+
+def test_a_speaker_without_a_role_does_not_carry_the_measure() -> None:
+    result = extract("Lucie Marchal a rappelé l'ambition du programme, dont les investissements s'élèvent à 40 "
+                     "millions d'euros.", document_date=REFERENCE)
+    measure = _measure(result, "40 millions")
+    assert _actors(result, measure) == []
+
+
+def test_a_speaker_stands_for_the_body_their_role_names() -> None:
+    result = extract("La Caisse d'allocations familiales (CAF) du Gard renforce son aide aux familles. L'enveloppe "
+                     "des aides au logement atteint 2 millions d'euros, a rappelé le directeur de la CAF, Paul Morel.",
+                     document_date=REFERENCE)
+    measure = _measure(result, "2 millions")
+    assert _actors(result, measure) == ["Caisse d'allocations familiales du Gard"]

@@ -17,8 +17,8 @@ from spacy.tokens import Doc, Span, Token
 from plan_extract.dims.measure.clause import Clause
 from plan_extract.dims.measure.describe import is_passive
 from plan_extract.dims.measure.lexicon import (
-    ARTICLES, BARE_CASES, COMPARISON_CASES, COMPARISON_NOUNS, OBJECT_CASES, PLACE_CASES, SUBJECT_PRONOUNS,
-    TOPIC_OPENERS,
+    ARTICLES, BARE_CASES, COMPARISON_CASES, COMPARISON_NOUNS, INCISE_OPENERS, OBJECT_CASES, PLACE_CASES,
+    SUBJECT_PRONOUNS, TOPIC_OPENERS,
 )
 from plan_extract.dims.measure.segments import in_announced_list, line_bounds, segment
 from plan_extract.dims.measure.syntax import anaphoric_at, case_of, is_anaphoric
@@ -125,7 +125,11 @@ def link(drafts: list[Draft], doc: Doc, text: str, keys: dict[str, str] | None =
     every = {kind: [m for _, _, m in items] for kind, items in mentions.items()}
     by_segment: dict[tuple[int, int], list[Draft]] = {}
     for draft in drafts:
-        by_segment.setdefault(segment(draft.clause.head), []).append(draft)
+        seg_start, seg_end = segment(draft.clause.head)
+        # A subject across a line break or a sentence end is a misparse: a heading's noun
+        # taken as the subject of the paragraph's verb.
+        draft.agents = [a for a in draft.agents if seg_start <= a.i < seg_end]
+        by_segment.setdefault((seg_start, seg_end), []).append(draft)
     for (seg_start, seg_end), group in by_segment.items():
         topic = topic_phrase(doc, seg_start) or _topic_before(doc, seg_start)
         clauses = [(d.span.start, d.span.end) for d in group]
@@ -577,7 +581,60 @@ def _actors(draft: Draft, own: list[Span], every: list[Span], topic: tuple[int, 
     bounds = _chars(patient) if patient is not None else (0, 0)
     free = [m for m in own if not _overlaps(m, *bounds) and case_of(m.root) not in PLACE_CASES
             and not _partner(m) and not _beneficiary(m)]
-    return (free or [m for m in outside if not _beneficiary(m)])[:1]
+    fallback = free[0] if free else next((m for m in outside if not _beneficiary(m)), None)
+    fallback = _for_speaker(fallback, every) if fallback is not None else None
+    return [fallback] if fallback is not None else []
+
+
+# Verbs that report speech: their subject says something about the measure, it does not carry it
+# out ("…, a rappelé le directeur de l'agence", "Lisa Martin a souligné l'ambition du programme,
+# dont les travaux …"). Verbs that also name an action ("annoncer", "lancer", "poursuivre") are
+# not among them.
+REPORTING_VERBS = {"rappeler", "souligner", "expliquer", "préciser", "indiquer", "ajouter", "affirmer", "déclarer",
+                   "estimer", "insister", "confier", "résumer", "commenter", "répondre", "réagir", "marteler",
+                   "reconnaître", "dire", "lâcher", "noter", "relever", "observer", "constater", "saluer",
+                   "évoquer", "mentionner", "raconter", "témoigner", "regretter", "déplorer", "espérer", "juger",
+                   "considérer", "citer", "glisser", "conclure", "argumenter", "signaler"}
+
+
+def _speaker(mention: Span) -> bool:
+    """A person who is the subject of a reporting verb, before it or inverted after it in an
+    incise (", a rappelé le directeur général de l'agence, Paul Morel", which the parser may
+    read as an object)."""
+    if _value(mention).get("type") != "person":
+        return False
+    token = mention.root
+    while token.dep_ in ("appos", "flat:name", "conj") and token.head != token:
+        token = token.head  # "le directeur général, Paul Morel": the name is in apposition
+    verb = token.head
+    if verb.lemma_.lower() not in REPORTING_VERBS:
+        return False
+    if token.dep_.startswith("nsubj"):
+        return True
+    first = min([verb.i, *(c.i for c in verb.children if c.dep_.startswith("aux"))])
+    return token.dep_ == "obj" and token.i > verb.i and first > 0 and verb.doc[first - 1].text in INCISE_OPENERS
+
+
+def _for_speaker(mention: Span, every: list[Span]) -> Span | None:
+    """The mention itself, unless it is a speaker: then the body their role names ("directeur
+    général de l'ARS" → the ARS) when the text names it; a speaker with a role and no such body
+    speaks for their office ("le ministre de l'Intérieur") and stays; one without a role (an
+    elected member presenting a report) gives nothing."""
+    if not _speaker(mention):
+        return mention
+    role = (_value(mention).get("role") or "").lower().replace("’", "'")
+    if not role:
+        return None
+    words = set(role.replace("'", " ").split())
+    for other in every:
+        value = _value(other)
+        if value.get("type") == "person":
+            continue
+        acronym = (value.get("acronym") or "").lower()
+        name = (value.get("name") or other.text).lower().replace("’", "'")
+        if acronym and acronym in words or len(name) > 3 and name in role:
+            return other
+    return mention
 
 
 def _partner(mention: Span) -> bool:
@@ -657,7 +714,7 @@ def _governing_subject(draft: Draft, every: list[Span]) -> Span | None:
             return None
         named = [m for m in every if m.start <= subject.i < m.end]
         if named:
-            return named[0]
+            return _for_speaker(named[0], every)
         if subject.pos_ == "NOUN" and any(c.dep_ == "det" for c in subject.children):
             return _named_before(subject, draft, every)
         return None
