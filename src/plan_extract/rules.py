@@ -413,10 +413,11 @@ class RuleSet:
         self.rules = {rule.name: rule for rule in rules}
         if len(self.rules) != len(rules):
             raise ValueError("two rules share a name")
-        self.order = {name: i for i, name in enumerate(self.rules)}
         # Patterns are checked by spaCy's Matcher: they mean what its documentation says.
         Matcher(vocab, validate=True).add("check", [rule.pattern for rule in rules])
         self.ids = [vocab.strings.add(rule.name) for rule in rules]
+        self.names = dict(zip(self.ids, self.rules))
+        self.order_by_id = {match_id: i for i, match_id in enumerate(self.ids)}
         self.elements: dict[str, _Element] = {}  # by the element as written, without its operator
         steps = [self._steps(vocab, rule.pattern) for rule in rules]
         self.automaton = _Automaton(steps)
@@ -505,6 +506,10 @@ class RuleSet:
     def matches(self, doc: Doc, windows: Iterable[tuple[int, int]] | None = None) -> list[tuple[int, int, int]]:
         """All matches `(match_id, start, end)` over the whole Doc, or only inside `windows`
         (token ranges), as spaCy's Matcher gives them, in text order."""
+        return sorted(self._found(doc, windows), key=lambda m: (m[1], m[2], m[0]))
+
+    def _found(self, doc: Doc, windows: Iterable[tuple[int, int]] | None) -> list[tuple[int, int, int]]:
+        """The matches of `matches`, in no set order."""
         length = len(doc)
         if not length:
             return []
@@ -543,7 +548,7 @@ class RuleSet:
                 limit = length if limits is None else limits.get(start)
                 if limit is not None:
                     found += [(ids[p], start, end) for p, end in ends(tokens, start, states, limit, live)]
-        return sorted(found, key=lambda m: (m[1], m[2], m[0]))
+        return found
 
     def __call__(self, doc: Doc, blocked: Iterable[Span] = (),
                  windows: Iterable[tuple[int, int]] | None = None) -> list[tuple[Span, Value]]:
@@ -552,23 +557,22 @@ class RuleSet:
         Spans overlapping a `blocked` span (found by an earlier component) are dropped; with
         `windows`, only matches inside those token ranges are considered.
         """
-        taken = {i for span in blocked for i in range(span.start, span.end)}
-        candidates: list[tuple[Span, Value]] = []
-        for match_id, start, end in self.matches(doc, windows):
-            if any(i in taken for i in range(start, end)):
+        # Longest matches win, then the earlier start, then the earlier rule in the list (the
+        # order of spacy.util.filter_spans, with rule order breaking its ties). Matches are taken
+        # in that order and a match overlapping a blocked or a kept span is passed over before
+        # its value is worked out: `produce` (which must not depend on other matches) only runs
+        # for the matches that can still be kept.
+        order = self.order_by_id
+        found = sorted(self._found(doc, windows), key=lambda m: (m[1] - m[2], m[1], order[m[0]]))
+        used = {i for span in blocked for i in range(span.start, span.end)}
+        result = []
+        for match_id, start, end in found:
+            if not used.isdisjoint(range(start, end)):
                 continue
-            name = doc.vocab.strings[match_id]
+            name = self.names[match_id]
             span = Span(doc, start, end, span_id=name)
             value = self.rules[name].produce(span)
             if value is not None:
-                candidates.append((span, value))
-        # Longest spans win, then the earlier start, then the earlier rule in the list
-        # (the order of spacy.util.filter_spans, with rule order breaking its ties).
-        candidates.sort(key=lambda sv: (-(sv[0].end - sv[0].start), sv[0].start, self.order[sv[0].id_]))
-        used: set[int] = set()
-        result = []
-        for span, value in candidates:
-            if used.isdisjoint(range(span.start, span.end)):
-                used.update(range(span.start, span.end))
+                used.update(range(start, end))
                 result.append((span, value))
         return sorted(result, key=lambda sv: sv[0].start)
