@@ -77,7 +77,7 @@ def extract(text: str, document_date: DateLike = None, path: str | None = None,
     """
     nlp = get_nlp(lexicon)
     doc = nlp(make_doc(text, document_date, nlp=nlp))
-    extraction = doc_to_extraction(doc, path=path, encoding=encoding, keys=span_keys(nlp))
+    extraction = doc_to_extraction(doc, path=path, encoding=encoding, keys=span_keys(nlp), text=text)
     release(doc)
     return extraction
 
@@ -133,7 +133,7 @@ def extract_documents(documents: Iterable[Document], document_date: DateLike = N
             pending.popleft()
             chunks = []
             extraction = doc_to_extraction(doc, path=document.path, encoding=document.encoding,
-                                           fmt=document.format, url=document.url, keys=keys)
+                                           fmt=document.format, url=document.url, keys=keys, text=document.text)
             release(doc)
             yield extraction
         elif len(chunks) == len(starts) - 1:

@@ -51,10 +51,10 @@ def span_keys(nlp: Language) -> dict[str, str]:
 class _Index:
     """Sentence index and the id of every span, by its token bounds in its group."""
 
-    def __init__(self, doc: Doc, keys: Mapping[str, str]) -> None:
+    def __init__(self, doc: Doc, keys: Mapping[str, str], text: str | None = None) -> None:
         self.doc = doc
         self.keys = keys
-        self.text = doc_text(doc)
+        self.text = doc_text(doc) if text is None else text
         self.sentence_starts = [doc[i].idx for i in sentence_starts(doc)] if len(doc) else [0]
         self.ids: dict[str, dict[tuple[int, int], str]] = {kind: {} for kind in PREFIX}
         # Actors and places: the id of each clustering key.
@@ -168,25 +168,28 @@ def _plan(index: _Index) -> Plan | None:
     )
 
 
-def document_date(doc: Doc) -> DocumentDate:
+def document_date(doc: Doc, text: str | None = None) -> DocumentDate:
     info = doc._.document_date if Doc.has_extension("document_date") else None
     if not info or not info.get("value"):
         return DocumentDate(value=None, source="none")
     evidence = None
     if info.get("start") is not None:
-        evidence = TextSpan(text=doc_text(doc)[info["start"]:info["end"]], start=info["start"], end=info["end"])
+        text = doc_text(doc) if text is None else text
+        evidence = TextSpan(text=text[info["start"]:info["end"]], start=info["start"], end=info["end"])
     return DocumentDate(value=info["value"], source=info["source"], evidence=evidence)
 
 
 def doc_to_extraction(doc: Doc, path: str | None = None, encoding: str | None = None, fmt: str = "text",
-                      url: str | None = None, keys: Mapping[str, str] | None = None) -> Extraction:
+                      url: str | None = None, keys: Mapping[str, str] | None = None,
+                      text: str | None = None) -> Extraction:
     """Build the validated `Extraction` of an annotated Doc. `keys` are the span keys of each
-    kind of item (`span_keys(nlp)`), by default the kinds' names.
+    kind of item (`span_keys(nlp)`), by default the kinds' names. `text` is the Doc's text when
+    the caller has it (`doc.text` rebuilds it from the tokens).
 
     >>> doc_to_extraction(get_nlp()("27 kilos de cannabis")).quantities[0].unit
     'kg'
     """
-    index = _Index(doc, {**KEYS, **(keys or {})})
+    index = _Index(doc, {**KEYS, **(keys or {})}, text)
     quantities = _simple(index, "quantity")
     dates = _simple(index, "date")  # before money, which links to its durations
     money = _simple(index, "money")
@@ -198,7 +201,7 @@ def doc_to_extraction(doc: Doc, path: str | None = None, encoding: str | None = 
               "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "chars": len(text)}
     # Plain data validated in one pass: the models check every field and link.
     return Extraction.model_validate({
-        "source": source, "document_date": document_date(doc), "quantities": quantities, "money": money,
+        "source": source, "document_date": document_date(doc, text), "quantities": quantities, "money": money,
         "dates": dates, "actors": actors, "locations": locations, "measures": measures, "plan": _plan(index),
     })
 
