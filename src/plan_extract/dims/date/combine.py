@@ -77,6 +77,8 @@ DATE_LINKS = [*BARE_LINKS, ["jusqu'au"], ["jusqu'à"], ["jusqu'", "au"], ["jusqu
               ["jusqu'", "a"]]
 OPENERS = {key: Sequences(getattr(INTERVAL, key)) for key in ("since", "by", "until", "from_", "after")}
 BY = OPENERS["by"]
+# The words an introducer or a filler ends with: a time after any other word has no introducer.
+INTRODUCER_ENDS = frozenset(FILLERS.by_last).union(*(sequences.by_last for sequences in OPENERS.values()))
 
 
 def _ends_with(words: Words, end: int, sequences: Sequences) -> int | None:
@@ -200,6 +202,8 @@ def _open(words: Words, item: Item) -> Item | None:
     du X" and "dès X" name the date X, their introducer included."""
     doc = words.doc
     span, value = item
+    if span.start == 0 or words[span.start - 1] not in INTRODUCER_ENDS:
+        return None
     time: Time = value["time"]
     if _is_point(value):
         # A year-less point after "depuis" lies in the past, after "jusqu'au" or "dès" in the future.
@@ -276,7 +280,7 @@ def _qualified(doc: Doc, item: Item) -> Item:
         return item
     # Only the text just before the span is read; offsets in `head` are shifted back to the Doc's.
     base = max(0, span.start_char - QUALIFIER_REACH)
-    head = text_slice(doc, base, span.start_char, span.start)
+    head = text_slice(doc, base, span.start_char)
     found = qualifier_before(head, span.start_char - base)
     if found is not None:
         found = found[0], found[1] + base

@@ -7,7 +7,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.date.lexicon import LEXICON, UNITS, lower
-from plan_extract.spans import sentence_bounds
+from plan_extract.spans import doc_text, sentence_bounds, token_attrs
 
 YEAR_CONTEXT = set(LEXICON.year_context.words) | set(LEXICON.month) | set(LEXICON.season)
 YEAR_BLOCKERS = set(LEXICON.year_context.blockers)
@@ -29,21 +29,13 @@ def next_token(span: Span | Token, k: int = 1) -> Token | None:
     return span.doc[i] if i < len(span.doc) else None
 
 
-def text_slice(doc: Doc, start: int, end: int, near: int) -> str:
-    """`doc.text[start:end]`, built from the tokens around token `near` (one that the range holds
-    or touches): `doc.text` joins every token of the Doc, when a few characters are needed.
+def text_slice(doc: Doc, start: int, end: int) -> str:
+    """`doc.text[start:end]`, from the Doc's text read once per Doc (`spans.doc_text`): spaCy
+    joins every token of the Doc at each access of `doc.text`.
 
-    >>> # text_slice(doc, span.start_char - 80, span.start_char, span.start): the line before a date
+    >>> # text_slice(doc, span.start_char - 80, span.start_char): the line before a date
     """
-    start = max(0, start)
-    first = min(near, len(doc) - 1)
-    while first > 0 and doc[first].idx > start:
-        first -= 1
-    last = first
-    while last < len(doc) and doc[last].idx < end:
-        last += 1
-    base = doc[first].idx
-    return "".join([doc[i].text_with_ws for i in range(first, last)])[start - base:end - base]
+    return doc_text(doc)[max(0, start):max(0, end)]
 
 
 def in_street_name(span: Span) -> bool:
@@ -51,9 +43,9 @@ def in_street_name(span: Span) -> bool:
 
     >>> # "place du 19 Mars 1962" is an address, not a date
     """
-    doc = span.doc
+    words = token_attrs(span.doc).lower
     for i in range(max(0, span.start - 4), span.start):
-        if lower(doc[i].text) in STREET:
+        if words[i] in STREET:
             return True
     # A capitalised month right after a day reads as a name when glued by hyphens elsewhere.
     return False

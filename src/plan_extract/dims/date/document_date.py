@@ -61,8 +61,8 @@ def _is_today(span: Span) -> bool:
 
 def _dateline(span: Span) -> bool:
     window = LEXICON.document_date.dateline_window
-    head = text_slice(span.doc, span.start_char - window, span.start_char, span.start)
-    after = text_slice(span.doc, span.end_char, span.end_char + 2, span.end)
+    head = text_slice(span.doc, span.start_char - window, span.start_char)
+    after = text_slice(span.doc, span.end_char, span.end_char + 2)
     if DATELINE_RE.search(head):
         return True
     return bool(LINE_START_RE.search(head)) and (after.strip(" \t") == "" or after[:1] in "\n.:-–")
