@@ -28,8 +28,10 @@ class _Strict(BaseModel):
 
 class _Links(_Strict):
     de: list[str]
-    contracted: list[str]
-    articles: list[str]
+    de_le: list[str]
+    de_les: list[str]
+    singular_articles: list[str]
+    plural_articles: list[str]
 
 
 class _Names(_Strict):
@@ -58,9 +60,13 @@ def forms(words: Iterable[str]) -> frozenset[str]:
 
 # "de", "d'", "d’": the preposition alone (a pattern's list: `sorted(DE)`).
 DE = forms(GRAMMAR.links.de)
+# "du": "de" joined to "le".
+DU = forms(GRAMMAR.links.de_le)
 # "de" and "du", "des": the links of a complement or a name.
-LINKS = DE | forms(GRAMMAR.links.contracted)
-LINK_ARTICLES = forms(GRAMMAR.links.articles)
+LINKS = DE | DU | forms(GRAMMAR.links.de_les)
+# "la", "l'", "l’", "le"; with "les", the articles that may follow a link.
+SINGULAR_ARTICLES = forms(GRAMMAR.links.singular_articles)
+LINK_ARTICLES = SINGULAR_ARTICLES | forms(GRAMMAR.links.plural_articles)
 STREETS = frozenset(GRAMMAR.names.streets)
 FACILITIES = frozenset(GRAMMAR.names.facilities)
 NAME_ADJECTIVES = frozenset(GRAMMAR.names.adjectives)

@@ -17,6 +17,7 @@ from plan_extract.dims.date.context import direction, text_slice
 from plan_extract.dims.date.lexicon import LEXICON, lower
 from plan_extract.dims.date.resolve import Point, Time, shift_date, period_point
 from plan_extract.dims.numeral.parse import qualifier_before
+from plan_extract.grammar import GRAMMAR, LINK_ARTICLES
 from plan_extract.rules import Value
 from plan_extract.spans import token_attrs
 
@@ -66,15 +67,15 @@ class Sequences:
 END = Sequences(INTERVAL.end)
 START = Sequences(INTERVAL.start)
 FILLERS = Sequences(INTERVAL.fillers)
-ARTICLES_BEFORE_DAY = Sequences([["le"], ["la"], ["l'"]])
+# "le", "la", "l'" between a link and a day ("jusqu'au lundi 5", "jusqu'à la fin mars"), as
+# `Words` reads them (straight apostrophes).
+ARTICLES_BEFORE_DAY = Sequences([[article] for article in GRAMMAR.links.singular_articles])
 # "à" typed without its accent, read only between two full dates ("2 oct. a 22 octobre").
-UNACCENTED_END = Sequences([["a"], ["jusqu'a"], ["jusqu'", "a"]])
-# Links that join two days without an opening word: "1er au 10 juillet", "19-20 novembre";
-# between two full dates also "jusqu'au" ("1er janvier jusqu'au 22 janvier"); a bare number
-# before "jusqu'au" may be a count ("ils seront 3 jusqu'au 12 septembre").
-BARE_LINKS = [["-"], ["–"], ["au"]]
-DATE_LINKS = [*BARE_LINKS, ["jusqu'au"], ["jusqu'à"], ["jusqu'", "au"], ["jusqu'", "à"], ["a"], ["jusqu'a"],
-              ["jusqu'", "a"]]
+UNACCENTED_END = Sequences(INTERVAL.unaccented_end)
+# Links that join two days without an opening word ("1er au 10 juillet", "19-20 novembre"), and
+# those that join two full dates.
+BARE_LINKS = INTERVAL.bare_links
+DATE_LINKS = [*BARE_LINKS, *INTERVAL.date_links]
 OPENERS = {key: Sequences(getattr(INTERVAL, key)) for key in ("since", "by", "until", "from_", "after")}
 BY = OPENERS["by"]
 # The words an introducer or a filler ends with: a time after any other word has no introducer.
@@ -335,7 +336,6 @@ def _day_time(words: Words, first: Item, second: Item) -> Item | None:
     return span, {"time": time}
 
 
-ARTICLES = {"le", "la", "l'", "les"}
 PUNCT_END = {",", ".", ";", ":", "!", "?"}
 
 
@@ -346,7 +346,7 @@ def _tidy(doc: Doc, item: Item) -> Item:
     start, end = span.start, span.end
     while end - start > 1 and doc[end - 1].text in PUNCT_END:
         end -= 1
-    if value.get("article") and start > 0 and lower(doc[start - 1].text) in ARTICLES:
+    if value.get("article") and start > 0 and doc[start - 1].lower_ in LINK_ARTICLES:
         start -= 1
     if (start, end) == (span.start, span.end):
         return item

@@ -7,6 +7,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.date.lexicon import LEXICON, UNITS, lower
+from plan_extract.grammar import DE
 from plan_extract.spans import doc_text, sentence_bounds, token_attrs
 
 YEAR_CONTEXT = set(LEXICON.year_context.words) | set(LEXICON.month) | set(LEXICON.season)
@@ -67,7 +68,7 @@ def is_year_here(token: Token) -> bool:
     before_word = lower(before.text) if before is not None else ""
     if before_word in YEAR_BLOCKERS:
         return False
-    if before is not None and before.i > 0 and before_word in ("de", "d'"):
+    if before is not None and before.i > 0 and before_word in DE:
         # "plus de 2000 personnes": the qualifier sits before "de".
         if lower(token.doc[before.i - 1].text) in YEAR_BLOCKERS:
             return False
@@ -163,21 +164,21 @@ def is_age(span: Span, amount: float) -> bool:
     doc = span.doc
     words = [lower(t.text) for t in doc[max(0, span.start - 5):span.start]]
     after = [lower(t.text) for t in doc[span.end:span.end + 2]]
-    if after[:2] in (["et", "plus"], ["et", "moins"]) or (after[:1] == ["révolus"]):
+    if any(after[:len(words_after)] == words_after for words_after in AGE.after):
         return True
     if not words:
         return False
     # "à 25 ans" ending "de 16 à 25 ans": look past the range.
     if len(words) >= 3 and words[-1] in ("à", "-") and words[-2].isdigit() and words[-3] == "de":
         words = words[:-2]
-    if words[-1] in ("de", "d'"):
+    if words[-1] in DE:
         before = words[:-1]
         if before and (before[-1] in AGE.introducers or before[-1] in AGE_PERSONS):
             return True
-        if len(before) >= 2 and before[-1] in AGE.bounds and (before[-2] in AGE.groups or before[-2] in ("de", "d'")):
+        if len(before) >= 2 and before[-1] in AGE.bounds and (before[-2] in AGE.groups or before[-2] in DE):
             return True  # "les moins de 25 ans", "enfants de moins de 3 ans"
     if words[-1] in AGE.groups:
         return True  # "les 18-25 ans", "des 65 ans"
-    if words[-1] in AGE.limits and amount >= AGE.limit_minimum and after[:1] not in (["de"], ["d'"]):
+    if words[-1] in AGE.limits and amount >= AGE.limit_minimum and not (after and after[0] in DE):
         return True
     return False

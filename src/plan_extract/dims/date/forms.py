@@ -23,6 +23,7 @@ from plan_extract.dims.date.lexicon import ANY_MONTH, DOT, IN, LEXICON, MONTH, M
 from plan_extract.dims.date.resolve import Point, Time, add_months, day_point, nth_weekday
 from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
 from plan_extract.dims.numeral.parse import parse_words
+from plan_extract.grammar import DE
 from plan_extract.rules import Rule, Value
 
 # Month words as they appear glued to digits: names and abbreviations, without their dot.
@@ -48,15 +49,14 @@ _NUMBER_ALT = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 NUMBER_WORD = {"LOWER": {"REGEX": rf"^(?:{_NUMBER_ALT})(?:-(?:{_NUMBER_ALT}))*$"}}
 # Clause ends after a year-less day written after its month.
 CLAUSE_END = {".", "!", "?", ";", ":", ",", ")", "»", "…"}
-# Words before a month that make a number after it something else: "en novembre 19 communes",
-# "fin octobre 2 réunions", "le 3 novembre 19" (a two-digit year).
-NOT_BEFORE = {"en", "depuis", "dès", "de", "d'", "fin", "début", "mi", "courant", "jusqu'en", "mois", "du", "au"}
+# Words before a month that make a number after it something else: "en novembre 19 communes".
+NOT_BEFORE = set(LEXICON.month_day.not_before)
 # Words before a day in letters that make it a day: "le quatre octobre", "du vingt mai".
-DAY_ARTICLES = ["le", "du", "au", "dès", "depuis", "jusqu'au"]
+DAY_ARTICLES = set(LEXICON.day_determiners.words)
 # Ordinal endings: "deuxième", "deuxieme", "vingt et unième".
 ORDINAL_END_RE = re.compile(r"i[eè]me$")
 # Stems whose cardinal is not the stem plus "e" ("cinquième", "neuvième").
-ORDINAL_STEMS = {"cinqu": "cinq", "neuv": "neuf", "un": "un"}
+ORDINAL_STEMS = LEXICON.ordinal_day.stems
 
 
 def _fold(text: str) -> str:
@@ -248,14 +248,14 @@ def ordinal_day(words: list[str]) -> int | None:
 
 
 # Verbs after which an ordinal is a rank in a contest: "classé deuxième", "arrivé premier".
-RANKING_VERBS = {"classer", "arriver", "finir", "terminer", "placer", "sortir", "élire", "noter", "être"}
+RANKING_VERBS = set(LEXICON.ordinal_day.ranking_verbs)
 ORDINAL_WORD = {"LOWER": {"REGEX": r"^(premi[eè]re?|second|seconde|[a-zéè-]+i[eè]me)$"}}
 
 
 def ordinal_of_month(span: Span) -> Value | None:
     """ "le deuxième d'août", "seconde de août": a day given by its rank in the month."""
     tokens = list(span)
-    link = next(i for i, t in enumerate(tokens) if lower(t.text) in ("de", "d'"))
+    link = next(i for i, t in enumerate(tokens) if lower(t.text) in DE)
     day = ordinal_day([t.text for t in tokens[:link]])
     month = _month(tokens[-1].text) if tokens[-1].text.isalpha() else None
     if day is None or month is None or lower(tokens[-1].text) not in MONTHS or in_street_name(span):
@@ -278,12 +278,9 @@ def month_ordinal(span: Span) -> Value | None:
 
 
 # Verbs after which "le 15" is a number to call, a jersey or a bus line, not a day.
-NUMBER_VERBS = {"appeler", "rappeler", "composer", "contacter", "joindre", "faire", "porter", "prendre", "jouer",
-                "tirer", "choisir", "gagner", "avoir", "former", "obtenir", "cocher", "saisir", "taper", "voir",
-                "lire", "consulter", "miser", "parier", "remporter", "viser"}
+NUMBER_VERBS = set(LEXICON.day_alone.number_verbs)
 # Words before "le" that make "le 23" a date: a time preposition ("dès le 23", "avant le 23").
-# "lieu" as in "aura lieu le 23".
-DAY_INTRODUCERS = {"dès", "depuis", "avant", "après", "pour", "vers", "jusqu'", "d'ici", "lieu"}
+DAY_INTRODUCERS = set(LEXICON.day_alone.introducers)
 
 
 def _clock_follows(span: Span) -> bool:
@@ -315,8 +312,7 @@ def day_alone(span: Span) -> Value | None:
 
 
 # Ranks of a weekday in its month: "premier vendredi de juillet", "dernier lundi du mois".
-WEEKDAY_RANKS = {**{w: r for w, r in LEXICON.sub_period.ranks.items()}, "deuxieme": 2, "troisieme": 3,
-                 "quatrieme": 4, "derniere": -1, "cinquième": 5, "cinquieme": 5, "5e": 5}
+WEEKDAY_RANKS = {**LEXICON.sub_period.ranks, **LEXICON.weekday_rank}
 SINGULAR_WEEKDAYS = [w for w in LEXICON.weekday if not w.endswith("s")]
 
 
@@ -372,12 +368,12 @@ def form_rules(nlp: Language) -> list[Rule]:
         Rule("<day in words> <month> <year>?", [number_words, MONTH, IN(["à", "en", "de"], "?"),
                                                 {**NUMBER_WORD, "OP": "*"}, {**YEAR, "OP": "?"}], words_day_month),
         Rule("<month> <day in words>", [MONTH, number_words], month_words_day),
-        Rule("<ordinal> de <month>", [{**NUMBER_WORD, "OP": "*"}, ORDINAL_WORD, IN(["de", "d'"]), MONTH],
+        Rule("<ordinal> de <month>", [{**NUMBER_WORD, "OP": "*"}, ORDINAL_WORD, IN(DE), MONTH],
              ordinal_of_month),
         Rule("<month> <ordinal>", [MONTH, NUMBER_WORD, IN(["et"], "?"), ORDINAL_WORD], month_ordinal),
         Rule("<month> <ordinal word>", [MONTH, ORDINAL_WORD], month_ordinal),
         Rule("le <day>", [{"TEXT": {"REGEX": DAY_RE.pattern}}], day_alone),
-        Rule("<rank> <weekday> de <month> <year>?", [IN(WEEKDAY_RANKS), IN(SINGULAR_WEEKDAYS), IN(["de", "d'"]),
+        Rule("<rank> <weekday> de <month> <year>?", [IN(WEEKDAY_RANKS), IN(SINGULAR_WEEKDAYS), IN(DE),
                                                      MONTH, {**YEAR, "OP": "?"}], ranked_weekday),
         # "le premier lundi du mois" alone is mostly a habit ("se réunit le premier lundi du mois").
         Rule("<rank> <weekday> du mois <shift>", [IN(WEEKDAY_RANKS), IN(SINGULAR_WEEKDAYS), IN(["du"]), IN(["mois"]),

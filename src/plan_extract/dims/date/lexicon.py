@@ -58,6 +58,9 @@ class _Interval(_Strict):
     from_: list[Sequence] = Field(alias="from")
     after: list[Sequence]
     fillers: list[Sequence]
+    bare_links: list[Sequence]
+    date_links: list[Sequence]
+    unaccented_end: list[Sequence]
 
 
 class _Sequences(_Strict):
@@ -91,6 +94,7 @@ class _Age(_Strict):
     limit_minimum: int
     bounds: list[str]
     groups: list[str]
+    after: list[Sequence]
 
 
 class _WeekdayHoliday(_Strict):
@@ -98,6 +102,31 @@ class _WeekdayHoliday(_Strict):
     weekday: int = Field(ge=1, le=7)
     n: int
     unless_pentecost: bool = False
+
+
+class _DayDeterminers(_Strict):
+    words: list[str]
+    numeric: list[str]
+
+
+class _DayAlone(_Strict):
+    introducers: list[str]
+    number_verbs: list[str]
+
+
+class _MonthDay(_Strict):
+    not_before: list[str]
+
+
+class _OrdinalDay(_Strict):
+    stems: dict[str, str]
+    ranking_verbs: list[str]
+
+
+class _DayRange(_Strict):
+    openers: list[str]
+    links: list[str]
+    not_after: list[str]
 
 
 class _RelativeShift(_Strict):
@@ -150,6 +179,13 @@ class DateLexicon(_Strict):
     weekday_holiday: dict[str, _WeekdayHoliday]
     relative_shift: _RelativeShift
     vague_interval: _Words
+    anchored_day_followers: _Words
+    day_determiners: _DayDeterminers
+    day_alone: _DayAlone
+    month_day: _MonthDay
+    ordinal_day: _OrdinalDay
+    weekday_rank: dict[str, int]
+    day_range: _DayRange
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", DateLexicon)

@@ -26,20 +26,20 @@ from spacy.tokens import Span
 from plan_extract.dims.date.context import next_token, prev_token
 from plan_extract.dims.date.lexicon import ANY_MONTH, IN, LEXICON, MONTHS, lower
 from plan_extract.dims.date.resolve import Point, Time, period_point, shift_date
+from plan_extract.grammar import DE, DU, LINKS as DE_LINKS
 from plan_extract.rules import Rule, Value
 
 DAY_RE = r"^(0?[1-9]|[12]\d|3[01]|1er)$"
 DAY_TOKEN = {"LOWER": {"REGEX": DAY_RE}}
-# Words that open a range of days, and the links between its two days ("jusqu'a": the accent
-# left out, as typed in a hurry).
-OPENERS = ["du", "de", "d'", "entre", "depuis"]
-LINKS = ["au", "à", "a", "-", "–", "et", "jusqu'au", "jusqu'à", "jusqu'a"]
+# Words that open a range of days, and the links between its two days.
+OPENERS = LEXICON.day_range.openers
+LINKS = LEXICON.day_range.links
 HYPHENS = ("-", "–")
 THIS = set(LEXICON.this.words)
 SHIFT = LEXICON.shift
 NAME_MONTHS = set(LEXICON.name_months.words)
 # After a range, what makes its numbers something else than days: a unit, an amount, a count.
-NOT_AFTER = {"%", "€", "$", "h", "heures", "ans", "mois", "jours", "euros", "millions", "milliards"}
+NOT_AFTER = set(LEXICON.day_range.not_after)
 
 
 def fold(word: str) -> str:
@@ -75,7 +75,7 @@ def _link_fits(link: str, opener: str | None, articles: bool) -> bool:
     if link == "et":
         return opener == "entre"
     if link == "à":
-        return opener in ("de", "d'", "du", "depuis") or articles
+        return opener in DE or opener in DU or opener == "depuis" or articles
     return False
 
 
@@ -104,7 +104,7 @@ def days_of_period(span: Span) -> Value | None:
     if not first < last <= 31 or not _link_fits(link, opener, "le" in before):
         return None
     tail = [w for w in after[after.index(days[1]) + 1:] if w != "."]
-    linked = bool(tail) and tail[0] in ("de", "d'", "du")
+    linked = bool(tail) and tail[0] in DE | DU
     if linked:
         tail = tail[1:]
     if link in ("à", "et") and not (linked or "le" in before):
@@ -183,7 +183,7 @@ def numeric_days(span: Span) -> Value | None:
         return None
     before, after = prev_token(span), next_token(span)
     if (before is not None and (before.is_digit or before.text in ("/", "-"))) or \
-            (after is not None and (after.is_digit or lower(after.text) in ("/", "-", "%", "de", "d'", "des", "du"))):
+            (after is not None and (after.is_digit or lower(after.text) in ("/", "-", "%") or lower(after.text) in DE_LINKS)):
         return None  # "1/2-3/4 de la population" are fractions
     d1, m1, d2, m2 = int(first.group(1)), int(first.group(2)), int(last.group(1)), int(last.group(2))
     year = _year(last.group(3))
@@ -242,10 +242,10 @@ def range_rules(nlp: Language) -> list[Rule]:
     ordinal_words = sorted({*LEXICON.ordinal, *ORDINALS})
     return [
         Rule("du <day> au <day> de ce mois|du mois prochain",
-             [opener, article, DAY_TOKEN, *link, article, DAY_TOKEN, IN(["de", "d'", "du"], "?"),
+             [opener, article, DAY_TOKEN, *link, article, DAY_TOKEN, IN(DE | DU, "?"),
               IN([*THIS, "le"], "?"), IN(["mois"]), IN([*SHIFT, "-"], "?"), IN(["ci"], "?")], days_of_period),
         Rule("du <day> au <day> de <month>",
-             [opener, article, DAY_TOKEN, *link, article, DAY_TOKEN, IN(["de", "d'"]), IN(ANY_MONTH),
+             [opener, article, DAY_TOKEN, *link, article, DAY_TOKEN, IN(DE), IN(ANY_MONTH),
               {"ORTH": ".", "OP": "?"}], days_of_period),
         Rule("<month> <day> au <month>? <day>",
              [opener, IN(ANY_MONTH), {"ORTH": ".", "OP": "?"}, IN(["entre"], "?"), DAY_TOKEN, *link,

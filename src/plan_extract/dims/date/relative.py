@@ -18,14 +18,17 @@ from plan_extract.dims.date.lexicon import (
 from plan_extract.dims.date.ranges import fold
 from plan_extract.dims.date.resolve import Point, Time, day_point, period_point, shift_date
 from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
+from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
 from plan_extract.dims.numeral.parse import normalise
+from plan_extract.grammar import DE, LINKS, SINGULAR_ARTICLES
 from plan_extract.rules import Rule, Value
 
-ARTICLES = ["un", "une"]
+# "un", "une": the articles that count one ("un an", "une semaine").
+ARTICLES = sorted(NUMERAL_LEXICON.articles)
 # Words that may follow "la veille" / "le lendemain" used as times: "la veille du scrutin", "le lendemain, ...".
-ANCHOR_LINKS = {"de", "du", "des", "au", "à", "et", "soir", "matin"}
+ANCHOR_LINKS = LINKS | set(LEXICON.anchored_day_followers.words)
 # "la veille du scrutin", "le lendemain de la visite": anchored on an event, not on a date.
-EVENT_LINKS = {"de", "du", "des", "d'"}
+EVENT_LINKS = LINKS
 DAY_PART = IN(LEXICON.day_part.words, "?")
 TIME_UNITS = {w for w, u in UNITS.items() if u.time}
 
@@ -51,7 +54,7 @@ def anchored_day(span: Span) -> Value | None:
     adjective after.
     """
     before, after = prev_token(span), span.doc[span.end] if span.end < len(span.doc) else None
-    if before is None or lower(before.text) not in ("la", "le", "l'"):
+    if before is None or lower(before.text) not in SINGULAR_ARTICLES:
         return None
     if after is not None and after.is_alpha and after.text.islower() and lower(after.text) not in ANCHOR_LINKS:
         return None
@@ -223,7 +226,7 @@ def whole_period(span: Span) -> Value | None:
     """ "toute la journée", "toute la semaine", "tout le mois", "toute l'année", "tout le jour":
     one unit of time; "tout le mois de mars" names the month instead."""
     after = span.doc[span.end] if span.end < len(span.doc) else None
-    if after is not None and lower(after.text) in ("de", "d'"):
+    if after is not None and lower(after.text) in DE:
         return None
     unit = WHOLE_UNITS[lower(span[-1].text)]
     return {"time": Time("duration", duration=iso_duration(Decimal(1), unit), grain=UNITS[unit].grain),
@@ -403,7 +406,7 @@ def relative_rules(nlp: Language) -> list[Rule]:
                              IN(LEXICON.this.suffix, "?")], this_period),
         Rule("ce <period>-ci", [THIS, PERIOD, IN(["-"]), IN(["ci"])], this_period),
         Rule("cet <season>", [THIS, IN(LEXICON.season)], this_season),
-        Rule("ce <month>", [THIS, IN(["mois"], "?"), IN(["de", "d'"], "?"), IN(LEXICON.month)], this_month),
+        Rule("ce <month>", [THIS, IN(["mois"], "?"), IN(DE, "?"), IN(LEXICON.month)], this_month),
         Rule("<period> <shift>", [PERIOD, SHIFT], shifted_period),
         Rule("<period> en cours", [PERIOD, IN(["en"]), IN(["cours"])], current_period),
         Rule("dans la journée", [IN(["dans"]), IN(["la"]), IN(["journée"])], today_phrase),
@@ -414,7 +417,7 @@ def relative_rules(nlp: Language) -> list[Rule]:
         Rule("un <unit> et demi", [number_or_article, UNIT, *half], duration),
         Rule("<number>h", [{"LOWER": {"REGEX": r"^\d{1,3}h$"}}], glued_hours),
         Rule("<number><unit>", [{"LOWER": {"REGEX": GLUED_RE.pattern}}], glued_duration),
-        Rule("toute la <unit>", [IN(["tout", "toute"]), IN(["le", "la", "l'"]), IN(WHOLE_UNITS)],
+        Rule("toute la <unit>", [IN(["tout", "toute"]), IN(SINGULAR_ARTICLES), IN(WHOLE_UNITS)],
              whole_period),
         Rule("tout au long de l'année <year>?",
              [IN(["tout"]), IN(["au"]), IN(["long"]), IN(["de"]), IN(["l'"]), IN(["année"]),

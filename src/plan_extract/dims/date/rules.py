@@ -25,6 +25,7 @@ from plan_extract.dims.date.lexicon import (
 )
 from plan_extract.dims.date.resolve import Point, Time, day_point, nth_weekday, period_point, place_year
 from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
+from plan_extract.grammar import DE, DU
 from plan_extract.rules import Rule, Value
 
 # Digit-only dates are formats, not words: 12/01/2023, 12.01.2023, 12-01-23, 2023-01-12, 03/2023.
@@ -42,9 +43,11 @@ PARTS = LEXICON.part
 NAME_MONTHS = set(LEXICON.name_months.words)
 MONTH_PARTS = {name: (days[0], days[1]) for name, days in LEXICON.month_part.items()}
 # Determiners before a day given as a bare "dd/mm": "le 22/04", "du 3/05 au 7/05".
-DAY_DETERMINERS = {"le", "du", "au", "dès", "depuis", "avant", "après", "jusqu'au"}
-HALVES = {"semestre": "H", "semestres": "H"}
-QUARTERS = {"trimestre": "Q", "trimestres": "Q"}
+DAY_DETERMINERS = {*LEXICON.day_determiners.words, *LEXICON.day_determiners.numeric}
+# The units that a rank makes a half-year or a quarter of a year ("premier semestre", "2e
+# trimestre"), by the grain of the unit lexicon.
+HALVES = {word for word, unit in LEXICON.unit.items() if unit.grain == "half"}
+QUARTERS = {word for word, unit in LEXICON.unit.items() if unit.grain == "quarter"}
 QUARTER_LETTERS = {"t": "Q", "q": "Q", "s": "H"}
 
 
@@ -552,13 +555,13 @@ def calendar_rules(nlp: Language) -> list[Rule]:
         Rule("T1 <year>", [{"TEXT": {"REGEX": QUARTER_RE.pattern}}, YEAR], quarter),
         Rule("<part> <year>", [PART, YEAR], part_of_period),
         Rule("<rank> quinzaine|semaine|jour de <month> <year>?",
-             [IN(LEXICON.sub_period.ranks), IN(["quinzaine", "semaine", "jour"]), IN(["de", "d'", "du"]),
-              IN(["mois"], "?"), IN(["de", "d'"], "?"), MONTH, opt_year], sub_period),
+             [IN(LEXICON.sub_period.ranks), IN(["quinzaine", "semaine", "jour"]), IN(DE | DU),
+              IN(["mois"], "?"), IN(DE, "?"), MONTH, opt_year], sub_period),
         Rule("<part> <month> <year>?", [PART, MONTH, opt_year], part_of_period),
         Rule("<part> de l'année <year>?",
-             [PART, IN(["de", "d'", "du"]), IN(["l'", "la"], "?"), IN(["année", "an", "mois"]), opt_year], part_of_period),
+             [PART, IN(DE | DU), IN(["l'", "la"], "?"), IN(["année", "an", "mois"]), opt_year], part_of_period),
         Rule("<part> de l'<season> <year>?",
-             [PART, IN(["de", "d'", "du"]), IN(["l'", "la"], "?"), SEASON, opt_year], part_of_period),
+             [PART, IN(DE | DU), IN(["l'", "la"], "?"), SEASON, opt_year], part_of_period),
         Rule("mi-<year|month> <year>?", [{"LOWER": {"REGEX": r"^mi-(1[89]\d\d|20\d\d|[a-zéû]+)$"}}, opt_year],
              part_of_period),
         Rule("années <decade>", [IN(LEXICON.decade.words), {"TEXT": {"REGEX": DECADE_RE.pattern}}], decade),
