@@ -3,6 +3,8 @@ fractions, ratios, powers of ten and decimals in words are read to their value."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -85,3 +87,58 @@ def test_powers_and_decimals_in_words(text: str, value: str) -> None:
 ])
 def test_fraction_or_not(text: str, found: list[tuple[str, str, str]]) -> None:
     assert [(text[n.start:n.end], parse.normalise(n.value), n.form) for n in parse.find_numerals(text)] == found
+
+
+# The places where numbers may start, as one pattern read by `finditer` defines them; `_candidates`
+# finds the same places without reading every letter.
+_VULGAR = parse._VULGAR
+_ONE_PATTERN = re.compile(
+    rf"(?<![\w,])(?P<sign>[+\-−])(?=[ \u00a0]?[\d{_VULGAR}])|(?<![\d_,])(?P<digit>\d)|(?P<vulgar>[{_VULGAR}])"
+    r"|(?<!\w)(?P<word>[^\W\d_]+)"
+)
+
+
+def _places(text: str) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {field: [] for field in vars(parse._candidates(""))}
+    for m in _ONE_PATTERN.finditer(text):
+        kinds = []
+        if m.group("sign"):
+            kinds = ["number", "digit_fraction"]
+        elif m.group("digit"):
+            kinds = ["number", "digit_fraction", "ratio", "ordinal", "approx"] + (["phone"] if m.group() == "0" else [])
+        elif m.group("vulgar"):
+            kinds = ["digit_fraction"]
+        else:
+            word = m.group("word")
+            lowered = word.lower()
+            first = parse._FIRST_WORDS
+            kinds = [kind for kind, test in [
+                ("number", lowered in first["number"]), ("ratio", lowered in first["number"]),
+                ("ordinal", word[0] in "IVXLC" or lowered in first["ordinal"]),
+                ("fraction", lowered in first["fraction"]), ("approx", lowered in first["approx"]),
+                ("denominator", lowered in parse._DENOMINATORS or lowered.endswith(("ième", "ieme", "ièmes", "iemes"))),
+            ] if test]
+        for kind in kinds:
+            found[kind].append(m.start())
+    return found
+
+
+_PIECES = [*"aeiIVXLCdtsèÈ -_,.+−/0123½¼²٣İı\u00a0\u202f'’", "deux", "Trois", "CENT", "Cinquième", "ième", "IÈMES",
+           "tiers", "la", "Les", "des", "un", "vingt-et-unième", "2e", "moins ", "- ", "3,5", "ſ", "\n"]
+
+
+@given(st.lists(st.sampled_from(_PIECES) | st.characters(), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_candidate_places_are_those_of_one_pattern(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert vars(parse._candidates(text)) == _places(text)
+
+
+def test_candidate_places_in_a_sentence() -> None:
+    text = "Le 2e plan, ½ des 3 000 agents (−4) et les deux tiers, soit 0 cas sur dix-huitièmes."
+    places = vars(parse._candidates(text))
+    assert places == _places(text)
+    assert places["phone"] == [text.index("000"), text.index("0 cas")]
+    assert text.index("½") in places["digit_fraction"] and text.index("−4") in places["number"]
+    assert text.index("tiers") in places["denominator"] and text.index("huitièmes") in places["denominator"]
+    assert text.index("Le") in places["ordinal"] and text.index("deux") in places["number"]

@@ -63,7 +63,7 @@ class MoneyExtractor(WithUserLexicon, NumberRuleComponent):
         currency takes the currency of an amount before it in the same sentence or the one before
         ("… 380 millions d'euros. L'enveloppe n'est que de 200 millions.")."""
         spans = []
-        for span in [*self._elliptical(doc, found), *self._one(doc, found, text)]:
+        for span in [*self._elliptical(doc, found, text), *self._one(doc, found, text)]:
             span, span._.money = self.refine(span, span._.money, text)
             spans.append(span)
         return spans
@@ -80,12 +80,12 @@ class MoneyExtractor(WithUserLexicon, NumberRuleComponent):
             spans.append(span)
         return spans
 
-    def _elliptical(self, doc: Doc, found: list[Span]) -> list[Span]:
+    def _elliptical(self, doc: Doc, found: list[Span], text: str) -> list[Span]:
         spans_before = [*found, *doc.spans.get(self.date_key, [])]
         taken = {i for s in spans_before for i in range(s.start, s.end)}
         spans = []
         for numeral in numerals(doc, self.numeral_key):
-            words = numeral.text.lower().split()
+            words = text[numeral.start_char:numeral.end_char].lower().split()  # numeral.text, read once per Doc
             if len(words) < 2 or words[-1] not in SCALE_WORDS or any(i in taken for i in range(numeral.start, numeral.end)):
                 continue
             nxt = doc[numeral.end: numeral.end + 2]

@@ -13,6 +13,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from pydantic import BaseModel
 from text_to_num import text2num
@@ -200,9 +201,21 @@ def _first_words(phrases: list[str]) -> set[str]:
 # begins an entry of the lexicon. Each pattern above is tried only where it can start:
 # scanning the whole text with them costs more than finding these places.
 # (Each lookbehind is the weakest of those of the patterns, so that no start is missed.)
-_CANDIDATE_RE = re.compile(
-    rf"(?<![\w,])(?P<sign>[+\-−])(?=[ \u00a0]?[\d{_VULGAR}])|(?<![\d_,])(?P<digit>\d)|(?P<vulgar>[{_VULGAR}])|(?<!\w)(?P<word>[^\W\d_]+)"
+#
+# The places are those where this pattern matches as `finditer` reads the text:
+#     (?<![\w,])(?P<sign>[+\-−])(?=[ \u00a0]?[\d½…])|(?<![\d_,])(?P<digit>\d)|(?P<vulgar>[½…])
+#     |(?<!\w)(?P<word>[^\W\d_]+)
+# A word is a run of letters after no letter, digit or "_" (`_word_start`), and a vulgar
+# fraction is read as such, not as the start of a word. Read that way, the pattern spends most
+# of its time reading every letter; instead, each kind of place is found by a pattern that
+# begins with a set of characters (the regex engine skips the other characters without trying
+# it) and looks at the character before after reading the first one (`(?<!\w.)`), and the
+# words are found in the lower-cased text among the words that start something.
+_SIGN = "+\\-−"
+_MARK_RE = re.compile(
+    rf"[{_SIGN}\d{_VULGAR}](?:(?<=[{_SIGN}])(?<![\w,].)(?=[ \u00a0]?[\d{_VULGAR}])|(?<=\d)(?<![\d_,].)|(?<=[{_VULGAR}]))"
 )
+_ROMAN_START_RE = re.compile(r"[IVXLC](?<!\w.)")
 _NUMBER_WORDS = _first_words([*LEXICON.words, *LEXICON.articles, *LEXICON.scale, *LEXICON.negative_words.words])
 _FIRST_WORDS = {
     "number": _NUMBER_WORDS,
@@ -230,43 +243,105 @@ class _Starts:
 # Every fraction in words ends with one of these words: FRACTION_RE is tried only at the starts
 # that have one within `_FRACTION_REACH` characters after them.
 _DENOMINATORS = {w.lower() for w in [*LEXICON.fraction, *LEXICON.half_fraction.words]}
-_DENOMINATOR_ENDS = ("ième", "ieme", "ièmes", "iemes")
 _FRACTION_REACH = 120
+# ... or with a word in "-ième(s)" ("cinquième", "vingt-et-unièmes"), found by its ending.
+_DENOMINATOR_END_RE = re.compile(r"i[eè]mes?(?![^\W\d_])")
+
+
+
+def _kinds_of_word() -> dict[str, list[str]]:
+    """The kinds of places (fields of `_Starts`) each word of the lists starts."""
+    kinds: dict[str, list[str]] = {}
+    for kind, words in [("number", _NUMBER_WORDS), ("ratio", _NUMBER_WORDS), ("ordinal", _FIRST_WORDS["ordinal"]),
+                        ("fraction", _FIRST_WORDS["fraction"]), ("approx", _FIRST_WORDS["approx"]),
+                        ("denominator", _DENOMINATORS)]:
+        for word in words:
+            kinds.setdefault(word, []).append(kind)
+    return kinds
+
+
+_KINDS_OF_WORD = _kinds_of_word()
+
+
+def _trie(words: list[str]) -> str:
+    """An alternation of `words` as a tree of their common beginnings ("deux|dix|douze" ->
+    "d(?:eux|ix|ouze)"), so that the regex engine reads a word's letters once."""
+    if "" in words and len(words) == 1:
+        return ""
+    by_first: dict[str, list[str]] = {}
+    for word in words:
+        if word:
+            by_first.setdefault(word[0], []).append(word[1:])
+    branches = [re.escape(first) + _trie(rest) for first, rest in sorted(by_first.items())]
+    optional = "" in words
+    if len(branches) == 1 and not optional:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")" + ("?" if optional else "")
+
+
+# The words of the lists, at a word start, in lower-cased text: each first letter is followed by
+# the test of the character before it.
+_LIST_WORD_RE = re.compile(
+    "(?:" + "|".join(
+        re.escape(first) + r"(?<!\w.)" + _trie(sorted({w[1:] for w in _KINDS_OF_WORD if w[0] == first}))
+        for first in sorted({w[0] for w in _KINDS_OF_WORD})
+    ) + r")(?![^\W\d_])"
+)
+
+
+def _is_letter(c: str) -> bool:
+    """Whether `c` is read by [^\\W\\d_]."""
+    return c.isalnum() and not c.isdecimal()
+
+
+def _word_start(text: str, i: int) -> bool:
+    """Whether a word can start at `i` (the character before is no letter, digit nor "_")."""
+    return i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")
+
+
+def _run_start(text: str, i: int) -> int:
+    """The start of the run of letters holding position `i`."""
+    while i > 0 and _is_letter(text[i - 1]):
+        i -= 1
+    return i
 
 
 def _candidates(text: str) -> _Starts:
     starts = _Starts([], [], [], [], [], [], [], [])
-    for m in _CANDIDATE_RE.finditer(text):
-        start = m.start()
-        if m.group("vulgar") is not None:
-            starts.digit_fraction.append(start)
-            continue
-        if m.group("sign") is not None:
-            starts.number.append(start)  # only a number takes a sign
-            starts.digit_fraction.append(start)
-            continue
-        if m.group("digit") is not None:
-            starts.number.append(start)
-            starts.digit_fraction.append(start)
-            starts.ratio.append(start)
-            starts.ordinal.append(start)
-            starts.approx.append(start)
-            if m.group("digit") == "0":
-                starts.phone.append(start)
-            continue
-        word = m.group("word")
-        lowered = word.lower()
-        if lowered in _FIRST_WORDS["number"]:
-            starts.number.append(start)
-            starts.ratio.append(start)
-        if word[0] in "IVXLC" or lowered in _FIRST_WORDS["ordinal"]:
-            starts.ordinal.append(start)
-        if lowered in _FIRST_WORDS["fraction"]:
-            starts.fraction.append(start)
-        if lowered in _FIRST_WORDS["approx"]:
-            starts.approx.append(start)
-        if lowered in _DENOMINATORS or lowered.endswith(_DENOMINATOR_ENDS):
-            starts.denominator.append(start)
+    digits, signs, vulgars = [], [], []
+    for m in _MARK_RE.finditer(text):
+        c = m.group()
+        if c in "+-−":
+            signs.append(m.start())
+        elif c in _VULGAR:
+            # Inside a word (read from its start), it is no place of its own.
+            start = _run_start(text, m.start())
+            if start == m.start() or not _word_start(text, start) or text[start] in _VULGAR:
+                vulgars.append(m.start())
+        else:
+            digits.append(m.start())
+            if c == "0":
+                starts.phone.append(m.start())
+    # Lower-cased one character for one ("İ" alone becomes two: "ı" stands for it, a letter
+    # that is in no list and leaves no "-ième" ending).
+    lowered = text.replace("\u0130", "\u0131").lower() if "\u0130" in text else text.lower()
+    by_kind: dict[str, list[int]] = {"number": [], "ratio": [], "ordinal": [], "fraction": [], "approx": [], "denominator": []}
+    for m in _LIST_WORD_RE.finditer(lowered):
+        for kind in _KINDS_OF_WORD[m.group()]:
+            by_kind[kind].append(m.start())
+    romans = [m.start() for m in _ROMAN_START_RE.finditer(text)]
+    endings = []
+    for m in _DENOMINATOR_END_RE.finditer(lowered):
+        start = _run_start(text, m.start())
+        if _word_start(text, start) and text[start] not in _VULGAR:
+            endings.append(start)
+    starts.number.extend(sorted(signs + digits + by_kind["number"]))
+    starts.ordinal.extend(sorted({*digits, *romans, *by_kind["ordinal"]}))
+    starts.fraction.extend(by_kind["fraction"])
+    starts.approx.extend(sorted(digits + by_kind["approx"]))
+    starts.digit_fraction.extend(sorted(signs + digits + vulgars))
+    starts.ratio.extend(sorted(digits + by_kind["ratio"]))
+    starts.denominator.extend(sorted({*by_kind["denominator"], *endings}))
     return starts
 
 
@@ -306,10 +381,17 @@ def normalise(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+_SPACE_RE = re.compile(_SPACE)
+_DOTTED_RE = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+# The same figures come back in text after text ("1", "2023", "10 %"): readings are kept.
+_READINGS_KEPT = 4096
+
+
+@lru_cache(maxsize=_READINGS_KEPT)
 def parse_digits(text: str) -> Decimal | None:
     """Read digits in French typography: "258 000" -> 258000, "2,5" -> 2.5, "1.100" -> 1100."""
-    compact = re.sub(_SPACE, "", text).replace("−", "-")
-    if re.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?", compact):
+    compact = _SPACE_RE.sub("", text).replace("−", "-")
+    if _DOTTED_RE.fullmatch(compact):
         compact = compact.replace(".", "")
     try:
         return Decimal(compact.replace(",", "."))
@@ -317,6 +399,7 @@ def parse_digits(text: str) -> Decimal | None:
         return None
 
 
+@lru_cache(maxsize=_READINGS_KEPT)
 def parse_words(text: str) -> Decimal | None:
     """Read a number in letters: "deux cent cinquante-huit mille" -> 258000."""
     try:
