@@ -323,12 +323,22 @@ def feature(token: Token, name: str) -> list[str]:
 def subtree(doc: Doc, i: int) -> list[int]:
     """Positions of the tokens of `doc[i].subtree`, in text order, read from `TokenAttrs`."""
     children = token_attrs(doc).children
-    found, todo = [], [i]
-    while todo:
-        j = todo.pop()
-        found.append(j)
-        todo.extend(children[j])
+    found = [i]
+    for j in found:  # the list grows while it is walked: each token's children join it once
+        found.extend(children[j])
     return sorted(found)
+
+
+def span_text(span: Span) -> str:
+    """`span.text`, sliced from `doc_text`: `Span.text` builds a Token for each of its tokens.
+
+    >>> doc = nlp.make_doc("Un poste est créé.")
+    >>> span_text(doc[1:3]), span_text(doc[2:2])
+    ('poste est', '')
+    """
+    if span.start >= span.end:
+        return ""
+    return doc_text(span.doc)[span.start_char:span.end_char]
 
 
 def positions(doc: Doc, words: frozenset[str], attr: str = "lower") -> list[int]:

@@ -32,7 +32,7 @@ from plan_extract.dims.measure.linking import LINK_KINDS, Draft, link, merge_res
 from plan_extract.dims.measure.plan import find_plan
 from plan_extract.dims.measure.triggers import find_triggers
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
-from plan_extract.spans import Ref, doc_text, release, span_ref
+from plan_extract.spans import Ref, doc_text, release, span_ref, span_text
 
 SPANS_KEY = "measure"
 PLAN_KEY = "plan"
@@ -88,7 +88,7 @@ def describe(clause: Clause, doc: Doc) -> Draft:
     """Build the value of one clause (links are filled later)."""
     span = Span(doc, clause.start, clause.end, span_id=rule_name(clause))
     found = roles(clause)
-    obj = phrase(found.patient, clause.trigger.token, clause.end).text if found.patient is not None else None
+    obj = span_text(phrase(found.patient, clause.trigger.token, clause.end)) if found.patient is not None else None
     value = {
         "action": clause.trigger.action if not clause.trigger.verbal else clause.trigger.lemma,
         "label": label(clause, found.patient),

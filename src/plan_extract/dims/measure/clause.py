@@ -151,7 +151,7 @@ def clause_head(trigger: Trigger) -> Token | None:
 
 def _reflexive_non_action(verb: Token) -> bool:
     """A verb of [grammar] reflexive_non_actions with a reflexive pronoun acts on nobody else."""
-    return verb.lemma_.lower() in REFLEXIVE_NON_ACTIONS and any(
+    return token_attrs(verb.doc).lemma[verb.i] in REFLEXIVE_NON_ACTIONS and any(
         c.i < verb.i and c.pos_ == "PRON" and (c.lower_ in REFLEXIVES or c.dep_.startswith("expl")
                                                or "Yes" in feature(c, "Reflex")) for c in verb.children)
 

@@ -13,7 +13,7 @@ from plan_extract.dims.measure.lexicon import (
 )
 from plan_extract.dims.measure.syntax import MISPARSED_DEPS, NOUN_POS, VERB_POS, case_of, is_misparsed_finite
 from plan_extract.dims.measure.triggers import Trigger
-from plan_extract.spans import doc_cache, feature, features, token_attrs
+from plan_extract.spans import doc_cache, feature, features, span_text, token_attrs
 
 STATUS = LEXICON.status
 ANNOUNCED_VERBS = set(STATUS.announced_verbs)
@@ -54,7 +54,8 @@ def is_passive(verb: Token) -> bool:
 
 def _antecedent(verb: Token, pronoun: Token) -> Token:
     # "la brigade, qui sera renforcée": the relative pronoun stands for the noun the clause modifies.
-    if pronoun.pos_ == "PRON" and verb.dep_ == "acl:relcl":
+    attrs = token_attrs(verb.doc)
+    if attrs.pos[pronoun.i] == "PRON" and attrs.dep[verb.i] == "acl:relcl":
         return verb.head
     return pronoun
 
@@ -68,20 +69,23 @@ def roles(clause: Clause) -> Roles:
     >>> roles(find_clauses(doc, find_triggers(doc))[0]).patient.text
     'poste'
     """
-    verbs = [t for t in chain(clause) if t.pos_ in VERB_POS or t == clause.head]
+    doc = clause.head.doc
+    attrs = token_attrs(doc)
+    verbs = [t for t in chain(clause) if attrs.pos[t.i] in VERB_POS or t == clause.head]
     agents: list[Token] = []
     patient: Token | None = None
     for verb in verbs:
-        for child in verb.children:
-            if child.dep_ == "nsubj" and is_passive(verb) and patient is None:
+        for child in attrs.children[verb.i]:
+            dep = attrs.dep[child]
+            if dep == "nsubj" and is_passive(verb) and patient is None:
                 # "Ce plan sera animé et suivi": the parser may call a passive subject nsubj.
-                patient = _antecedent(verb, child)
-            elif child.dep_ == "nsubj":
-                agents.append(_antecedent(verb, child))
-            elif child.dep_ == "obl:agent":
-                agents.append(child)
-            elif child.dep_ == "nsubj:pass" and patient is None:
-                patient = _antecedent(verb, child)
+                patient = _antecedent(verb, doc[child])
+            elif dep == "nsubj":
+                agents.append(_antecedent(verb, doc[child]))
+            elif dep == "obl:agent":
+                agents.append(doc[child])
+            elif dep == "nsubj:pass" and patient is None:
+                patient = _antecedent(verb, doc[child])
     head = clause.head
     misparsed = next((v for v in verbs if is_misparsed_finite(v)), None)
     if misparsed is not None and not agents:
@@ -194,7 +198,7 @@ def _phrase_bounds(token: Token, stop: Token | None, limit: int | None) -> tuple
 def _lower_first(span: Span) -> str:
     attrs = token_attrs(span.doc)
     first = attrs.text[span.start]
-    text = span.text
+    text = span_text(span)
     # An acronym keeps its capitals ("ARS"); an elided article does not ("L'ensemble").
     acronym = first.isupper() and len(first.rstrip("'’")) > 1
     if attrs.pos[span.start] in ("DET", "NUM", "ADJ", "NOUN", "PRON") and not acronym:

@@ -75,6 +75,10 @@ def _chars(token: Token) -> tuple[int, int]:
     return token.left_edge.idx, token.right_edge.idx + len(token.right_edge.text)
 
 
+# The first words of the topic openers (None if one is empty: it opens every sentence).
+TOPIC_FIRST_WORDS = None if any(not opener for opener in TOPIC_OPENERS) else {opener[0] for opener in TOPIC_OPENERS}
+
+
 def topic_phrase(doc: Doc, sentence_start: int) -> tuple[int, int] | None:
     """Char bounds of a topic phrase opening the sentence part at `sentence_start`
     ("Côté gendarmerie,", "Du côté de la mairie,"), or None.
@@ -86,6 +90,8 @@ def topic_phrase(doc: Doc, sentence_start: int) -> tuple[int, int] | None:
     while i < len(doc) and doc[i].is_space:
         i += 1
     words = [word.replace("’", "'") for word in token_attrs(doc).lower[i: i + TOPIC_MAX_TOKENS]]
+    if TOPIC_FIRST_WORDS is not None and (not words or words[0] not in TOPIC_FIRST_WORDS):
+        return None  # no opener starts with this word
     for opener in TOPIC_OPENERS:
         if tuple(words[: len(opener)]) == opener:
             if "," in words[len(opener):]:
@@ -830,7 +836,8 @@ def _same_action(a: Draft, b: Draft, text: str, contents: dict[int, set[str]]) -
     for kind in DISTINCT_KINDS:
         if a.links[kind] and b.links[kind] and not _same_texts(a, b, kind, text):
             return False
-    same_head = a.patient.lemma_.lower() == b.patient.lemma_.lower()
+    lemmas = token_attrs(a.patient.doc).lemma
+    same_head = lemmas[a.patient.i] == lemmas[b.patient.i]
     if a.value["action"] == b.value["action"] and (same_head or is_anaphoric(b.patient)):
         # "… ont été déployés dans 21 quartiers. Ces nouveaux effectifs ont été déployés …":
         # the same action on what a demonstrative points back at.

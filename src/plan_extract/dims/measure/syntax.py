@@ -12,7 +12,7 @@ from plan_extract.dims.measure.lexicon import (
     AIM_NOUNS, CONDITION_MARKS, DEMONSTRATIVES, EVENT_NOUNS, FINITE_ENDINGS, GERUND_MARKS, INCISE_OPENERS, NEGATIONS,
     OBJECT_CASES, PRESENTATIVE_VERBS, PURPOSE_MARKS, REFLEXIVES, SPEECH_VERBS,
 )
-from plan_extract.spans import feature, features, positions, token_attrs
+from plan_extract.spans import doc_cache, feature, features, positions, token_attrs
 
 VERB_POS = {"VERB", "AUX"}
 NOUN_POS = {"NOUN", "PROPN"}
@@ -55,8 +55,12 @@ def has_event_subject(*verbs: Token) -> bool:
     """"L'annonce intervient trois mois après les émeutes": a verb whose subject is an event
     tells when something happened, not what a body does."""
     doc = verbs[0].doc
-    attrs = token_attrs(doc)
-    heads = {attrs.head[i] for i in positions(doc, EVENT_NOUNS, "lemma") if attrs.dep[i] == "nsubj" and attrs.head[i] != i}
+    known = doc_cache(doc).values
+    heads = known.get("event_subject_heads")
+    if heads is None:  # the verbs with an event for subject, found once per Doc
+        attrs = token_attrs(doc)
+        heads = known["event_subject_heads"] = {
+            attrs.head[i] for i in positions(doc, EVENT_NOUNS, "lemma") if attrs.dep[i] == "nsubj" and attrs.head[i] != i}
     return any(verb.i in heads for verb in verbs)
 
 

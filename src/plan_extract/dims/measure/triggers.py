@@ -47,8 +47,9 @@ class Trigger:
     @property
     def lemma(self) -> str:
         """The lemma of the trigger with the words of its phrase: "mettre en place", "créer"."""
-        rest = [t.lower_ for t in self.token.doc[self.token.i + 1: self.end] if t.pos_ != "ADV"]
-        return " ".join([self.token.lemma_.lower(), *rest])
+        attrs = token_attrs(self.token.doc)
+        rest = [attrs.lower[i] for i in range(self.token.i + 1, self.end) if attrs.pos[i] != "ADV"]
+        return " ".join([attrs.lemma[self.token.i], *rest])
 
 
 def follows(token: Token, rest: tuple[str, ...]) -> int | None:
