@@ -7,7 +7,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.date.lexicon import LEXICON, UNITS, lower
-from plan_extract.grammar import DE
+from plan_extract.grammar import DE, LINK_ARTICLES, LINKS
 from plan_extract.spans import doc_text, sentence_bounds, token_attrs
 
 YEAR_CONTEXT = set(LEXICON.year_context.words) | set(LEXICON.month) | set(LEXICON.season)
@@ -40,16 +40,22 @@ def text_slice(doc: Doc, start: int, end: int) -> str:
 
 
 def in_street_name(span: Span) -> bool:
-    """True when a street or building word stands just before: "rue du 8 Mai 1945".
+    """True when a street or building word stands right before the date, with only a link and
+    an article between ("rue du 8 Mai 1945", "place de la 19 Mars"; a match on "Mai 1945" also
+    skips its day number). Never across a line break or punctuation: in "feuille de
+    route\n\n8 juillet 2010" the date opens its own line.
 
     >>> # "place du 19 Mars 1962" is an address, not a date
     """
     words = token_attrs(span.doc).lower
-    for i in range(max(0, span.start - 4), span.start):
-        if words[i] in STREET:
-            return True
-    # A capitalised month right after a day reads as a name when glued by hyphens elsewhere.
-    return False
+    i = span.start - 1
+    if i >= 0 and (words[i].isdigit() or ORDINAL_RE.match(words[i])):
+        i -= 1
+    if i >= 0 and words[i] in LINK_ARTICLES:
+        i -= 1
+    if i >= 0 and words[i] in LINKS:
+        i -= 1
+    return i >= 0 and words[i] in STREET
 
 
 def is_year_here(token: Token) -> bool:
