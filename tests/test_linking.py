@@ -217,3 +217,42 @@ def test_a_speaker_stands_for_the_body_their_role_names() -> None:
                      document_date=REFERENCE)
     measure = _measure(result, "2 millions")
     assert _actors(result, measure) == ["Caisse d'allocations familiales du Gard"]
+
+
+def test_members_of_a_unit_act_as_that_unit() -> None:
+    result = extract("La gendarmerie de l'Hérault intensifie ses contrôles. Mardi soir, des gendarmes du Psig de "
+                     "Lunel, qui mènent une opération de contrôle sur l'autoroute, arrêtent une voiture.",
+                     document_date=REFERENCE)
+    measure = _measure(result, "opération de contrôle")
+    assert _actors(result, measure) == ["Psig de Lunel"]
+
+
+def test_an_incise_between_subject_and_verb_is_skipped() -> None:
+    from plan_extract.dims.measure.linking import _incise_start
+    from plan_extract.pipeline import get_nlp
+
+    doc = get_nlp()("Le syndicat, en lien avec les communes riveraines, a lancé un plan.")
+    commas = [t.i for t in doc if t.text == ","]
+    assert _incise_start(doc, commas[1]) == commas[0]
+    assert _incise_start(doc, commas[0]) == commas[0] + 1  # no comma opens it
+
+
+LIST = """Face à la sécheresse, le préfet du Cher a renforcé les restrictions d'eau. Les cours d'eau restent très bas.
+
+- Pour les agriculteurs, les prélèvements d'eau sont réduits de 30 %.
+
+- Le remplissage des piscines privées est interdit.
+"""
+
+
+def test_list_items_take_the_body_of_the_paragraph_announcing_them() -> None:
+    result = extract(LIST, document_date=REFERENCE)
+    for words in ("prélèvements", "piscines"):
+        assert _actors(result, _measure(result, words)) == ["préfet du Cher"]
+
+
+def test_a_first_person_subject_is_not_the_person_named_before() -> None:
+    result = extract("Lors du dernier conseil, Marc Olivier a présenté le budget de la commune. Nous avons voté la "
+                     "rénovation de la piscine municipale.", document_date=REFERENCE)
+    measure = _measure(result, "piscine municipale")
+    assert _actors(result, measure) == []

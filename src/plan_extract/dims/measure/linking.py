@@ -20,7 +20,9 @@ from plan_extract.dims.measure.lexicon import (
     ARTICLES, BARE_CASES, COMPARISON_CASES, COMPARISON_NOUNS, INCISE_OPENERS, OBJECT_CASES, PLACE_CASES,
     SUBJECT_PRONOUNS, TOPIC_OPENERS,
 )
-from plan_extract.dims.measure.segments import in_announced_list, line_bounds, segment
+from plan_extract.dims.measure.segments import (
+    BULLETS, LIST_MAX_LINES, SENTENCE_ENDS, in_announced_list, line_bounds, segment,
+)
 from plan_extract.dims.measure.syntax import anaphoric_at, case_of, is_anaphoric
 from plan_extract.spans import feature, features, subtree, token_attrs
 
@@ -161,6 +163,7 @@ def link(drafts: list[Draft], doc: Doc, text: str, keys: dict[str, str] | None =
                 draft.links[kind] = list(chosen)
     carrier = sheet_links(drafts, doc, text, every) or document_carrier(text, drafts, every["actors"])
     _carry_actors(drafts, text)
+    _carry_list_intro(drafts, every["actors"])
     if carrier is not None:
         for draft in drafts:
             if not draft.links["actors"]:
@@ -468,9 +471,57 @@ def _carry_actors(drafts: list[Draft], text: str) -> None:
         if draft.links["actors"]:
             last, last_end = draft.links["actors"], draft.span.end_char
         elif last and not other_subject(draft, last[0].text) \
-                and not (anaphor is not None and previous is not None and not _refers_to(anaphor, previous)):
+                and not (anaphor is not None and previous is not None and not _refers_to(anaphor, previous)) \
+                and not (_first_person(draft) and _value(last[0]).get("type") == "person"):
+            # "nous avons voté …" is the writer's group, not the person named before it.
             draft.links["actors"] = [last[0]]
         previous = draft
+
+
+def _carry_list_intro(drafts: list[Draft], actors: list[Span]) -> None:
+    """A measure of a bulleted item without an actor takes the body that acts in the paragraph
+    announcing the list ("La préfète a décidé de renforcer les restrictions." then "- Pour les
+    agriculteurs, les prélèvements baissent de 40 %"), unless its clause has an active subject of
+    its own (see `_carry_actors`)."""
+    for draft in drafts:
+        if draft.links["actors"]:
+            continue
+        intro = _list_intro(draft.span.doc, draft.span.start)
+        if intro is None:
+            continue
+        subjects = [m for m in actors if intro[0] <= m.start and m.end <= intro[1]
+                    and m.root.dep_.startswith("nsubj") and not _speaker(m)]
+        if subjects and not other_subject(draft, subjects[-1].text):
+            draft.links["actors"] = [subjects[-1]]
+
+
+def _list_intro(doc: Doc, start: int) -> tuple[int, int] | None:
+    """Token bounds of the paragraph that announces the bulleted list holding token `start`:
+    the first line above the list's items that is neither blank nor an item nor a heading."""
+    texts = token_attrs(doc).text
+    first, end = line_bounds(doc, start, start)
+    word = next((i for i in range(first, end) if not texts[i].isspace()), None)
+    if word is None or texts[word] not in BULLETS:
+        return None
+    for _ in range(LIST_MAX_LINES):
+        if first == 0:
+            return None
+        first, end = line_bounds(doc, first - 1, first - 1)
+        words = [i for i in range(first, end) if not texts[i].isspace()]
+        if not words or texts[words[0]] in BULLETS:
+            continue
+        if texts[words[-1]] not in SENTENCE_ENDS:
+            return None  # a heading ("Calendrier"), or a line announcing the list ("Les mesures :")
+        return first, end
+    return None
+
+
+# Subjects that are the writer or speaker: "nous avons décidé", "je propose".
+FIRST_PERSON = {"nous", "je", "j'", "j’"}
+
+
+def _first_person(draft: Draft) -> bool:
+    return any(s.lower_ in FIRST_PERSON for s in _subjects(draft))
 
 
 def _subjects(draft: Draft) -> list[Token]:
@@ -546,7 +597,7 @@ def _actors(draft: Draft, own: list[Span], every: list[Span], topic: tuple[int, 
     phrases = [_chars(a) for a in draft.agents]
     agents = [m for m in every for bounds in phrases if _overlaps(m, *bounds)]
     if agents:
-        return [min(agents, key=lambda m: m.start)]
+        return [_unit_of(min(agents, key=lambda m: m.start), every)]
     pronoun = next((a for a in draft.agents if a.pos_ == "PRON" and a.dep_ == "nsubj"), None)
     patient = draft.patient
     if pronoun is None and patient is not None and patient.pos_ == "PRON" and patient.dep_.startswith("nsubj") \
@@ -640,6 +691,21 @@ def _for_speaker(mention: Span, every: list[Span]) -> Span | None:
         name = (value.get("name") or other.text).lower().replace("’", "'")
         if acronym and acronym in words or len(name) > 3 and name in role:
             return other
+    return mention
+
+
+def _unit_of(mention: Span, every: list[Span]) -> Span:
+    """The unit that members named by a plural common noun belong to: "des gendarmes du PSIG
+    de Lunel", "les agents de l'ONF" act as that unit, named in the "de" complement."""
+    root = mention.root
+    if root.pos_ != "NOUN" or "Plur" not in feature(root, "Number"):
+        return mention
+    for child in root.children:
+        if child.dep_ == "nmod" and case_of(child) in OBJECT_CASES:
+            unit = next((m for m in every if m.start <= child.i < m.end and m is not mention
+                         and _value(m).get("type") != "person"), None)
+            if unit is not None:
+                return unit
     return mention
 
 
@@ -796,6 +862,8 @@ BENEFICIARY_CASES = {"pour", "à", "au", "aux", "auprès"}
 # How far up the tree the verb governing a clause without subject may be.
 GOVERNING_MAX_STEPS = 4
 
+# How long an incise between a subject and its verb may be.
+INCISE_MAX_TOKENS = 15
 # Adverbs and clitics between a subject and its verb: "l'ARS y consacre", "la Région le financera".
 CLITIC_DEPS = {"advmod", "expl:comp", "expl:pass", "obj", "iobj"}
 
@@ -814,11 +882,27 @@ def _actor_before_verb(draft: Draft, every: list[Span]) -> Span | None:
     i = verb.i - 1
     while i >= 0 and doc[i].pos_ in ("ADV", "PRON") and doc[i].dep_ in CLITIC_DEPS:
         i -= 1  # "l'ARS y consacre", "la Région le financera"
+    if i > 0 and doc[i].text == ",":
+        i = _incise_start(doc, i) - 1  # "L'ARS, en lien avec les communes, a lancé …"
     if i < 0:
         return None
     end_char = doc[i].idx + len(doc[i].text)
     # "L'Agence de la transition écologique (Ademe) financera": the acronym ends before ")".
     return next((m for m in every if m.end_char == end_char or m.end_char == end_char - 1 and doc[i].text == ")"), None)
+
+
+def _incise_start(doc: Doc, comma: int) -> int:
+    """The comma that opens the incise closed by the comma at `comma` ("…, en lien avec les
+    communes, …"), at most INCISE_MAX_TOKENS back on the same line and with no finite verb in
+    between; else `comma` + 1 (no incise)."""
+    pos = token_attrs(doc).pos
+    texts = token_attrs(doc).text
+    for i in range(comma - 1, max(-1, comma - 1 - INCISE_MAX_TOKENS), -1):
+        if "\n" in texts[i] or pos[i] in ("VERB", "AUX") and "Fin" in features(doc, i).get("VerbForm", ()):
+            break
+        if texts[i] == ",":
+            return i
+    return comma + 1
 
 
 def _content(token: Token | None) -> set[str]:
