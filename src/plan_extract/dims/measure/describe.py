@@ -11,9 +11,9 @@ from plan_extract.dims.measure.lexicon import (
     AMOUNT_NOUNS, BENEFIT_CASES, CATEGORY_OF, CLITIC_OBJECTS, ETRE_VERBS, FUTURE_VERBS, LEXICON, OBJECT_CASES,
     REFLEXIVES, TARGET_NOUNS,
 )
-from plan_extract.dims.measure.syntax import MISPARSED_DEPS, NOUN_POS, VERB_POS, case_of, is_misparsed_finite
+from plan_extract.dims.measure.syntax import MISPARSED_DEPS, NOUN_POS, VERB_POS, case_of, is_misparsed_finite, misparsed_at
 from plan_extract.dims.measure.triggers import Trigger
-from plan_extract.spans import doc_cache, feature, features, span_text, token_attrs
+from plan_extract.spans import doc_cache, feature, features, span_text, subtree, token_attrs
 
 STATUS = LEXICON.status
 ANNOUNCED_VERBS = set(STATUS.announced_verbs)
@@ -176,11 +176,11 @@ def _phrase_bounds(token: Token, stop: Token | None, limit: int | None) -> tuple
     # clause ends where a coordinated measure starts ("l'ouverture de 12 classes et la
     # fermeture de 30 classes").
     last = min(token.right_edge.i, token.i + MAX_PHRASE, limit - 1 if limit is not None else len(doc))
-    excluded = {t.i for child in token.children if child.dep_ in CLAUSAL_DEPS or is_misparsed_finite(child)
-                for t in child.subtree}
+    excluded = {t for child in attrs.children[token.i] if attrs.dep[child] in CLAUSAL_DEPS or misparsed_at(doc, child)
+                for t in subtree(doc, child)}
     if stop is not None and token.i < stop.i <= last:
         # "leur bail résilié": the phrase of the object stops before the action word.
-        excluded |= {t.i for t in stop.subtree if t.i >= stop.i}
+        excluded |= {t for t in subtree(doc, stop.i) if t >= stop.i}
     end = token.i + 1
     for i in range(token.i + 1, last + 1):
         if i in excluded or attrs.text[i] in (",", "(", ";", ":") or "\n" in attrs.text[i]:
@@ -262,7 +262,7 @@ def status(clause: Clause, span: Span) -> str:
         verbs += [first] + ([attrs.head[first]] if dep[first] == "xcomp" else [])
     # "Les centres resteront ouverts" parsed as "centres" + "resteront" + "ouverts": the
     # misplaced finite verb still gives the tense.
-    verbs += [c for c in children[head] if dep[c] in MISPARSED_DEPS and c not in verbs and is_misparsed_finite(doc[c])]
+    verbs += [c for c in children[head] if dep[c] in MISPARSED_DEPS and c not in verbs and misparsed_at(doc, c)]
     auxes = [c for v in verbs for c in children[v] if dep[c].startswith("aux") or dep[c] == "cop"]
     words = {*attrs.lower[span.start:span.end], *attrs.lemma[span.start:span.end]}
     # "s'engage à maintenir", "prévoit la création": a promise; the trigger itself ("engagera
@@ -272,7 +272,7 @@ def status(clause: Clause, span: Span) -> str:
             any("Cnd" in features(doc, t).get("Mood", ()) for t in verbs + auxes):
         return "announced"
     if any(lemma[v] in FUTURE_VERBS and any(dep[c] == "xcomp" for c in children[v]) for v in verbs) or \
-            any(_future_at(doc, t) or is_misparsed_finite(doc[t]) for t in verbs + auxes) \
+            any(_future_at(doc, t) or misparsed_at(doc, t) for t in verbs + auxes) \
             or not words.isdisjoint(PLANNED_WORDS):
         return "planned"
     finite = [t for t in verbs + auxes if pos[t] in VERB_POS]

@@ -24,7 +24,7 @@ from plan_extract.dims.measure.segments import (
     BULLETS, LIST_MAX_LINES, SENTENCE_ENDS, in_announced_list, line_bounds, segment,
 )
 from plan_extract.dims.measure.syntax import anaphoric_at, case_of, is_anaphoric
-from plan_extract.spans import feature, features, subtree, token_attrs
+from plan_extract.spans import doc_cache, feature, features, span_text, subtree, token_attrs
 
 # Span key of each linked dimension -> key of the measure's `links`.
 LINK_KINDS = {"actor": "actors", "quantity": "quantities", "money": "money", "date": "dates", "location": "locations"}
@@ -191,8 +191,19 @@ def _in_reference(text: str, start: int) -> bool:
     return bool(words) and words[0].lower() in REFERENCE_OPENERS
 
 
+def _extension(mention: Span, name: str) -> Any:
+    """`mention._.get(name)`, None when no component registered it, read once per Doc: spaCy keys a
+    span's extension values by its characters, and `Span._` builds an object at every access.
+    For the values of the earlier components only (they are set before `plan_measure` runs)."""
+    known = doc_cache(mention.doc).values.setdefault("extensions", {})
+    key = (name, mention.start_char, mention.end_char)
+    if key not in known:
+        known[key] = mention._.get(name) if Span.has_extension(name) else None
+    return known[key]
+
+
 def _value(mention: Span) -> dict:
-    value = mention._.get("actor") if mention.has_extension("actor") else None
+    value = _extension(mention, "actor")
     return value if isinstance(value, dict) else {}
 
 
@@ -449,7 +460,7 @@ def _modifier(draft: Draft, own: list[Span], outside: list[Span]) -> list[Span]:
 def _date_rank(mention: Span) -> tuple[bool, bool]:
     """Frequencies ("chaque jeudi") and unresolved dates ("deux mois après les faits") come
     after a date that places the measure in time."""
-    value = mention._.get("date") if Span.has_extension("date") else None
+    value = _extension(mention, "date")
     if not isinstance(value, dict):
         return False, False
     return value.get("type") in FREQUENCY_TYPES, value.get("value") is None
@@ -815,8 +826,8 @@ def _named_elsewhere(draft: Draft, every: list[Span]) -> Span | None:
 
 def _first_word(mention: Span) -> str:
     """The first word of an actor's name, without its article: "la Ville de Poitiers" -> "ville"."""
-    value = mention._.get("actor") if mention.has_extension("actor") else None
-    name = value.get("name") if isinstance(value, dict) and value.get("name") else mention.text
+    value = _value(mention)
+    name = value.get("name") if value.get("name") else span_text(mention)
     words = name.lower().split()
     if not words:
         return ""
@@ -934,7 +945,7 @@ def _same_action(a: Draft, b: Draft, text: str, contents: dict[int, set[str]]) -
 
 
 def _same_texts(a: Draft, b: Draft, kind: str, text: str) -> bool:
-    texts = lambda d: {m.text.lower() for m in d.links[kind]}  # noqa: E731
+    texts = lambda d: {span_text(m).lower() for m in d.links[kind]}  # noqa: E731
     return bool(texts(a) & texts(b))
 
 

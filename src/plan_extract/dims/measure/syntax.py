@@ -28,11 +28,15 @@ def norm(word: str) -> str:
 def is_misparsed_finite(token: Token) -> bool:
     """A finite verb the parser hung on its subject as if it were a participle: "L'Ademe
     financera la formation" parsed as "Ademe" + acl "financera"."""
-    attrs = token_attrs(token.doc)
-    i = token.i
+    return misparsed_at(token.doc, token.i)
+
+
+def misparsed_at(doc: Doc, i: int) -> bool:
+    """`is_misparsed_finite` of token `i` of `doc`, without building the Token."""
+    attrs = token_attrs(doc)
     head = attrs.head[i]
     return attrs.dep[i] in MISPARSED_DEPS and attrs.pos[head] in NOUN_POS and head < i \
-        and ("Fin" in feature(token, "VerbForm") or attrs.lower[i].endswith(FINITE_ENDINGS))
+        and ("Fin" in features(doc, i).get("VerbForm", ()) or attrs.lower[i].endswith(FINITE_ENDINGS))
 
 
 def case_of(token: Token) -> str:
