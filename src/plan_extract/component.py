@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from plan_extract.rules import Rule, RuleSet, Value
-from plan_extract.spans import doc_text, reading_keys
+from plan_extract.spans import doc_text, group_spans, reading_keys
 
 
 def register_extension(dim: str) -> None:
@@ -52,7 +52,7 @@ class RuleComponent(BatchComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         reading_keys(doc, {"numeral": self.numeral_key})  # for the rules' numeral helpers
-        blocked = [span for key in self.blocked_keys if key in doc.spans for span in doc.spans[key]]
+        blocked = [span for key in self.blocked_keys for span in group_spans(doc, key)]
         spans = []
         text = doc_text(doc)
         for span, value in self.ruleset(doc, blocked, self.windows(doc, blocked)):
@@ -91,7 +91,7 @@ class NumberRuleComponent(RuleComponent):
     def windows(self, doc: Doc, blocked: list[Span]) -> list[tuple[int, int]]:
         bounds = sorted((span.start, span.end) for span in blocked)
         windows, j = [], 0
-        for span in doc.spans.get(self.numeral_key, []):
+        for span in group_spans(doc, self.numeral_key):
             while j < len(bounds) and bounds[j][1] <= span.start:
                 j += 1  # numerals come in order: blocked spans ending before this one are done
             inside = False

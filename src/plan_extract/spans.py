@@ -154,6 +154,24 @@ def group_key(doc: Doc, dim: str) -> str:
     return doc_cache(doc).keys.get(dim, dim)
 
 
+def group_spans(doc: Doc, key: str) -> list[Span]:
+    """The spans of `doc.spans[key]` (none when the Doc has no such group), read once per group
+    and kept in the Doc's `DocCache`: a SpanGroup builds new Span objects at every iteration.
+    The list is shared: read it, do not change it.
+
+    >>> doc = nlp.make_doc("Un texte.")
+    >>> doc.spans["test"] = [doc[0:1]]
+    >>> group_spans(doc, "test") is group_spans(doc, "test"), group_spans(doc, "none")
+    (True, [])
+    """
+    group = doc.spans[key] if key in doc.spans else None
+    values = doc_cache(doc).values
+    cached = values.get(("group", key))
+    if cached is None or cached[0] is not group:
+        cached = values["group", key] = (group, list(group) if group is not None else [])
+    return cached[1]
+
+
 def remember_text(doc: Doc, text: str) -> Doc:
     """Keep the text a Doc was made from as its `doc_text` (spaCy's tokenisation loses no
     character, so it is `doc.text`)."""

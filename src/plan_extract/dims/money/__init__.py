@@ -23,7 +23,7 @@ from plan_extract.dims.numeral.parse import normalise, qualifier_before
 from plan_extract.grammar import DE
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
 from plan_extract.rules import RuleSet, Value
-from plan_extract.spans import sentence_bounds, span_ref
+from plan_extract.spans import group_spans, sentence_bounds, span_ref
 
 # Prepositions that spread an amount over a duration: "258 000 euros sur 3 ans".
 OVER_WORDS = set(LEXICON.over.words)
@@ -81,7 +81,7 @@ class MoneyExtractor(WithUserLexicon, NumberRuleComponent):
         return spans
 
     def _elliptical(self, doc: Doc, found: list[Span], text: str) -> list[Span]:
-        spans_before = [*found, *doc.spans.get(self.date_key, [])]
+        spans_before = [*found, *group_spans(doc, self.date_key)]
         taken = {i for s in spans_before for i in range(s.start, s.end)}
         spans = []
         for numeral in numerals(doc, self.numeral_key):
@@ -112,7 +112,7 @@ class MoneyExtractor(WithUserLexicon, NumberRuleComponent):
         elif len(after) >= 1 and after[0].lower_ in LEXICON.per.adjectives:
             value["per"] = LEXICON.per.adjectives[after[0].lower_]
         over = span.end < len(doc) and doc[span.end].lower_ in OVER_WORDS
-        for date in doc.spans[self.date_key] if over and self.date_key in doc.spans else ():
+        for date in group_spans(doc, self.date_key) if over else ():
             # "sur 3 ans" within two words after the amount
             if span.end < date.start <= span.end + 2 and doc[span.end].lower_ in OVER_WORDS \
                     and (date._.date or {}).get("type") == "duration":

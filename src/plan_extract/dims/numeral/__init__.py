@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from plan_extract.component import BatchComponent
 from plan_extract.dims.numeral.parse import LEXICON, find_numerals, normalise
 from plan_extract.rules import Mark
-from plan_extract.spans import doc_cache, doc_text, group_key
+from plan_extract.spans import doc_cache, doc_text, group_key, group_spans
 
 SPANS_KEY = "numeral"
 CARDINAL_FORMS = ["digits", "words", "approx"]
@@ -94,7 +94,7 @@ def range_opening(span: Span, blocked_keys: list[str], key: str | None = None) -
     first = numeral_ending(doc, span.start - 1, key)
     if first is None or first._.numeral["form"] not in ("digits", "words", "approx"):
         return None
-    if any(s.start < first.end and first.start < s.end for k in blocked_keys for s in doc.spans.get(k, [])):
+    if any(s.start < first.end and first.start < s.end for k in blocked_keys for s in group_spans(doc, k)):
         return None
     opener = doc[first.start - 1].lower_ if first.start > 0 else ""
     if any(opener == o and joiner == j for o, j in LEXICON.range.frames) or joiner in LEXICON.range.joiners:
@@ -125,15 +125,14 @@ def numerals(doc: Doc, key: str | None = None) -> list[Span]:
 
 
 def _by_start(doc: Doc, key: str | None) -> tuple[list[int], list[Span]]:
-    """The numerals of a Doc with their start tokens, read once (kept in the Doc's cache): a
-    SpanGroup builds new Span objects at every iteration. Without a `key`, the numerals are where
-    the running component reads them (`spans.group_key`)."""
+    """The numerals of a Doc with their start tokens, read once (kept in the Doc's cache, see
+    `spans.group_spans`). Without a `key`, the numerals are where the running component reads
+    them (`spans.group_key`)."""
     if key is None:
         key = group_key(doc, SPANS_KEY)
-    group = doc.spans[key] if key in doc.spans else None
+    numerals = group_spans(doc, key)
     values = doc_cache(doc).values
-    cached = values.get(("numerals", key))
-    if cached is None or cached[0] is not group:
-        numerals = list(group) if group is not None else []
-        cached = values["numerals", key] = (group, [n.start for n in numerals], numerals)
-    return cached[1], cached[2]
+    cached = values.get(("numeral starts", key))
+    if cached is None or cached[0] is not numerals:
+        cached = values["numeral starts", key] = (numerals, [n.start for n in numerals])
+    return cached[1], numerals

@@ -23,6 +23,7 @@ from plan_extract.dims.quantity.rules import LEXICON, RULES, _lemma
 from plan_extract.grammar import DE
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
 from plan_extract.rules import RuleSet, Value
+from plan_extract.spans import group_spans
 
 _INCREASE = set(LEXICON.change.increase)
 _DECREASE = set(LEXICON.change.decrease)
@@ -54,7 +55,7 @@ class QuantityExtractor(WithUserLexicon, NumberRuleComponent):
 
     def extra(self, doc: Doc, found: list[Span], text: str) -> list[Span]:
         """Figures that stand alone: "ils ne sont plus que 75", "29 tués, contre 42 en 2022"."""
-        blocked = [s for key in self.blocked_keys for s in doc.spans.get(key, [])]
+        blocked = [s for key in self.blocked_keys for s in group_spans(doc, key)]
         return bare_figures(doc, _outermost(found), blocked, text)
 
     def refine(self, span: Span, value: Value, text: str) -> tuple[Span, Value]:
