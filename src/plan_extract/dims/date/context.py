@@ -8,7 +8,7 @@ from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.date.lexicon import LEXICON, UNITS, lower
 from plan_extract.grammar import DE, LINK_ARTICLES, LINKS
-from plan_extract.spans import doc_text, sentence_bounds, token_attrs
+from plan_extract.spans import WORD_CACHE_SIZE, doc_text, features, sentence_bounds, token_attrs
 
 YEAR_CONTEXT = set(LEXICON.year_context.words) | set(LEXICON.month) | set(LEXICON.season)
 YEAR_BLOCKERS = set(LEXICON.year_context.blockers)
@@ -95,23 +95,32 @@ def is_year_here(token: Token) -> bool:
     return 1900 <= int(token.text) <= 2100
 
 
-def _tense(token: Token) -> int | None:
+# The tense read from each morphological feature string (by its hash): -1, +1, 0 or None.
+_TENSES: dict[int, int | None] = {}
+
+
+def _tense(doc: Doc, i: int) -> int | None:
     """-1, +1 or 0 from a finite verb's own tense and mood; None for a non-finite form."""
-    if "Fin" not in token.morph.get("VerbForm"):
-        return None
-    tenses = set(token.morph.get("Tense"))
-    if "Fut" in tenses or "Cnd" in token.morph.get("Mood"):
-        return 1
-    if tenses & {"Past", "Imp"}:
-        return -1
-    return 0
-
-
-def _sentence(span: Span) -> list[Token]:
-    """The tokens of the sentence(s) holding `span`."""
-    doc = span.doc
-    start, end = sentence_bounds(doc, span.start)[0], sentence_bounds(doc, span.end - 1)[1]
-    return [doc[i] for i in range(start, end)]
+    key = token_attrs(doc).morph[i]
+    try:
+        return _TENSES[key]
+    except KeyError:
+        pass
+    morph = features(doc, i)
+    if "Fin" not in morph.get("VerbForm", ()):
+        found = None
+    else:
+        tenses = set(morph.get("Tense", ()))
+        if "Fut" in tenses or "Cnd" in morph.get("Mood", ()):
+            found = 1
+        elif tenses & {"Past", "Imp"}:
+            found = -1
+        else:
+            found = 0
+    if len(_TENSES) >= WORD_CACHE_SIZE:
+        _TENSES.clear()
+    _TENSES[key] = found
+    return found
 
 
 def direction(span: Span) -> int:
@@ -120,37 +129,44 @@ def direction(span: Span) -> int:
     -1 for the past ("l'enquête conduite en novembre", "a eu lieu le 3 mars"), +1 for the future
     ("aura lieu le 3 mars", "va démarrer en mai", "pourront être prolongées jusqu'au 30
     septembre"), 0 when the tense says nothing (present, passive present).
+
+    Reads positions and the Doc's `token_attrs` lists: no Token is built.
     """
-    token: Token = span.root
+    doc = span.doc
+    attrs = token_attrs(doc)
+    pos, dep, heads, children = attrs.pos, attrs.dep, attrs.head, attrs.children
+    i = span.root.i
     participle_seen = False
     for _ in range(12):
-        if token.pos_ in ("VERB", "AUX"):
-            forms = token.morph.get("VerbForm")
-            auxes = [c for c in token.children if c.dep_.startswith("aux")]
-            if "Inf" in forms and any(a.lemma_ == "aller" for a in auxes):
+        if pos[i] in ("VERB", "AUX"):
+            morph = features(doc, i)
+            forms = morph.get("VerbForm", ())
+            auxes = [c for c in children[i] if dep[c].startswith("aux")]
+            if "Inf" in forms and any(attrs.lemma[a] == "aller" and doc[a].lemma_ == "aller" for a in auxes):
                 return 1  # "va démarrer": near future
-            tense_auxes = [a for a in auxes if a.dep_ != "aux:pass"]
-            passive_auxes = [a for a in auxes if a.dep_ == "aux:pass"]
+            tense_auxes = [a for a in auxes if dep[a] != "aux:pass"]
+            passive_auxes = [a for a in auxes if dep[a] == "aux:pass"]
             if "Part" in forms and tense_auxes:
                 # Compound tenses: "a été présenté" is past, "aura lieu" future.
-                return 1 if any(_tense(a) == 1 for a in tense_auxes) else -1
+                return 1 if any(_tense(doc, a) == 1 for a in tense_auxes) else -1
             for aux in passive_auxes:
-                found = _tense(aux)
+                found = _tense(doc, aux)
                 if found is not None:
                     return -1 if found == 0 and participle_seen else found
-            own = _tense(token)
+            own = _tense(doc, i)
             if own is not None:
                 return -1 if own == 0 and participle_seen else own
-            if "Part" in forms and not passive_auxes and "Past" in token.morph.get("Tense"):
+            if "Part" in forms and not passive_auxes and "Past" in morph.get("Tense", ()):
                 participle_seen = True  # "l'enquête conduite en novembre"
-        if token.head is token:
+        if heads[i] == i:
             break
-        token = token.head
+        i = heads[i]
     # The parse gave no finite verb above the date: take the tense of the nearest one in the sentence.
-    finite = [t for t in _sentence(span) if _tense(t) is not None]
+    first, last = sentence_bounds(doc, span.start)[0], sentence_bounds(doc, span.end - 1)[1]
+    finite = [j for j in range(first, last) if _tense(doc, j) is not None]
     if finite:
-        nearest = min(finite, key=lambda t: abs(t.i - span.start))
-        found = _tense(nearest)
+        nearest = min(finite, key=lambda j: abs(j - span.start))
+        found = _tense(doc, nearest)
         if found:
             return found
     return -1 if participle_seen else 0
