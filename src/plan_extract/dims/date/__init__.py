@@ -30,7 +30,7 @@ from plan_extract.dims.date.relative import relative_rules
 from plan_extract.dims.date.resolve import DateValue, Point, Time, day_point, resolve
 from plan_extract.dims.date.rules import calendar_rules
 from plan_extract.rules import RuleSet
-from plan_extract.spans import reading_keys
+from plan_extract.spans import reading_keys, token_attrs
 
 __all__ = ["DateExtractor", "DateValue"]
 
@@ -45,7 +45,7 @@ if not Doc.has_extension("document_date"):
 def _shift_after(span: Span) -> int | None:
     """-1 or +1 when "dernier" or "prochain" follows a year-less date, else None."""
     if span.end < len(span.doc):
-        return LEXICON.shift.get(lower(span.doc[span.end].text))
+        return LEXICON.shift.get(lower(token_attrs(span.doc).text[span.end]))
     return None
 
 
@@ -57,7 +57,7 @@ SENTENCE_ENDS = {".", "!", "?"}
 def _same_sentence(doc: Doc, start: int, end: int) -> bool:
     """No full stop nor paragraph break between tokens `start` and `end` (the parser's sentences
     break too often around a fronted date: "Pour 2022, …")."""
-    return not any(t.text in SENTENCE_ENDS or "\n" in t.text for t in doc[start:end])
+    return not any(text in SENTENCE_ENDS or "\n" in text for text in token_attrs(doc).text[start:end])
 ANAPHORIC = set(LEXICON.anaphoric_shift.words)
 ISO_START_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T[\d:]+)?$")
 
@@ -122,6 +122,7 @@ class DateExtractor(BatchComponent):
             info = dict(infer(doc, items))
             doc._.document_date = info
         reference = dt.date.fromisoformat(info["value"]) if info.get("value") else None
+        texts = token_attrs(doc).text
         spans = []
         last_day: dt.date | None = None  # the day the text last named, for times of day
         last_named: tuple[int, dt.date, str] | None = None  # the end, first day and grain of the last date
@@ -132,7 +133,7 @@ class DateExtractor(BatchComponent):
             elif value.get("anchored") and last_day is not None:
                 # "le lendemain": the day after the day the text last named.
                 value = {**value, "time": Time("date", start=day_point(last_day + dt.timedelta(days=value["anchored"])))}
-            elif (lower(span[-1].text) in ANAPHORIC or value.get("anaphoric")) and last_named and _same_sentence(doc, last_named[0], span.start) \
+            elif (lower(texts[span.end - 1]) in ANAPHORIC or value.get("anaphoric")) and last_named and _same_sentence(doc, last_named[0], span.start) \
                     and GRAIN_RANK.get(last_named[2], 9) <= GRAIN_RANK.get(value.get("grain", ""), 0):
                 base = last_named[1]  # "Pour 2022, … par rapport à l'année précédente": 2021
             # The tense decides where a year-less date falls; the preposition when the tense is silent.

@@ -344,9 +344,10 @@ def _tidy(doc: Doc, item: Item) -> Item:
     take the definite article of a noun-headed time ("l'an dernier", "la rentrée 2024")."""
     span, value = item
     start, end = span.start, span.end
-    while end - start > 1 and doc[end - 1].text in PUNCT_END:
+    attrs = token_attrs(doc)
+    while end - start > 1 and attrs.text[end - 1] in PUNCT_END:
         end -= 1
-    if value.get("article") and start > 0 and doc[start - 1].lower_ in LINK_ARTICLES:
+    if value.get("article") and start > 0 and attrs.lower[start - 1] in LINK_ARTICLES:
         start -= 1
     if (start, end) == (span.start, span.end):
         return item
