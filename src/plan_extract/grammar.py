@@ -32,6 +32,7 @@ class _Links(_Strict):
     de_les: list[str]
     singular_articles: list[str]
     plural_articles: list[str]
+    coordinating: list[str]
 
 
 class _Names(_Strict):
@@ -67,6 +68,8 @@ LINKS = DE | DU | forms(GRAMMAR.links.de_les)
 # "la", "l'", "l’", "le"; with "les", the articles that may follow a link.
 SINGULAR_ARTICLES = forms(GRAMMAR.links.singular_articles)
 LINK_ARTICLES = SINGULAR_ARTICLES | forms(GRAMMAR.links.plural_articles)
+# "et", "ou".
+COORDINATING = frozenset(GRAMMAR.links.coordinating)
 STREETS = frozenset(GRAMMAR.names.streets)
 FACILITIES = frozenset(GRAMMAR.names.facilities)
 NAME_ADJECTIVES = frozenset(GRAMMAR.names.adjectives)

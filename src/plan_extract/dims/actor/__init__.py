@@ -25,7 +25,7 @@ from plan_extract.dims.actor.orgs import (
 from plan_extract.dims.actor.persons import (
     CIVILITIES, NOT_NAMES, RoleMatcher, clean_person, link, predicate, standalone_role, titled,
 )
-from plan_extract.grammar import LINK_ARTICLES, OrdinaryWords
+from plan_extract.grammar import LINK_ARTICLES, LINKS, OrdinaryWords
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
 from plan_extract.spans import entities, group_key, reading_keys
 
@@ -221,7 +221,7 @@ def _governments(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         elif after is not None and after.lower_ in SUCCESSIVE:
             kept.append(Mention(doc[span.start:span.end + 1], "gouvernement <adjective>", category=m.category))
         elif token.dep_ == "nmod" and token.head.pos_ == "NOUN" and any(
-                c.dep_ == "case" and c.lower_ in ("de", "du", "d'", "d’") for c in token.children) \
+                c.dep_ == "case" and c.lower_ in LINKS for c in token.children) \
                 or token.lower_ == "gouvernement" and before is not None and before.lower_ == "du" \
                 and token.head.pos_ == "NOUN" and token.head.i < token.i:
             continue  # "les actions du gouvernement"

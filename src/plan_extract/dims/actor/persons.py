@@ -14,7 +14,9 @@ from spacy.util import filter_spans
 
 from plan_extract.dims.actor.lexicon import LEXICON
 from plan_extract.dims.actor.orgs import TARGETS, Mention
-from plan_extract.grammar import LINK_ARTICLES, LINKS, blocked_before, forms, is_sentence_start
+from plan_extract.grammar import (
+    LINK_ARTICLES, LINKS, SINGULAR_ARTICLES, blocked_before, forms, is_sentence_start,
+)
 from plan_extract.spans import group_key
 
 ROLE_FIRST_WORDS = {role.split()[0] for role in LEXICON.roles.words}
@@ -27,7 +29,7 @@ ROLE_LINKS = LINKS | set(LEXICON.role_links.words)
 # Separators allowed between a name and its role: "Jallet, préfet", "Jallet\nPréfet", "Jallet (préfet".
 SEPARATORS = {",", "-", "–", "—", "(", ":"}
 # Determiners that make a role word a noun phrase ("le préfet", "sa maire").
-DETERMINERS = forms(LEXICON.determiners.words)
+DETERMINERS = LINK_ARTICLES | forms(LEXICON.determiners.words)
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "obl:agent"}
 
 
@@ -298,5 +300,5 @@ def standalone_role(role: Span) -> bool:
     matched = next((w for w in ROLES_LONGEST_FIRST if lowered.startswith(w)), "")
     has_complement = len(text) > len(matched) + 1
     return has_complement or " " in matched or head_words > 2 or any(t.dep_ in SUBJECT_DEPS for t in role[:1]) \
-        or (role.start > 0 and doc[role.start - 1].lower_ in {"le", "la", "l'", "l’"}
+        or (role.start > 0 and doc[role.start - 1].lower_ in SINGULAR_ARTICLES
             and role[0].dep_ in SUBJECT_DEPS)

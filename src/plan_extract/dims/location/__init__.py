@@ -27,7 +27,7 @@ from plan_extract.dims.location.rules import (
     extra_places, neighbourhood_name, table,
 )
 from plan_extract.grammar import (
-    FACILITIES, LINK_ARTICLES, LINKS, NAME_ADJECTIVES, OrdinaryWords, blocked_before, is_sentence_start,
+    COORDINATING, FACILITIES, LINK_ARTICLES, LINKS, NAME_ADJECTIVES, OrdinaryWords, blocked_before, is_sentence_start,
 )
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
 from plan_extract.spans import doc_text, entities, token_attrs, trim_entity
@@ -118,7 +118,7 @@ class LocationExtractor(WithUserLexicon, BatchComponent):
             # a list after the noun: "secteurs du Royans, du Vercors et du fleuve Rhône"
             while done + 1 < len(doc) and doc[done].lower_ in {",", "et", "ou"}:
                 i = done + 1
-                while i < len(doc) and doc[i].lower_ in {"et", "ou"} | LINKS | LINK_ARTICLES:
+                while i < len(doc) and doc[i].lower_ in COORDINATING | LINKS | LINK_ARTICLES:
                     i += 1
                 if i in matches:
                     inner, inner_end = matches[i]

@@ -16,11 +16,14 @@ from functools import cache, lru_cache
 from importlib.resources import files
 from itertools import islice
 
+from plan_extract.grammar import LINK_ARTICLES
+
 # A word of a place name: letters and digits, apostrophes and hyphens split words.
 _WORD = re.compile(r"[^\W_]+")
 # Articles that start many commune names ("Le Mans", "La Riche", "L'Aigle"): the index key then
-# takes the next word too, so that "Le" does not bring back a thousand candidates.
-_ARTICLES = {"le", "la", "les", "l"}
+# takes the next word too, so that "Le" does not bring back a thousand candidates. They are the
+# articles of `grammar.toml` as `_WORD` cuts them ("l'" and "l’" are "l").
+_ARTICLES = frozenset(article.rstrip("'’") for article in LINK_ARTICLES)
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,6 @@ class LocationLexicon(BaseModel):
     intro: dict[str, list[str]]
     prepositions: _Words
     locatives: _Words
-    articles: _Words
     contractions: dict[str, list[str]]
     common_words: _Words
     fixed_expressions: _Phrases
@@ -66,7 +65,9 @@ INTRO_TYPE = {word: kind for kind, words in LEXICON.intro.items() for word in wo
 PREPOSITIONS = set(LEXICON.prepositions.words)
 LOCATIVES = set(LEXICON.locatives.words)
 FIXED_EXPRESSIONS = LEXICON.fixed_expressions.phrases
-ARTICLES = set(LEXICON.articles.words)
+# Articles in front of a département, a region or a country ("l'Orne", "la Creuse", "du Var"): the
+# definite articles of `grammar.toml` and the contractions that replace them ("au", "du", "aux").
+ARTICLES = LINK_ARTICLES | {word for words in LEXICON.contractions.values() for word in words}
 COMMON_WORDS = set(LEXICON.common_words.words)
 METONYMS = {name.replace("’", "'") for name in LEXICON.metonyms.names}
 INSTITUTIONS = set(LEXICON.blockers.institutions)

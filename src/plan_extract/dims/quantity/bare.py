@@ -17,7 +17,7 @@ from plan_extract.dims.numeral import numeral_ending, numeral_starting, numerals
 from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
 from plan_extract.dims.numeral.parse import qualifier_before
 from plan_extract.dims.quantity.rules import IDENTIFIER_BEFORE, LEXICON, NOT_COUNTED, UNIT_OF, _lemma
-from plan_extract.grammar import DE
+from plan_extract.grammar import COORDINATING, DE
 from plan_extract.rules import Value
 from plan_extract.spans import last_in_sentence_before
 
@@ -30,10 +30,12 @@ PARTITIVE = set(LEXICON.bare.partitive)
 MORE, LESS = set(LEXICON.bare.more), set(LEXICON.bare.less)
 ALTERNATIVES = set(NUMERAL_LEXICON.range.alternatives)
 RATIO_WORDS = set(NUMERAL_LEXICON.ratio.words)
-LIST_JOINERS = {",", "ou", "et", "à", "-", "–"}
+# What joins the figures of a list or a range: "10, 12 ou 15", "deux et trois", "de 15 à 19".
+LIST_JOINERS = (set(LEXICON.bare.list_joiners) | COORDINATING | set(NUMERAL_LEXICON.range.joiners)
+                | ALTERNATIVES)
 ARTICLES = set(NUMERAL_LEXICON.articles)
 # Tokens next to a number that make it a time, a ratio, a score, a rank or part of a code.
-JOINED_BEFORE = {"/", "-", "–", "h", "°", "x", "×", "n°", "#", "+"}
+JOINED_BEFORE = set(LEXICON.bare.joined)
 JOINED_AFTER = JOINED_BEFORE | {":"}
 
 

@@ -43,6 +43,8 @@ class _Bare(BaseModel):
     partitive: list[str]
     more: list[str]
     less: list[str]
+    list_joiners: list[str]
+    joined: list[str]
 
 
 class _Age(BaseModel):
@@ -79,6 +81,8 @@ CHANGE_WORDS = set(LEXICON.change.increase) | set(LEXICON.change.decrease)
 BOTH_BEFORE = set(LEXICON.bare.both_before)
 FRACTION_COMPOUND = set(LEXICON.fraction_compound.words)
 RATIO_WORDS = set(NUMERAL_LEXICON.ratio.words)
+# "un", "une", "1": one of a share's group ("un élève sur trois").
+ONE = {*NUMERAL_LEXICON.articles, "1"}
 HALF_WORDS = sorted(NUMERAL_LEXICON.half.words)
 
 DE = {"LOWER": {"IN": sorted(grammar.DE)}}
@@ -101,7 +105,7 @@ def _share_base(numeral: Span) -> bool:
     doc = numeral.doc
     i = numeral.start
     return i >= 3 and doc[i - 1].lower_ in RATIO_WORDS and doc[i - 2].pos_ in ("NOUN", "PROPN", "ADJ") \
-        and doc[i - 3].lower_ in ("un", "une", "1")
+        and doc[i - 3].lower_ in ONE
 
 
 def _both(numeral: Span) -> bool:
@@ -298,7 +302,8 @@ def number_les_noun(span: Span) -> Value | None:
 DE_OPT = {**DE, "OP": "?"}
 # A fraction ("un quart", "3/4", "2 1/4", "un sur trois"; see dims/numeral).
 FRACTION = {"_": {"numeral_form": {"IN": ["fraction"]}}, "OP": "+"}
-FRACTION_DETERMINERS = {"la", "le", "les"}
+# "la moitié des écoles", "les deux tiers des habitants": a share of a group, not a count.
+FRACTION_DETERMINERS = grammar.LINK_ARTICLES
 
 RULES = [
     Rule("<number> (de) <unit>", [NUMBER, SPACE, DE_OPT, {"LOWER": {"IN": SINGLE_UNITS}}], number_unit),
