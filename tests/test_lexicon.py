@@ -194,6 +194,37 @@ def test_kept_pipelines_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [words.actor.roles for words in built[:2]] == [["intendant 0"], ["intendant 1"]]
 
 
+def test_config_naming_a_file_loads_without_it(tmp_path: Path) -> None:
+    """A pipeline whose config names a lexicon file (the `lexicon` setting) saves the words:
+    `spacy.load` works after the file is deleted. Without saved words, a missing file is refused
+    when the component is first used, in one line naming the file."""
+    copy = tmp_path / "mine.toml"
+    shutil.copy(EXAMPLE, copy)
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("plan_numeral")
+    nlp.add_pipe("plan_money", config={"lexicon": str(copy)})
+    nlp.add_pipe("plan_quantity", config={"lexicon": str(copy)})
+
+    def found(pipeline: Language) -> list[tuple[str, str, str]]:
+        doc = pipeline(FARM)
+        return [(s.text, k, s._.get(k).get("currency") or s._.get(k).get("unit"))
+                for k in ("money", "quantity") for s in doc.spans[k]]
+
+    before = found(nlp)
+    assert ("3 millions de florins", "money", "XFL") in before and ("40 boisseaux", "quantity", "boisseau") in before
+    nlp.to_disk(tmp_path / "saved")
+    copy.unlink()
+    assert str(copy) in (tmp_path / "saved" / "config.cfg").read_text(encoding="utf-8")
+    assert found(spacy.load(tmp_path / "saved")) == before
+    again = spacy.blank("fr")
+    again.add_pipe("plan_numeral")
+    again.add_pipe("plan_money", config={"lexicon": str(copy)})
+    with pytest.raises(LexiconError, match=f"cannot read the lexicon {copy} named in the config of MoneyExtractor"):
+        again(FARM)
+    with pytest.raises(LexiconError):
+        list(again.pipe([FARM]))
+
+
 def test_add_lexicon_after_add_pipe(nlp: Language) -> None:
     """As spaCy's span ruler takes `add_patterns`, a component takes `add_lexicon`."""
     doc = nlp("Ils ont vendu 12 boisseaux.")

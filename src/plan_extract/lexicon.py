@@ -32,7 +32,7 @@ import os
 import tomllib
 from abc import abstractmethod
 from collections.abc import Iterable
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, wraps
 from pathlib import Path
 from typing import Any, Literal
 
@@ -255,10 +255,47 @@ class WithUserLexicon:
     The words themselves are saved with the pipeline (`to_disk`, `to_bytes`: a `lexicon.json`
     in the component's folder) and read back by `spacy.load`, so that a saved pipeline does not
     need the file it was built from. A component uses its section through `use_lexicon`.
+
+    A saved pipeline's config still names the file of the `lexicon` setting, and `spacy.load`
+    makes the component with that setting before it reads the saved words. So a file of the
+    config that is missing when the component is made is not an error at once: the saved words
+    (`from_disk`, `from_bytes`) take its place; a component that gets no words in its place
+    refuses its first Doc with a `LexiconError` naming the file.
     """
 
     user_lexicon: UserLexicon = UserLexicon()
     nlp: Any = None  # the pipeline (a spaCy `Language`), whose tokenizer cuts the user's forms
+    # The file of the config's `lexicon` setting when it was missing, until saved words replace it.
+    missing_lexicon: str | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Each component checks, when called, that the file its config names was read or
+        replaced by saved words (`check_lexicon`)."""
+        super().__init_subclass__(**kwargs)
+        call = cls.__call__
+
+        @wraps(call)
+        def checked(self: Any, doc: Any) -> Any:
+            if self.missing_lexicon is not None:
+                self.check_lexicon()
+            return call(self, doc)
+
+        cls.__call__ = checked  # type: ignore[method-assign]
+
+    def config_lexicon(self, lexicon: LexiconLike) -> None:
+        """Add the words of the `lexicon` setting of the component's config (a file, or one
+        already read); a file that does not exist is kept as `missing_lexicon` (see above)."""
+        if isinstance(lexicon, (str, Path)) and not Path(lexicon).exists():
+            self.missing_lexicon = str(lexicon)
+            return
+        self.add_lexicon(lexicon)
+
+    def check_lexicon(self) -> None:
+        """Refuse to run with the file of the config missing and no saved words in its place."""
+        if self.missing_lexicon is not None:
+            raise LexiconError(f"cannot read the lexicon {self.missing_lexicon} named in the config of "
+                               f"{type(self).__name__}: no such file (a pipeline saved with nlp.to_disk keeps "
+                               f"its words and does not need it)")
 
     def split_form(self, form: str) -> list[str]:
         """A form of the user lexicon as the pipeline's tokenizer cuts it, lower-case:
@@ -278,6 +315,7 @@ class WithUserLexicon:
 
     def _set_lexicon(self, data: bytes, source: str) -> None:
         self.user_lexicon = parse_user_lexicon(json.loads(data), source)
+        self.missing_lexicon = None  # the saved words stand for the file of the config
         self.use_lexicon(self.user_lexicon)
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:

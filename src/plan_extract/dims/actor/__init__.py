@@ -64,7 +64,7 @@ class ActorExtractor(WithUserLexicon, BatchComponent):
         self.ordinary = OrdinaryWords(nlp)
         self.not_bodies = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.not_bodies.add("not_body", [nlp.make_doc(text) for text in _spellings(LEXICON.not_bodies.words)])
-        self.add_lexicon(lexicon)
+        self.config_lexicon(lexicon)
 
     def use_lexicon(self, lexicon: UserLexicon) -> None:
         self.orgs = OrgMatcher(self.nlp, lexicon.actor.bodies)

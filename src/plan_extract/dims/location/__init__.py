@@ -58,7 +58,7 @@ class LocationExtractor(WithUserLexicon, BatchComponent):
         register_extension("location")
         self.spans_key = spans_key
         self.places = table()
-        self.add_lexicon(lexicon)
+        self.config_lexicon(lexicon)
         # Names of départements, regions, named areas and towns are names even where the
         # lemmatizer's lists hold them; a village called "Plaine" or "Rue" is an ordinary word.
         self.ordinary = OrdinaryWords(nlp, (name.lower() for name, places in table().by_name.items()

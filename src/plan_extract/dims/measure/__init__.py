@@ -131,7 +131,7 @@ class MeasureExtractor(WithUserLexicon, BatchComponent):
         self.plan_key = plan_key
         self.keys = {**LINKED_KEYS, **(keys or {})}
         self.actions = ACTIONS
-        self.add_lexicon(lexicon)
+        self.config_lexicon(lexicon)
 
     def use_lexicon(self, lexicon: UserLexicon) -> None:
         self.actions = ACTIONS.extended(lexicon.measure.action)

@@ -52,7 +52,7 @@ class MoneyExtractor(WithUserLexicon, NumberRuleComponent):
         super().__init__(nlp, RULES, spans_key, blocked_keys=[date_key], numeral_key=numeral_key)
         self.date_key = date_key
         self.nlp = nlp
-        self.add_lexicon(lexicon)
+        self.config_lexicon(lexicon)
 
     def use_lexicon(self, lexicon: UserLexicon) -> None:
         # The user's rules first: on a tie (same length), the user's currency wins.

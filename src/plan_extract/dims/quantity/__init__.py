@@ -42,7 +42,7 @@ class QuantityExtractor(WithUserLexicon, NumberRuleComponent):
         super().__init__(nlp, RULES, spans_key, blocked_keys if blocked_keys is not None else ["date", "money"],
                          numeral_key=numeral_key)
         self.nlp = nlp
-        self.add_lexicon(lexicon)
+        self.config_lexicon(lexicon)
 
     def use_lexicon(self, lexicon: UserLexicon) -> None:
         # The user's rules first: on a tie (same length), the user's unit wins over a counted noun.
