@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 from plan_extract.dims.location.places import TABLES_KEPT, Place, index_key, load_places
 from plan_extract.dims.location.rules import extra_places
 
@@ -22,11 +24,16 @@ def test_place_tables_kept_are_bounded() -> None:
     """One table per set of extra places (a user lexicon's), the last few only: a process that
     meets many lexicons does not keep a table for each."""
     base = load_places(extra_places())
-    tables = [load_places((*extra_places(), Place("other", f"Lieu-dit numéro {i}"))) for i in range(TABLES_KEPT + 1)]
+    first = load_places((*extra_places(), Place("other", "Lieu-dit numéro 0")))
+    assert first.departement("61").name == "Orne"
+    gone = weakref.ref(first)
+    del first
+    tables = [load_places((*extra_places(), Place("other", f"Lieu-dit numéro {i}"))) for i in range(1, TABLES_KEPT + 1)]
     assert load_places.cache_info().currsize == TABLES_KEPT
+    assert gone() is None  # a table put out of the cache is freed
     assert tables[-1] is load_places((*extra_places(), Place("other", f"Lieu-dit numéro {TABLES_KEPT}")))
     assert [p.type for p in tables[-1].by_name[f"Lieu-dit numéro {TABLES_KEPT}"]] == ["other"]
-    assert "Lieu-dit numéro 0" not in tables[-1].by_name and "Lieu-dit numéro 0" not in base.by_name
+    assert "Lieu-dit numéro 1" not in tables[-1].by_name and "Lieu-dit numéro 1" not in base.by_name
     assert len(tables[0].by_name) == len(base.by_name) + 1
 
 

@@ -12,7 +12,7 @@ import gzip
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib.resources import files
 from itertools import islice
 
@@ -149,10 +149,11 @@ class PlaceTable:
 
     def departement(self, code: str) -> Place | None:
         """The département with INSEE code `code` ("61", "2A", "971")."""
-        return self._departements().get(code)
+        return self._departements.get(code)
 
-    @cache  # noqa: B019 - one table per process, never freed
+    @cached_property
     def _departements(self) -> dict[str, Place]:
+        """Départements by code, worked out once per table (and freed with it)."""
         return {p.code: p for places in self.by_name.values() for p in places
                 if p.type == "département" and p.code}
 
