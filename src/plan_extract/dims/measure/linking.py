@@ -24,6 +24,7 @@ from plan_extract.dims.measure.segments import (
     BULLETS, LIST_MAX_LINES, SENTENCE_ENDS, in_announced_list, line_bounds, segment,
 )
 from plan_extract.dims.measure.syntax import anaphoric_at, case_of, is_anaphoric
+from plan_extract.grammar import LINK_ARTICLES, LINKS
 from plan_extract.spans import doc_cache, feature, features, span_text, subtree, token_attrs
 
 # Span key of each linked dimension -> key of the measure's `links`.
@@ -411,7 +412,7 @@ def _compares(token: Token, first: bool) -> bool:
 
 
 # Words between a comparison's mark and the figure it compares with: "qu'en 2022", "que l'an dernier".
-COMPARED_CASES = {"en", "à", "au", "aux", "le", "la", "les", "l'", "l’", "de", "d'", "d’", "du", "des"}
+COMPARED_CASES = {"en", "à", "au", "aux"} | LINK_ARTICLES | LINKS
 
 
 def _compared(mention: Span) -> bool:
