@@ -406,3 +406,23 @@ def test_reflexive_obligation_is_no_measure(nlp: Language) -> None:
 def test_call_for_projects_is_a_measure(nlp: Language) -> None:
     _, spans = _measures(nlp, "Des appels à participation sont lancés chaque année dans les communes.")
     assert _only(spans)._.measure["label"].startswith("lancement")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # The verbs and predicates of a verb-only action still state measures.
+    ("Des médiateurs seront présents dans les bus dès septembre.",
+     [("Des médiateurs seront présents dans les bus dès septembre", "présence de médiateurs")]),
+    ("Le maire a présenté lundi le nouveau schéma des pistes cyclables.",
+     [("Le maire a présenté lundi le nouveau schéma des pistes cyclables",
+       "présentation du nouveau schéma des pistes cyclables")]),
+    # The clause under "lorsque" sets the time; the main clause is the measure.
+    ("Lorsque la vigilance orange est déclenchée, les parcs municipaux seront fermés.",
+     [("les parcs municipaux seront fermés", "fermeture des parcs municipaux")]),
+    # Confirming a measure reports it; proposing an action proposes it.
+    ("Le préfet a confirmé l'arrivée de vingt gendarmes à Vierzon.",
+     [("Le préfet a confirmé l'arrivée de vingt gendarmes à Vierzon", "arrivée de vingt gendarmes à Vierzon")]),
+])
+def test_occasions_and_frames_keep_the_measures_they_hold(nlp: Language, text: str,
+                                                          expected: list[tuple[str, str]]) -> None:
+    _, spans = _measures(nlp, text)
+    assert [(s.text, s._.measure["label"]) for s in spans] == expected

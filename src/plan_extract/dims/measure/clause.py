@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.lexicon import (
     COMMENT_VERBS, INDIRECT_CASES, MEETING_NOUNS, OBJECT_CASES, OBLIGATION_VERBS, PLACE_RELATIVES,
-    REFLEXIVE_NON_ACTIONS, REFLEXIVES,
+    REFLEXIVE_NON_ACTIONS, REFLEXIVES, SPEECH_VERBS,
 )
 from plan_extract.dims.measure.segments import item_start, segment
 from plan_extract.dims.measure.syntax import (
@@ -93,12 +93,14 @@ def clause_head(trigger: Trigger) -> Token | None:
         # 63 classes et la fermeture de 118 classes", "420 000 euros : campagne d'affichage,
         # formation de 600 aides à domicile et installation de brumisateurs". A coordinated
         # complement ("des travaux de voirie et d'aménagement") names what the first noun is.
+        if is_commented(first_conjunct(token)):
+            return None  # "elle souligne la réduction des déchets et la création d'emplois"
         head = token
     elif (token.dep_ in ARGUMENT_DEPS or token.dep_ == "obl:arg" and case_of(token) in INDIRECT_CASES)\
             and token.head.pos_ in VERB_POS:
         # "des opérations ont été conduites", "ont abouti à la saisie de 27 kg"; not the object
         # of a verb that comments on it ("elle souligne la mobilisation de la ville").
-        if token.dep_ == "obj" and token.head.lemma_.lower() in COMMENT_VERBS:
+        if is_commented(token):
             return None
         head = climb(token.head)
     elif token.dep_ == "ROOT":
@@ -123,8 +125,8 @@ def clause_head(trigger: Trigger) -> Token | None:
         return None  # "nous nous sommes obligés de …", "une réforme s'impose"
     if is_conditional(head, trigger.token) or is_gerund(head) or is_gerund(trigger.token):
         return None  # "si la loi était adoptée", "en arrivant en sixième"
-    if trigger.verbal and is_incise(head):
-        return None  # "…, a poursuivi le ministre": who speaks, not what is done
+    if trigger.verbal and (is_incise(head) or _proposes_speech(trigger.token)):
+        return None  # "…, a poursuivi le ministre", "nous proposons de rappeler …": speech
     if is_aim(head) or is_aim(trigger.token):
         return None  # "ont pour objectif de consolider …": a goal
     if trigger.verbal and trigger.action in OPENING_ACTIONS and any(
@@ -147,6 +149,33 @@ def clause_head(trigger: Trigger) -> Token | None:
         # describes; a passive one acts on that noun ("des postes, qui seront redéployés").
         return None
     return head
+
+
+SAYING_VERBS = SPEECH_VERBS | COMMENT_VERBS
+
+
+def _proposes_speech(verb: Token) -> bool:
+    """The action verb governs an infinitive of speech or comment that is no action of its own:
+    "nous proposons de rappeler l'engagement de la ville" offers to say something."""
+    return any(c.dep_ == "xcomp" and c.lemma_.lower() in SAYING_VERBS and is_infinitive(c) and match_trigger(c) is None
+               for c in verb.children)
+
+
+def first_conjunct(token: Token) -> Token:
+    """The first of coordinated words: "la réduction des déchets et la création d'emplois" ->
+    "réduction". The parser often hangs the second noun on the first one's complement
+    ("déchets"): the walk goes up through complements too."""
+    for _ in range(8):
+        if token.dep_ not in ("conj", "nmod") or token.head == token:
+            break
+        token = token.head
+    return token
+
+
+def is_commented(token: Token) -> bool:
+    """The object of a verb that comments on it ([grammar] comment_verbs): "elle souligne la
+    mobilisation de la ville", "les gains concernent la qualité de l'eau"."""
+    return token.dep_ == "obj" and token.head.lemma_.lower() in COMMENT_VERBS
 
 
 def _reflexive_non_action(verb: Token) -> bool:
@@ -434,8 +463,8 @@ def _under_aim(token: Token, head: Token) -> bool:
     for _ in range(12):
         if token == head or token.head == token:
             return False
-        if is_aim(token) or is_purpose(token):
-            return True
+        if is_aim(token) or is_purpose(token) or is_commented(token):
+            return True  # ... or commented on: "permettent de souligner le soutien de la ville"
         token = token.head
     return False
 

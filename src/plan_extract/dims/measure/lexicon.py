@@ -88,8 +88,13 @@ class _Items(_Strict):
     participles: list[str]
 
 
+class _VerbOnly(_Strict):
+    actions: list[str]
+
+
 class MeasureLexicon(_Strict):
     action: dict[str, Action] = Field(min_length=1)
+    verb_only: _VerbOnly
     plan: _Plan
     report: _Report
     money: _Money
@@ -99,9 +104,9 @@ class MeasureLexicon(_Strict):
 
     @model_validator(mode="after")
     def _known_actions(self) -> MeasureLexicon:
-        unknown = set(self.predicates.values()) - set(self.action)
+        unknown = (set(self.predicates.values()) | set(self.verb_only.actions)) - set(self.action)
         if unknown:
-            raise ValueError(f"predicates name unknown actions {sorted(unknown)}")
+            raise ValueError(f"predicates or verb_only name unknown actions {sorted(unknown)}")
         return self
     status: _Status
     category: dict[str, list[str]]
@@ -124,6 +129,9 @@ class MeasureLexicon(_Strict):
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", MeasureLexicon)
+
+# Actions whose noun is no trigger: it names the occasion of the text or a state ([verb_only]).
+VERB_ONLY = frozenset(LEXICON.verb_only.actions)
 
 # A phrase is its first word's lemma plus the lower-case words written after it:
 # "mettre en place" -> ("mettre", ("en", "place")). Longest phrases are tried first.
@@ -154,7 +162,7 @@ class Actions:
         self.table = actions
         self.verb_phrases = _index([(verb, key) for key, action in actions.items() for verb in action.verbs])
         self.noun_phrases = _index([(noun, key) for key, action in actions.items() for noun in [key, *action.nouns]
-                                    if not action.support])
+                                    if not action.support and key not in VERB_ONLY])
         # Every first word a trigger can be looked up by (with the predicates of the lexicon).
         self.keys = frozenset(self.verb_phrases) | frozenset(self.noun_phrases) | frozenset(LEXICON.predicates)
 

@@ -103,7 +103,8 @@ def anaphoric_at(doc: Doc, i: int) -> bool:
 
 
 def is_conditional(*tokens: Token) -> bool:
-    """A clause under "si": "si la loi était adoptée" sets a condition, it states no measure."""
+    """A clause under "si", "quand", "lorsque": "si la loi était adoptée", "quand nous avons choisi
+    ces quartiers" set a condition or a time, they state no measure."""
     attrs = token_attrs(tokens[0].doc)
     return any(attrs.dep[c] == "mark" and attrs.lower[c] in CONDITION_MARKS for token in tokens for c in attrs.children[token.i])
 
