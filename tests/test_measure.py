@@ -426,3 +426,22 @@ def test_occasions_and_frames_keep_the_measures_they_hold(nlp: Language, text: s
                                                           expected: list[tuple[str, str]]) -> None:
     _, spans = _measures(nlp, text)
     assert [(s.text, s._.measure["label"]) for s in spans] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # An assignment states its measure with a destination, also on the object, or in the passive.
+    ("La préfecture a affecté dix gendarmes à la brigade de Dreux.",
+     [("La préfecture a affecté dix gendarmes à la brigade de Dreux", "affectation de dix gendarmes")]),
+    ("Vingt agents seront affectés l'an prochain.",
+     [("Vingt agents seront affectés l'an prochain", "affectation de vingt agents")]),
+    # A passive before a colon states its measure.
+    ("Les patrouilles seront renforcées : vingt passages par semaine.",
+     [("Les patrouilles seront renforcées : vingt passages par semaine", "renforcement des patrouilles")]),
+    # An amount in the present is spent.
+    ("Ces projets représentent 2 millions d'euros.",
+     [("Ces projets représentent 2 millions d'euros", "financement de 2 millions d'euros")]),
+])
+def test_assignments_lists_and_amounts_that_state_measures(nlp: Language, text: str,
+                                                           expected: list[tuple[str, str]]) -> None:
+    _, spans = _measures(nlp, text)
+    assert [(s.text, s._.measure["label"]) for s in spans] == expected

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.lexicon import (
-    COMMENT_VERBS, INDIRECT_CASES, MEETING_NOUNS, OBJECT_CASES, OBLIGATION_VERBS, PLACE_RELATIVES,
+    COMMENT_VERBS, DESTINATION_VERBS, INDIRECT_CASES, PLACE_CASES, MEETING_NOUNS, OBJECT_CASES, OBLIGATION_VERBS, PLACE_RELATIVES,
     REFLEXIVE_NON_ACTIONS, REFLEXIVES, SPEECH_VERBS,
 )
 from plan_extract.dims.measure.segments import item_start, segment
 from plan_extract.dims.measure.syntax import (
     NOUN_POS, VERB_POS, case_of, climb, has_event_subject, is_aim, is_anaphoric, is_conditional, is_gerund, is_incise,
-    is_infinitive, is_misparsed_finite, is_negated, is_presented, is_purpose,
+    is_infinitive, is_misparsed_finite, is_negated, is_presented, is_purpose, undergoing_verb,
 )
 from plan_extract.dims.measure.triggers import Trigger, is_attribute, is_idiom, match_trigger
 from plan_extract.spans import feature, token_attrs
@@ -109,6 +109,8 @@ def clause_head(trigger: Trigger) -> Token | None:
         head = token  # "- 2023 Mise en œuvre du contrat territorial" under "Calendrier"
     elif is_presented(token):
         head = token  # "il s'agit de la reconstruction de l'hôpital": the noun is the action
+    elif not trigger.verbal and (undergoing := undergoing_verb(token)) is not None:
+        head = climb(undergoing)  # "le projet a fait l'objet d'une concertation"
     elif not trigger.verbal and token.dep_.startswith("obl") and _lists_actions(token):
         # "avec une hausse de 20 % du soutien aux associations et la création d'une affiche":
         # the first of listed actions is one as the others are.
@@ -134,6 +136,10 @@ def clause_head(trigger: Trigger) -> Token | None:
         return None  # "la maire ouvre le conseil municipal": procedure
     if trigger.verbal and has_event_subject(trigger.token, head):
         return None
+    if trigger.verbal and (_announces_list(trigger) or _without_destination(trigger.token)):
+        return None  # "permet de mobiliser :" (the items are the measures); "qui affectent le climat"
+    if not trigger.verbal and _opens_quotation(token):
+        return None  # "trois volets : « connaissance », « sensibilisation » et « agricole »": names
     if trigger.verbal and _needs_object(trigger) and not _has_object(trigger.token, head):
         return None
     if trigger.verbal and head.dep_ in ("acl", "amod") and head.pos_ in VERB_POS | {"ADJ"} \
@@ -159,6 +165,39 @@ def _proposes_speech(verb: Token) -> bool:
     "nous proposons de rappeler l'engagement de la ville" offers to say something."""
     return any(c.dep_ == "xcomp" and c.lemma_.lower() in SAYING_VERBS and is_infinitive(c) and match_trigger(c) is None
                for c in verb.children)
+
+
+def _announces_list(trigger: Trigger) -> bool:
+    """A verb without an object right before a colon announces the items that follow: "ce volet
+    permet de mobiliser :" then the list; the items state the measures."""
+    doc, verb = trigger.token.doc, trigger.token
+    # A passive needs no object: "les contrôles seront intensifiés : …" states its measure.
+    return trigger.end < len(doc) and doc[trigger.end].text == ":" and "Pass" not in feature(verb, "Voice") \
+        and not any(c.dep_ in ("obj", "nsubj:pass", "aux:pass") for c in verb.children)
+
+
+def _without_destination(verb: Token) -> bool:
+    """An active verb of [grammar] destination_verbs with no place or beneficiary complement:
+    "les crues qui affectent la vallée" (not "affecter dix agents au commissariat")."""
+    if verb.lemma_.lower() not in DESTINATION_VERBS:
+        return False
+    children = list(verb.children)
+    active = any(c.dep_ == "nsubj" for c in children) and not any(c.dep_ in ("aux:pass", "nsubj:pass") for c in children)
+    # The destination may hang on the object: "affecté cinq agents à la circonscription".
+    return active and not any(t.dep_.startswith(("obl", "nmod")) and case_of(t) in PLACE_CASES
+                              for t in verb.subtree if t.i > verb.i)
+
+
+# Marks that open a quotation.
+OPENING_QUOTES = {"«", '"', "“"}
+
+
+def _opens_quotation(noun: Token) -> bool:
+    """An action noun right after an opening quotation mark is a name, a theme, a title:
+    "les volets « sensibilisation » et « agricole »"."""
+    doc = noun.doc
+    start = noun.left_edge.i if noun.left_edge.i < noun.i and doc[noun.left_edge.i].pos_ == "DET" else noun.i
+    return start > 0 and doc[start - 1].text in OPENING_QUOTES
 
 
 def first_conjunct(token: Token) -> Token:

@@ -73,6 +73,8 @@ class _Grammar(_Strict):
     place_relatives: list[str]
     obligation_verbs: list[str]
     presentative_verbs: list[str]
+    undergo_nouns: list[str]
+    destination_verbs: list[str]
     idioms: list[str]
     reflexive_non_actions: list[str]
     future_verbs: list[str]
@@ -237,6 +239,8 @@ PLACE_RELATIVES = forms(GRAMMAR.place_relatives)
 OBLIGATION_VERBS = forms(GRAMMAR.obligation_verbs)
 FUTURE_VERBS = forms(GRAMMAR.future_verbs)
 PRESENTATIVE_VERBS = forms(GRAMMAR.presentative_verbs)
+UNDERGO_NOUNS = forms(GRAMMAR.undergo_nouns)
+DESTINATION_VERBS = forms(GRAMMAR.destination_verbs)
 REFLEXIVE_NON_ACTIONS = forms(GRAMMAR.reflexive_non_actions)
 ITEM_OPENERS = forms(LEXICON.items.openers)
 # "consacré" -> "consacré", "consacrée", "consacrés", "consacrées".

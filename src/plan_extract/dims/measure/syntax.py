@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Token
 
 from plan_extract.dims.measure.lexicon import (
     AIM_NOUNS, CONDITION_MARKS, DEMONSTRATIVES, EVENT_NOUNS, FINITE_ENDINGS, GERUND_MARKS, INCISE_OPENERS, NEGATIONS,
-    OBJECT_CASES, PRESENTATIVE_VERBS, PURPOSE_MARKS, REFLEXIVES, SPEECH_VERBS,
+    OBJECT_CASES, PRESENTATIVE_VERBS, PURPOSE_MARKS, REFLEXIVES, SPEECH_VERBS, UNDERGO_NOUNS,
 )
 from plan_extract.spans import doc_cache, feature, features, positions, token_attrs
 
@@ -174,3 +174,18 @@ def is_presented(token: Token) -> bool:
     head = attrs.head[token.i]
     return attrs.dep[token.i].startswith("obl") and case_of(token) in OBJECT_CASES \
         and attrs.lemma[head] in PRESENTATIVE_VERBS and any(attrs.lower[c] in REFLEXIVES for c in attrs.children[head] if c < head)
+
+
+def undergoing_verb(token: Token) -> Token | None:
+    """The verb "faire" of "faire l'objet de" ([grammar] undergo_nouns) when the noun is its "de"
+    complement: "le projet a fait l'objet d'une concertation" -> "fait"; else None. The parser
+    hangs the complement on the verb or on "objet"."""
+    if not token.dep_.startswith(("obl", "nmod")) or case_of(token) not in OBJECT_CASES:
+        return None
+    head = token.head
+    if head.lemma_.lower() in UNDERGO_NOUNS and head.dep_ == "obj":
+        head = head.head
+    if head.pos_ in VERB_POS and head.lemma_.lower() == "faire" and any(
+            c.dep_ == "obj" and c.lemma_.lower() in UNDERGO_NOUNS for c in head.children):
+        return head
+    return None

@@ -18,7 +18,7 @@ from plan_extract.dims.measure.lexicon import (
     Action, Actions, Phrases,
 )
 from plan_extract.dims.measure.syntax import NOUN_POS, VERB_POS, case_of, norm
-from plan_extract.spans import positions, token_attrs
+from plan_extract.spans import feature, positions, token_attrs
 
 REFERENCES = set(LEXICON.references.nouns)
 EQUIPMENT_VERBS = set(LEXICON.equipment.verbs)
@@ -169,7 +169,9 @@ def find_triggers(doc: Doc, money: list[Span] = (), actions: Actions = ACTIONS) 
         doc = amount.doc
         revenue = any(t.lemma_.lower() in REVENUE_NOUNS
                       for t in (amount.root.head, *doc[max(0, amount.start - REVENUE_WINDOW):amount.start]))
-        if verb is not None and verb.i not in taken and verb.lemma_.lower() in MONEY_VERBS and not revenue:
+        # "ces projets représentaient 380 M€": an amount in the imperfect describes a past state.
+        if verb is not None and verb.i not in taken and verb.lemma_.lower() in MONEY_VERBS and not revenue \
+                and not _is_imperfect(verb):
             triggers.append(Trigger(verb, verb.i + 1, "financement", verbal=True))
             taken.add(verb.i)
         noun = funding_noun(amount, by_token)
@@ -190,6 +192,11 @@ def find_triggers(doc: Doc, money: list[Span] = (), actions: Actions = ACTIONS) 
             triggers.append(Trigger(token.head, token.head.i + 1, "mise en service", verbal=True, object=token))
             taken.add(token.head.i)
     return sorted(triggers, key=lambda t: t.token.i)
+
+
+def _is_imperfect(verb: Token) -> bool:
+    """A finite verb in the imperfect, without auxiliary: "représentaient", "s'élevait"."""
+    return "Imp" in feature(verb, "Tense") and "Fin" in feature(verb, "VerbForm")
 
 
 def in_reference(token: Token) -> bool:
