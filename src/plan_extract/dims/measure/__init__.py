@@ -88,7 +88,7 @@ def describe(clause: Clause, doc: Doc) -> Draft:
     """Build the value of one clause (links are filled later)."""
     span = Span(doc, clause.start, clause.end, span_id=rule_name(clause))
     found = roles(clause)
-    obj = span_text(phrase(found.patient, clause.trigger.token, clause.end)) if found.patient is not None else None
+    obj = span_text(phrase(found.patient, clause.trigger.stop, clause.end)) if found.patient is not None else None
     value = {
         "action": clause.trigger.action if not clause.trigger.verbal else clause.trigger.lemma,
         "label": label(clause, found.patient),

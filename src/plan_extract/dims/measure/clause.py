@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.lexicon import (
-    COMMENT_VERBS, DESTINATION_VERBS, INDIRECT_CASES, PLACE_CASES, MEETING_NOUNS, OBJECT_CASES, OBLIGATION_VERBS, PLACE_RELATIVES,
-    REFLEXIVE_NON_ACTIONS, REFLEXIVES, SPEECH_VERBS,
+    COMMENT_VERBS, COMPARISON_NOUNS, DESTINATION_VERBS, INDIRECT_CASES, MEETING_NOUNS, OBJECT_CASES, OBLIGATION_VERBS,
+    PLACE_CASES, PLACE_RELATIVES, REFLEXIVE_NON_ACTIONS, REFLEXIVES, SPEECH_VERBS,
 )
 from plan_extract.dims.measure.segments import item_start, segment
 from plan_extract.dims.measure.syntax import (
@@ -104,6 +104,8 @@ def clause_head(trigger: Trigger) -> Token | None:
             return None
         head = climb(token.head)
     elif token.dep_ == "ROOT":
+        if _compared(token):
+            return None  # "Une aide en hausse de 3 % par rapport à 2021": a figure compared
         head = token  # a verbless sentence: "Création d'un second équipage."
     elif not trigger.verbal and item_start(token.doc, min(token.left_edge.i, token.i)):
         head = token  # "- 2023 Mise en œuvre du contrat territorial" under "Calendrier"
@@ -165,6 +167,18 @@ def _proposes_speech(verb: Token) -> bool:
     "nous proposons de rappeler l'engagement de la ville" offers to say something."""
     return any(c.dep_ == "xcomp" and c.lemma_.lower() in SAYING_VERBS and is_infinitive(c) and match_trigger(c) is None
                for c in verb.children)
+
+
+# Prepositions of a noun of comparison that qualifies another noun: "en hausse", "par rapport".
+COMPARED_CASES = {"en", "par"}
+
+
+def _compared(noun: Token) -> bool:
+    """A verbless noun qualified by a comparison ([grammar] comparison_nouns): "Une aide en hausse
+    de 3 %", "des subventions en baisse" state how a figure moved, not a measure."""
+    attrs = token_attrs(noun.doc)
+    return any(attrs.dep[c] == "nmod" and attrs.lemma[c] in COMPARISON_NOUNS and case_of(noun.doc[c]) in COMPARED_CASES
+               for c in attrs.children[noun.i])
 
 
 def _announces_list(trigger: Trigger) -> bool:

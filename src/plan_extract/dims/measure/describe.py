@@ -231,7 +231,7 @@ def label(clause: Clause, patient: Token | None) -> str:
             .removeprefix("l'").removeprefix("un ").removeprefix("une ").removeprefix("des ").removeprefix("ces ")
     if patient is None:
         return trigger.action
-    return f"{trigger.action} {with_de(phrase(patient, trigger.token, clause.end))}"
+    return f"{trigger.action} {with_de(phrase(patient, trigger.stop, clause.end))}"
 
 
 def status(clause: Clause, span: Span) -> str:
@@ -313,7 +313,7 @@ def category(clause: Clause, span: Span, patient: Token | None) -> str:
     if own(clause.trigger):
         return own(clause.trigger)
     attrs = token_attrs(span.doc)
-    pools = [phrase(patient, clause.trigger.token, clause.end) if patient is not None else None, span]
+    pools = [phrase(patient, clause.trigger.stop, clause.end) if patient is not None else None, span]
     for pool in pools:
         for i in range(pool.start, pool.end) if pool is not None else ():
             for word in (attrs.lemma[i], attrs.lower[i]):

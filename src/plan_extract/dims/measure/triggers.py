@@ -39,16 +39,26 @@ class Trigger:
     funded: bool = False
     # The action's entry in the lexicon (the package's, or a user lexicon's); None for none.
     spec: Action | None = None
+    # The part of a verb phrase written after the object: "en" of "mettre ce dispositif en place".
+    part: Span | None = None
 
     def __post_init__(self) -> None:
         if self.spec is None:
             self.spec = LEXICON.action.get(self.action)
 
     @property
+    def stop(self) -> Token:
+        """Where the object's phrase ends: at the trigger, or at the part of its phrase written
+        after the object ("mettre [ce dispositif] en place")."""
+        return self.part[0] if self.part is not None else self.token
+
+    @property
     def lemma(self) -> str:
         """The lemma of the trigger with the words of its phrase: "mettre en place", "créer"."""
         attrs = token_attrs(self.token.doc)
         rest = [attrs.lower[i] for i in range(self.token.i + 1, self.end) if attrs.pos[i] != "ADV"]
+        if self.part is not None:
+            rest = [attrs.lower[i] for i in range(self.part.start, self.part.end)]  # "mettre ce dispositif en place"
         return " ".join([attrs.lemma[self.token.i], *rest])
 
 
@@ -66,13 +76,47 @@ def follows(token: Token, rest: tuple[str, ...]) -> int | None:
     return i
 
 
-def _lookup(token: Token, keys: list[str], phrases: Phrases) -> tuple[str, int] | None:
+def _lookup(token: Token, keys: list[str], phrases: Phrases, split: bool = False) -> tuple[str, int, Span | None] | None:
+    """The action of the phrase `token` opens, the index after it and, with `split` (verbs), the
+    words of the phrase's prepositional part when they come after the object ("placer les secteurs
+    en alerte", "mettre ce dispositif en place": the trigger is then the verb alone)."""
     for key in keys:
         for rest, action in phrases.get(key, ()):
             end = follows(token, rest)
             if end is not None:
-                return action, end
+                return action, end, None
+    if split:
+        for key in keys:
+            for rest, action in phrases.get(key, ()):
+                part = _split_phrase(token, rest) if len(rest) >= 2 else None
+                if part is not None:
+                    return action, token.i + 1, token.doc[part:part + len(rest)]
     return None
+
+
+# How far after its verb the prepositional part of a split phrase is looked for.
+SPLIT_MAX_TOKENS = 25
+
+
+def _split_phrase(verb: Token, rest: tuple[str, ...]) -> int | None:
+    """`rest` ("en", "alerte") opens with a preposition and is written after the verb's object,
+    with no other verb between: "a décidé de placer, le 30 mai, six secteurs en alerte"."""
+    if rest[0] not in SPLIT_CASES:
+        return None
+    attrs = token_attrs(verb.doc)
+    texts, pos = attrs.text, attrs.pos
+    last = min(len(texts) - len(rest), verb.i + SPLIT_MAX_TOKENS)
+    for j in range(verb.i + 2, last + 1):
+        if texts[j] in SENTENCE_STOPS or "\n" in texts[j] or pos[j] in VERB_POS:
+            return None
+        if all(norm(texts[j + k]) == word for k, word in enumerate(rest)):
+            return j
+    return None
+
+
+# Prepositions that open the part of a verb phrase written after the object ("mettre X en place").
+SPLIT_CASES = {"en", "à"}
+SENTENCE_STOPS = {".", ";", "!", "?", ":"}
 
 
 def _infinitive_of(lower: str) -> str:
@@ -95,11 +139,11 @@ def match_trigger(token: Token, actions: Actions = ACTIONS) -> Trigger | None:
         keys = [lemma]
         if lower.endswith(PARTICIPLE_ENDINGS):
             keys.append(_infinitive_of(lower))
-        found = _lookup(token, keys, actions.verb_phrases)
+        found = _lookup(token, keys, actions.verb_phrases, split=pos == "VERB")
         if found and is_idiom(token):
             return None  # "le projet suit son cours"
         if found:
-            return Trigger(token, found[1], found[0], verbal=True, spec=actions.table.get(found[0]))
+            return Trigger(token, found[1], found[0], verbal=True, spec=actions.table.get(found[0]), part=found[2])
     dep = attrs.dep
     if pos in ("ADJ", "VERB") and (any(dep[c] == "cop" for c in attrs.children[i]) or is_attribute(token)):
         # "le port du casque est obligatoire", "les transports seront gratuits".
