@@ -165,8 +165,10 @@ SAYING_VERBS = SPEECH_VERBS | COMMENT_VERBS
 def _proposes_speech(verb: Token) -> bool:
     """The action verb governs an infinitive of speech or comment that is no action of its own:
     "nous proposons de rappeler l'engagement de la ville" offers to say something."""
-    return any(c.dep_ == "xcomp" and c.lemma_.lower() in SAYING_VERBS and is_infinitive(c) and match_trigger(c) is None
-               for c in verb.children)
+    doc = verb.doc
+    attrs = token_attrs(doc)
+    return any(attrs.dep[c] == "xcomp" and attrs.lemma[c] in SAYING_VERBS and is_infinitive(doc[c])
+               and match_trigger(doc[c]) is None for c in attrs.children[verb.i])
 
 
 # Prepositions of a noun of comparison that qualifies another noun: "en hausse", "par rapport".
@@ -184,16 +186,19 @@ def _compared(noun: Token) -> bool:
 def _announces_list(trigger: Trigger) -> bool:
     """A verb without an object right before a colon announces the items that follow: "ce volet
     permet de mobiliser :" then the list; the items state the measures."""
-    doc, verb = trigger.token.doc, trigger.token
+    verb = trigger.token
+    attrs = token_attrs(verb.doc)
+    if trigger.end >= attrs.length or attrs.text[trigger.end] != ":":
+        return False
     # A passive needs no object: "les contrôles seront intensifiés : …" states its measure.
-    return trigger.end < len(doc) and doc[trigger.end].text == ":" and "Pass" not in feature(verb, "Voice") \
-        and not any(c.dep_ in ("obj", "nsubj:pass", "aux:pass") for c in verb.children)
+    return "Pass" not in feature(verb, "Voice") \
+        and not any(attrs.dep[c] in ("obj", "nsubj:pass", "aux:pass") for c in attrs.children[verb.i])
 
 
 def _without_destination(verb: Token) -> bool:
     """An active verb of [grammar] destination_verbs with no place or beneficiary complement:
     "les crues qui affectent la vallée" (not "affecter dix agents au commissariat")."""
-    if verb.lemma_.lower() not in DESTINATION_VERBS:
+    if token_attrs(verb.doc).lemma[verb.i] not in DESTINATION_VERBS:
         return False
     children = list(verb.children)
     active = any(c.dep_ == "nsubj" for c in children) and not any(c.dep_ in ("aux:pass", "nsubj:pass") for c in children)
@@ -209,9 +214,11 @@ OPENING_QUOTES = {"«", '"', "“"}
 def _opens_quotation(noun: Token) -> bool:
     """An action noun right after an opening quotation mark is a name, a theme, a title:
     "les volets « sensibilisation » et « agricole »"."""
-    doc = noun.doc
-    start = noun.left_edge.i if noun.left_edge.i < noun.i and doc[noun.left_edge.i].pos_ == "DET" else noun.i
-    return start > 0 and doc[start - 1].text in OPENING_QUOTES
+    attrs = token_attrs(noun.doc)
+    i = noun.i
+    if i > 1 and attrs.pos[i - 1] == "DET" and attrs.head[i - 1] == i:
+        i -= 1  # "« la sensibilisation »"
+    return i > 0 and attrs.text[i - 1] in OPENING_QUOTES
 
 
 def first_conjunct(token: Token) -> Token:
@@ -228,7 +235,8 @@ def first_conjunct(token: Token) -> Token:
 def is_commented(token: Token) -> bool:
     """The object of a verb that comments on it ([grammar] comment_verbs): "elle souligne la
     mobilisation de la ville", "les gains concernent la qualité de l'eau"."""
-    return token.dep_ == "obj" and token.head.lemma_.lower() in COMMENT_VERBS
+    attrs = token_attrs(token.doc)
+    return attrs.dep[token.i] == "obj" and attrs.lemma[attrs.head[token.i]] in COMMENT_VERBS
 
 
 def _reflexive_non_action(verb: Token) -> bool:

@@ -86,11 +86,13 @@ def _lookup(token: Token, keys: list[str], phrases: Phrases, split: bool = False
             if end is not None:
                 return action, end, None
     if split:
-        for key in keys:
-            for rest, action in phrases.get(key, ()):
-                part = _split_phrase(token, rest) if len(rest) >= 2 else None
-                if part is not None:
-                    return action, token.i + 1, token.doc[part:part + len(rest)]
+        candidates = [(rest, action) for key in keys for rest, action in phrases.get(key, ())
+                      if len(rest) >= 2 and rest[0] in SPLIT_CASES]
+        if candidates:
+            for j in _split_positions(token):
+                for rest, action in candidates:
+                    if _written_at(token.doc, j, rest):
+                        return action, token.i + 1, token.doc[j:j + len(rest)]
     return None
 
 
@@ -98,20 +100,24 @@ def _lookup(token: Token, keys: list[str], phrases: Phrases, split: bool = False
 SPLIT_MAX_TOKENS = 25
 
 
-def _split_phrase(verb: Token, rest: tuple[str, ...]) -> int | None:
-    """`rest` ("en", "alerte") opens with a preposition and is written after the verb's object,
-    with no other verb between: "a décidé de placer, le 30 mai, six secteurs en alerte"."""
-    if rest[0] not in SPLIT_CASES:
-        return None
+def _split_positions(verb: Token) -> list[int]:
+    """Where the prepositional part of a phrase may stand after the verb's object: the positions
+    of "en", "à" up to the next verb or sentence stop ("a décidé de placer, le 30 mai, six
+    secteurs en alerte")."""
     attrs = token_attrs(verb.doc)
-    texts, pos = attrs.text, attrs.pos
-    last = min(len(texts) - len(rest), verb.i + SPLIT_MAX_TOKENS)
-    for j in range(verb.i + 2, last + 1):
-        if texts[j] in SENTENCE_STOPS or "\n" in texts[j] or pos[j] in VERB_POS:
-            return None
-        if all(norm(texts[j + k]) == word for k, word in enumerate(rest)):
-            return j
-    return None
+    lower, pos = attrs.lower, attrs.pos
+    found = []
+    for j in range(verb.i + 2, min(attrs.length, verb.i + SPLIT_MAX_TOKENS + 1)):
+        if lower[j] in SPLIT_CASES:
+            found.append(j)
+        elif lower[j] in SENTENCE_STOPS or "\n" in lower[j] or pos[j] in VERB_POS:
+            break
+    return found
+
+
+def _written_at(doc: Doc, j: int, rest: tuple[str, ...]) -> bool:
+    lower = token_attrs(doc).lower
+    return j + len(rest) <= len(lower) and all(lower[j + k].replace("’", "'") == word for k, word in enumerate(rest))
 
 
 # Prepositions that open the part of a verb phrase written after the object ("mettre X en place").
