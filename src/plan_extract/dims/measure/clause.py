@@ -212,13 +212,11 @@ OPENING_QUOTES = {"«", '"', "“"}
 
 
 def _opens_quotation(noun: Token) -> bool:
-    """An action noun right after an opening quotation mark is a name, a theme, a title:
-    "les volets « sensibilisation » et « agricole »"."""
+    """An action noun without article right after an opening quotation mark is a name, a theme,
+    a title: "les volets « sensibilisation » et « agricole »"; with its article it opens quoted
+    words ("a annoncé « l'engagement de 250 M€ »")."""
     attrs = token_attrs(noun.doc)
-    i = noun.i
-    if i > 1 and attrs.pos[i - 1] == "DET" and attrs.head[i - 1] == i:
-        i -= 1  # "« la sensibilisation »"
-    return i > 0 and attrs.text[i - 1] in OPENING_QUOTES
+    return noun.i > 0 and attrs.text[noun.i - 1] in OPENING_QUOTES
 
 
 def first_conjunct(token: Token) -> Token:
