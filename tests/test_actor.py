@@ -212,3 +212,35 @@ def test_local_bodies_as_beneficiaries(nlp) -> None:
     assert not _actors(nlp, "Le fonds aidera 250 collectivités locales à équiper leurs écoles.")
     assert not _actors(nlp, "La prime couvre 30 % des travaux pour les syndics, collectivités locales ou bailleurs sociaux.")
     assert "bailleurs sociaux" in _names(nlp, "La police et les bailleurs sociaux échangeront leurs informations.")
+
+
+def test_surname_made_of_an_article_and_a_role_word(nlp) -> None:
+    actors = _actors(nlp, "Étaient présents Jeanne Morel, ministre de la Culture, et Bruno Le Maire, "
+                          "ministre de l'Économie.")
+    persons = {v["name"]: v["role"] for v in actors.values() if v["type"] == "person"}
+    assert persons == {"Jeanne Morel": "ministre de la Culture", "Bruno Le Maire": "ministre de l'Économie"}
+
+
+def test_seats_of_power_are_no_persons(nlp) -> None:
+    actors = _actors(nlp, "Le calendrier reste ouvert, précise Matignon. L'Élysée a salué l'accord avec Beauvau.")
+    assert not any(v["type"] == "person" for v in actors.values())
+
+
+def test_a_role_alone_joins_only_the_holder_of_the_same_office(nlp) -> None:
+    actors = _actors(nlp, "La ministre de la Transition écologique et solidaire a présenté le plan, avec le "
+                          "ministre du Logement Paul Terrier. Le ministre du Logement suivra les chantiers.")
+    persons = sorted((v["name"], v["role"]) for v in actors.values() if v["type"] == "person")
+    assert persons == [("Paul Terrier", "ministre du Logement"),
+                       ("ministre de la Transition écologique et solidaire",
+                        "ministre de la Transition écologique et solidaire")]
+
+
+def test_photo_credit_is_no_actor(nlp) -> None:
+    names = _names(nlp, "Paul Terrier en visite à Lyon © Agence Presse / Jeanne Morel\n\n"
+                        "Le plan prévoit trois millions d'euros.")
+    assert "Jeanne Morel" not in names and "Paul Terrier" in names
+
+
+def test_council_of_ministers_is_one_body(nlp) -> None:
+    actors = _actors(nlp, "Le texte a été adopté lors du Conseil des ministres du 3 mai.")
+    assert {v["name"] for v in actors.values() if v["type"] == "organization"} == {"Conseil des ministres"}

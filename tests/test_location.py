@@ -65,3 +65,30 @@ def test_ner_places_that_are_bodies_are_not_places(nlp) -> None:
 def test_common_words_need_a_place_cue(nlp) -> None:
     assert not _places(nlp, "Plan vélo : la ville investit.")
     assert [t for t, _ in _places(nlp, "Le festival aura lieu à Orange en juillet.")] == ["Orange"]
+
+
+def test_firm_name_is_no_place(nlp) -> None:
+    places = _places(nlp, "Le schéma a été chiffré par notre cabinet conseil Azurine pour la commune.")
+    assert not any(text == "Azurine" for text, _ in places)
+
+
+def test_words_of_a_title_case_name_are_no_place(nlp) -> None:
+    places = _places(nlp, "Le projet reçoit le Fonds de Soutien aux Villages Fleuris cette année.")
+    assert not any("Villages" in text for text, _ in places)
+
+
+def test_departement_after_a_water_noun_is_the_river(nlp) -> None:
+    places = dict(_places(nlp, "Une crue importante de la Loire a inondé les quais, et les digues du Cher "
+                               "seront renforcées."))
+    assert places["Loire"]["type"] == "other" and places["Loire"]["subtype"] == "river"
+    assert places["Cher"]["subtype"] == "river"
+    assert dict(_places(nlp, "Le préfet de la Loire a signé l'arrêté."))["Loire"]["type"] == "département"
+
+
+def test_communes_written_in_capitals_after_an_introducing_noun(nlp) -> None:
+    places = dict(_places(nlp, "Dossiers retenus pour l'arrondissement de NIORT :\nCommune de FORS : "
+                               "un atelier municipal.\nCommune de BEAUSSAIS VITRE : la salle des fêtes."))
+    assert places["NIORT"]["code"] == "79191"
+    assert places["FORS"]["code"] == "79125"
+    assert places["BEAUSSAIS VITRE"]["name"] == "Beaussais-Vitré"
+    assert not any(text == "DETR" for text in places)

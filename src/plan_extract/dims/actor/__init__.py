@@ -25,6 +25,7 @@ from plan_extract.dims.actor.orgs import (
 from plan_extract.dims.actor.persons import (
     CIVILITIES, NOT_NAMES, RoleMatcher, clean_person, link, predicate, standalone_role, titled,
 )
+from plan_extract.dims.location.rules import METONYMS
 from plan_extract.grammar import LINK_ARTICLES, LINKS, OrdinaryWords
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
 from plan_extract.spans import entities, group_key, reading_keys
@@ -175,6 +176,8 @@ class ActorExtractor(WithUserLexicon, BatchComponent):
             return False
         if not words:
             return False
+        if person.text.replace("’", "'") in METONYMS:
+            return True  # "Matignon", "l'Élysée": the office that sits there, never a person
         if len(words) == 1:
             return self.ordinary(words[0]) or words[0].lower() in NOT_NAMES
         # Several words: the tagger reads the first as a common word, and the first or the last
@@ -291,10 +294,10 @@ def _cluster(mentions: list[Mention]) -> list[tuple[ActorValue, list[Mention]]]:
     for m in mentions:
         if m.org_id and m.place is not None:
             places_of.setdefault(m.org_id, set()).add(_place_key(m.place))
-    person_roles: dict[str, str] = {}
+    person_roles: dict[str, list[tuple[str, str]]] = {}
     for m in mentions:
         if m.type == "person" and m.name is None and m.role:
-            person_roles.setdefault(_role_word(m.role), _person_key(m.span))
+            person_roles.setdefault(_role_word(m.role), []).append((m.role, _person_key(m.span)))
     role_keys: dict[str, str] = {}
     for m in mentions:
         if m.type == "person" and m.name is not None:
@@ -319,7 +322,8 @@ def _cluster(mentions: list[Mention]) -> list[tuple[ActorValue, list[Mention]]]:
             # "le commandant du groupement" joins "commandant du groupement de gendarmerie de l'Aveyron"
             fuller = max((o.role for o in mentions if o.type == "person" and o.name is not None and o.role
                           and o.role.casefold().startswith(m.role.casefold())), key=len, default=m.role)
-            key = person_roles.get(word) or role_keys.get(word) or f"role:{fuller.casefold()}"
+            key = _named_holder(m.role or "", person_roles.get(word, [])) or role_keys.get(word) \
+                or f"role:{fuller.casefold()}"
         groups.setdefault(key, []).append(m)
     # "la municipalité", "la mairie" without a place: the town's body when the text names one only
     towns = [key for key in groups if key.startswith(("org:ville:", "org:mairie:"))]
@@ -329,6 +333,18 @@ def _cluster(mentions: list[Mention]) -> list[tuple[ActorValue, list[Mention]]]:
     for key, group in groups.items():
         result.append((_value(key, group), group))
     return result
+
+
+def _named_holder(role: str, holders: list[tuple[str, str]]) -> str | None:
+    """The key of the named person a role alone refers to: one whose role has the same word and a
+    complement that agrees ("le préfet" and "préfet de l'Yonne" join "Pascal Jan, préfet de
+    l'Yonne"); "ministre de la Culture" is not "ministre de l'Intérieur Jean Roux"."""
+    rest = role.casefold().partition(" ")[2]
+    for other, key in holders:
+        other_rest = other.casefold().partition(" ")[2]
+        if not rest or not other_rest or rest.startswith(other_rest) or other_rest.startswith(rest):
+            return key
+    return None
 
 
 def _value(key: str, group: list[Mention]) -> ActorValue:

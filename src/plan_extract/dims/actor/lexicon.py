@@ -29,6 +29,11 @@ class _Words(BaseModel):
     words: list[str]
 
 
+class _Bylines(BaseModel):
+    words: list[str]
+    credits: list[str]
+
+
 class _Heads(BaseModel):
     words: list[str]
     named: list[str]
@@ -51,7 +56,7 @@ class ActorLexicon(BaseModel):
     facilities: _Facilities
     determiners: _Words
     role_links: _Words
-    bylines: _Words
+    bylines: _Bylines
     committees: _Words
     name_joiners: _Words
 

@@ -53,7 +53,7 @@ class RoleMatcher:
         roles = []
         for _, start, end in self.matcher(doc):
             head = doc[start:end]
-            if not _is_role_noun(head):
+            if not _is_role_noun(head) or in_surname(doc, start):
                 continue
             roles.append(Span(doc, start, _complement_end(doc, end, places, bodies), label="role"))
         return filter_spans(roles)
@@ -86,6 +86,21 @@ def _is_role_noun(head: Span) -> bool:
             or prev.ent_type_ == "PER" or is_sentence_start(head[0]) or head[0].text[:1].isupper())
 
 
+# Capitalised articles that start a surname: "Bruno Le Maire", "Anne La Présidente".
+SURNAME_PARTICLES = {"Le", "La", "Les"}
+
+
+def in_surname(doc: Doc, i: int) -> bool:
+    """A capitalised role word after a capitalised article that follows a first name is part of
+    a surname: "Bruno Le Maire" is no mayor. Not after a civility ("Monsieur Le Maire") nor at the
+    start of a sentence ("Le Maire de Lille")."""
+    if i < 2 or not doc[i].text[:1].isupper() or doc[i - 1].text not in SURNAME_PARTICLES:
+        return False
+    first = doc[i - 2]
+    return first.is_alpha and first.text[:1].isupper() and first.lower_ not in CIVILITIES \
+        and not is_sentence_start(doc[i - 1]) and "\n" not in first.text_with_ws
+
+
 def _complement_end(doc: Doc, end: int, places: dict[int, Span], bodies: dict[int, Span]) -> int:
     """Where the complement of a role ends: adjectives of the lexicon, then chains of
     "de/du/à" + a place, a body, a capitalised name or a lower-case noun with its adjectives."""
@@ -116,10 +131,25 @@ def _complement_end(doc: Doc, end: int, places: dict[int, Span], bodies: dict[in
             i = j + 1
             while i < len(doc) and doc[i].text[:1].isupper() and doc[i].ent_type_ != "PER":
                 i += 1
+            i = _adjectives_end(doc, i)  # "ministre de la Transition écologique et solidaire"
         elif doc[j].pos_ == "NOUN" and doc[j].lower_ not in TARGETS:
             i = j + 1
             while i < len(doc) and doc[i].pos_ == "ADJ" and doc[i].text[:1].islower():
                 i += 1
+        else:
+            break
+    return i
+
+
+def _adjectives_end(doc: Doc, i: int) -> int:
+    """After the capitalised noun of a portfolio, its lower-case adjectives, joined by "et":
+    "Transition écologique et solidaire"."""
+    while i < len(doc):
+        if doc[i].pos_ == "ADJ" and doc[i].text.islower():
+            i += 1
+        elif doc[i].lower_ == "et" and i + 1 < len(doc) and doc[i + 1].pos_ == "ADJ" and doc[i + 1].text.islower() \
+                and i > 0 and doc[i - 1].pos_ == "ADJ":
+            i += 2
         else:
             break
     return i
@@ -132,7 +162,7 @@ def clean_person(ent: Span) -> Span | None:
     start, end = ent.start, ent.end
     for i in range(start, end):
         token = doc[i]
-        if i > start and (token.lower_ in ROLE_FIRST_WORDS or "\n" in doc[i - 1].text_with_ws
+        if i > start and (token.lower_ in ROLE_FIRST_WORDS and not in_surname(doc, i) or "\n" in doc[i - 1].text_with_ws
                           or token.is_space or token.is_quote or token.is_punct and token.text != "-"):
             end = i
             break
@@ -149,13 +179,25 @@ def clean_person(ent: Span) -> Span | None:
         return None  # "Côté gendarmerie": a capitalised common noun at the start of a line
     if not any(c.isupper() for c in span.text) or blocked_before(doc, span.start):
         return None  # "le collège Paul-Bert"
-    if _byline(span):
-        return None  # "Par Jean Dupont": the journalist who signs the article
+    if _byline(span) or _credit(span):
+        return None  # "Par Jean Dupont", "© Agence / Jean Dupont": who wrote the article or took the photo
     return span
 
 
 # Words that introduce the author of an article on a line of its own ("Par", "Photo").
 BYLINE_WORDS = set(LEXICON.bylines.words)
+CREDIT_WORDS = set(LEXICON.bylines.credits)
+
+
+def _credit(span: Span) -> bool:
+    """A name after a credit mark on the same line: "© Agence / Jeanne Roux" took the photo."""
+    doc = span.doc
+    for i in range(span.start - 1, max(-1, span.start - 9), -1):
+        if "\n" in doc[i].text_with_ws or doc[i].is_space:
+            return False
+        if doc[i].lower_ in CREDIT_WORDS:
+            return True
+    return False
 
 
 def _byline(span: Span) -> bool:

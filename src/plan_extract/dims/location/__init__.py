@@ -22,7 +22,7 @@ from plan_extract.dims.actor.persons import ROLE_FIRST_WORDS
 from plan_extract.dims.location.evidence import CITY, TOWN, WEIGHTS, is_demonym
 from plan_extract.dims.location.places import Hit, Place, load_places
 from plan_extract.dims.location.rules import (
-    AREA_TYPES, ARTICLES, COMMON_WORDS, FIXED_EXPRESSIONS, INSTITUTIONS, LEXICON, SEATS, LOCATIVES, LOWER_STARTS, METONYMS,
+    AREA_TYPES, ARTICLES, COMMON_WORDS, FIRMS, FIXED_EXPRESSIONS, INSTITUTIONS, WATER, INTRO_TYPE, LEXICON, SEATS, LOCATIVES, LOWER_STARTS, METONYMS,
     NATURAL_NOUNS, NER_LABELS, PREPOSITIONS, SUBTYPES, choose_type, intro_before, ner_label,
     extra_places, neighbourhood_name, table,
 )
@@ -87,6 +87,9 @@ class LocationExtractor(WithUserLexicon, BatchComponent):
             if not any(i in taken for i in range(span.start, span.end)):
                 found.append((span, value))
                 taken.update(range(span.start, span.end))
+        for span, value in self._capitals(doc, taken):
+            found.append((span, value))
+            taken.update(range(span.start, span.end))
         found += self._named_entities(doc, taken, found)
         found = [(span, value) for span, value in found if span.start not in fixed]
         _resolve_homonyms(doc, found)
@@ -208,6 +211,31 @@ class LocationExtractor(WithUserLexicon, BatchComponent):
                 found.append(result)
         return found
 
+    def _capitals(self, doc: Doc, taken: set[int]) -> list[tuple[Span, dict]]:
+        """Communes written in capitals after a noun that introduces a commune, as in lists of
+        grants: "Commune de SAINT-MARTIN", "l'arrondissement de NIORT". Elsewhere a word in
+        capitals is an acronym or a shouted heading."""
+        words = token_attrs(doc).text
+        found = []
+        i, n = 0, len(words)
+        while i < n:
+            if i in taken or not _capitalised(words[i]):
+                i += 1
+                continue
+            intro = intro_before(doc, i)
+            j = i + 1
+            while j < n and (_capitalised(words[j]) or words[j] in {"-", "'", "’"} and j + 1 < n
+                             and _capitalised(words[j + 1])) and j not in taken:
+                j += 1
+            if intro is not None and intro[0] == "commune":
+                for end in range(j, i, -1):  # the longest run of capitals that names a commune
+                    places = self.places.communes_in_capitals(doc[i:end].text)
+                    if places:
+                        found.append(_with_rule(doc[i:end], f"{doc[intro[1]].lower_} de <NAME>", places))
+                        break
+            i = j
+        return found
+
     def _judge(self, doc: Doc, span: Span, hit: Hit, compound: bool = False) -> tuple[Span, dict] | None:
         """Keep a name of the table when the context says it is a place (see `evidence`).
 
@@ -230,6 +258,9 @@ class LocationExtractor(WithUserLexicon, BatchComponent):
                 return _with_rule(span, f"{doc[intro[1]].lower_} de <Name>", typed)
         if name in METONYMS:
             return None  # "conseiller à Matignon": the Prime Minister's office
+        if any(p.type == "département" for p in places) and _water_before(doc, span.start):
+            span.id_ = "<water noun> de <Name>"  # "une crue de la Loire": the river
+            return span, _value("other", name, subtype="river")
         if label == "PER" and not _after_role(doc, span) and not (
                 any(p.type == "epci" for p in places) and _whole_entity(doc, span)):
             return None  # "Élisabeth Borne"; but "Dinan Agglomération" read as a person is the EPCI
@@ -324,8 +355,48 @@ class LocationExtractor(WithUserLexicon, BatchComponent):
         if any(self.ordinary(t.text) and t.text[:1].isupper() for t in words[-1:]) and len(span) <= 3 \
                 and "-" in span.text:
             return False  # "Multi-partenarial"
+        if len(words) > 1 and all(self.ordinary(t.text) or t.pos_ in ("NOUN", "ADJ") for t in words) \
+                and _inside_title(doc, span.start):
+            return False  # "Dotation d'Equipement aux Territoires Ruraux": words of a title-case name
         before = doc[span.start - 1].lower_ if span.start > 0 else ""
         return not is_sentence_start(span[0]) or before in LOCATIVES
+
+
+def _capitalised(word: str) -> bool:
+    """A word in capitals, of two letters or more: "FORS", "L'ISLE"."""
+    return len(word) > 1 and word.isupper() and word.replace("'", "").replace("’", "").isalpha()
+
+
+def _inside_title(doc: Doc, start: int) -> bool:
+    """The words before `start` continue a title-case name: a capitalised word (not the first of
+    its sentence), then a link and maybe an article ("Fonds d'Aide aux", "Prix de la")."""
+    i = start - 1
+    if i >= 0 and doc[i].lower_ in LINK_ARTICLES:
+        i -= 1
+    if i >= 0 and (doc[i].lower_ in LINKS or doc[i].lower_ in PREPOSITIONS):
+        i -= 1
+    else:
+        return False
+    return i >= 0 and doc[i].is_alpha and doc[i].text[:1].isupper() and not is_sentence_start(doc[i])
+
+
+def _water_before(doc: Doc, start: int) -> bool:
+    """A noun of a river's water or banks before the name, with an article or "du"/"des" and
+    at most one adjective between: "une crue majeure de la Loire", "les digues du Cher"."""
+    i = start - 1
+    if i >= 0 and doc[i].lower_ in LINK_ARTICLES:
+        i -= 1
+        if i >= 0 and doc[i].lower_ in LINKS:
+            i -= 1
+        else:
+            return False
+    elif i >= 0 and doc[i].lower_ in {"du", "des"}:
+        i -= 1
+    else:
+        return False
+    if i >= 0 and doc[i].pos_ == "ADJ" and doc[i].lower_ not in WATER:
+        i -= 1
+    return i >= 0 and doc[i].lower_ in WATER
 
 
 def _value(kind: str, name: str, code: str | None = None, candidates: list[str] | None = None,
@@ -364,6 +435,8 @@ def _plausible_other(doc: Doc, span: Span) -> bool:
         return False  # "communauté de communes", "autoroute A10"
     if blocked_before(doc, span.start) or first.lower_ in _ACTOR_WORDS() or first.lower_ in FACILITIES:
         return False
+    if any(t.lower_ in FIRMS and t.text.islower() for t in doc[max(0, span.start - 2):span.start]):
+        return False  # "notre cabinet conseil Azurine": the firm's name
     if len(span) == 1 and is_sentence_start(first) and first.pos_ != "PROPN":
         return False
     return not any(t.like_num for t in span)

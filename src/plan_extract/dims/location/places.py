@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
@@ -147,6 +148,26 @@ class PlaceTable:
                     yield Hit(start, end, tuple(self.by_name[name]))
                 break
 
+    def communes_in_capitals(self, text: str) -> list[Place]:
+        """The communes a name written in capitals may be: "BEAUSSAIS VITRE" is "Beaussais-Vitré"
+        (accents, hyphens and apostrophes are not told apart in capitals).
+
+        >>> table = PlaceTable([Place("commune", "Beaussais-Vitré", "79030", "79", "75", 900)])
+        >>> [p.code for p in table.communes_in_capitals("BEAUSSAIS VITRE")]
+        ['79030']
+        """
+        return self._capitals().get(shout(text), [])
+
+    @cache  # noqa: B019 - one table per process, never freed
+    def _capitals(self) -> dict[str, list[Place]]:
+        found: dict[str, list[Place]] = {}
+        for name, places in self.by_name.items():
+            communes = [p for p in places if p.type == "commune" and p.code]
+            if communes:
+                bucket = found.setdefault(shout(name), [])
+                bucket.extend(p for p in communes if p not in bucket)
+        return found
+
     def departement(self, code: str) -> Place | None:
         """The département with INSEE code `code` ("61", "2A", "971")."""
         return self._departements.get(code)
@@ -156,6 +177,19 @@ class PlaceTable:
         """Départements by code, worked out once per table (and freed with it)."""
         return {p.code: p for places in self.by_name.values() for p in places
                 if p.type == "département" and p.code}
+
+
+_NOT_LETTERS = re.compile(r"[-'’\s]+")
+
+
+def shout(name: str) -> str:
+    """A name as written in capitals without accents, its hyphens and apostrophes as spaces.
+
+    >>> shout("L'Île-d'Yeu")
+    'L ILE D YEU'
+    """
+    plain = "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+    return _NOT_LETTERS.sub(" ", plain.upper()).strip()
 
 
 @cache

@@ -35,12 +35,14 @@ class _Phrases(BaseModel):
 class _Natural(BaseModel):
     areas: list[str]
     rivers: list[str]
+    water: list[str]
     sectors: list[str]
 
 
 class _Blockers(BaseModel):
     institutions: list[str]
     seats: list[str]
+    firms: list[str]
 
 
 class LocationLexicon(BaseModel):
@@ -71,6 +73,8 @@ ARTICLES = LINK_ARTICLES | {word for words in LEXICON.contractions.values() for 
 COMMON_WORDS = set(LEXICON.common_words.words)
 METONYMS = {name.replace("’", "'") for name in LEXICON.metonyms.names}
 INSTITUTIONS = set(LEXICON.blockers.institutions)
+FIRMS = set(LEXICON.blockers.firms)
+WATER = set(LEXICON.natural.water)
 # Nouns whose "de <Name>" gives where a body sits: "l'antenne GIGN d'Orange", "le tribunal de Tours".
 SEATS = FACILITIES | INSTITUTIONS | set(LEXICON.blockers.seats)
 # Lower-case named areas ("bassin minier") are looked up from their first word too.
