@@ -25,7 +25,6 @@ from plan_extract.dims.actor.orgs import (
 from plan_extract.dims.actor.persons import (
     CIVILITIES, NOT_NAMES, RoleMatcher, clean_person, link, predicate, standalone_role, titled,
 )
-from plan_extract.dims.location.rules import METONYMS
 from plan_extract.grammar import LINK_ARTICLES, LINKS, OrdinaryWords
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
 from plan_extract.spans import entities, group_key, reading_keys
@@ -176,7 +175,7 @@ class ActorExtractor(WithUserLexicon, BatchComponent):
             return False
         if not words:
             return False
-        if person.text.replace("’", "'") in METONYMS:
+        if person.text.replace("’", "'").lower() in SEATS_OF_POWER:
             return True  # "Matignon", "l'Élysée": the office that sits there, never a person
         if len(words) == 1:
             return self.ordinary(words[0]) or words[0].lower() in NOT_NAMES
@@ -187,6 +186,7 @@ class ActorExtractor(WithUserLexicon, BatchComponent):
         return first.pos_ in ("NOUN", "ADJ", "VERB") and (self.ordinary(words[0]) or self.ordinary(words[-1]))
 
 
+SEATS_OF_POWER = set(LEXICON.seats_of_power.words)
 SUCCESSIVE = set(LEXICON.successive.words)
 EPONYM_HEADS = set(LEXICON.eponym_heads.words)
 

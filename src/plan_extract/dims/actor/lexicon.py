@@ -48,6 +48,7 @@ class ActorLexicon(BaseModel):
     roles: _Roles
     civilities: _Words
     not_names: _Words
+    seats_of_power: _Words
     targets: _Words
     org_heads: _Heads
     not_bodies: _Words
