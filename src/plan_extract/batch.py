@@ -403,14 +403,18 @@ def run(jobs: Sequence[Job], workers: int = 1, document_date: str | None = None,
 
 
 def consume(outcomes: Iterable[Outcome], on_output: Callable[[Outcome], None], report: Report) -> Report:
-    """Hand each successful outcome to `on_output` and record every outcome in `report`."""
+    """Hand each successful outcome to `on_output` and record every outcome in `report`.
+
+    Ctrl-C is held back while an outcome is written and recorded: an output on disk is always
+    counted in the report (a resumed run skips exactly the files the report says are done)."""
     for outcome in outcomes:
-        if outcome.error is None:
-            try:
-                on_output(outcome)
-            except OSError as exc:
-                outcome.error = f"{outcome.target or outcome.source}: cannot write output ({exc.strerror or exc})"
-        report.record(outcome)
+        with _uninterrupted():
+            if outcome.error is None:
+                try:
+                    on_output(outcome)
+                except OSError as exc:
+                    outcome.error = f"{outcome.target or outcome.source}: cannot write output ({exc.strerror or exc})"
+            report.record(outcome)
     return report
 
 
