@@ -156,10 +156,11 @@ class PlaceTable:
         >>> [p.code for p in table.communes_in_capitals("BEAUSSAIS VITRE")]
         ['79030']
         """
-        return self._capitals().get(shout(text), [])
+        return self._capitals.get(shout(text), [])
 
-    @cache  # noqa: B019 - one table per process, never freed
+    @cached_property
     def _capitals(self) -> dict[str, list[Place]]:
+        """Communes by their name in capitals, worked out once per table (and freed with it)."""
         found: dict[str, list[Place]] = {}
         for name, places in self.by_name.items():
             communes = [p for p in places if p.type == "commune" and p.code]
