@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
 from spacy.language import Language
 from spacy.tokens import Span, Token
 
 from plan_extract.dims.date.context import in_street_name, next_token, prev_token
-from plan_extract.dims.date.lexicon import ANY_MONTH, DOT, IN, LEXICON, MONTH, MONTHS, SHIFT, YEAR, lower
+from plan_extract.dims.date.lexicon import ANY_MONTH, DOT, IN, LEXICON, MONTH, MONTHS, SHIFT, YEAR, fold, lower
 from plan_extract.dims.date.resolve import Point, Time, add_months, day_point, nth_weekday
 from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
 from plan_extract.dims.numeral.parse import parse_words
@@ -59,16 +58,11 @@ ORDINAL_END_RE = re.compile(r"i[eè]me$")
 ORDINAL_STEMS = LEXICON.ordinal_day.stems
 
 
-def _fold(text: str) -> str:
-    """Lower case without accents ("Août" -> "aout"), to read a month glued to digits."""
-    return "".join(c for c in unicodedata.normalize("NFD", lower(text)) if unicodedata.category(c) != "Mn")
-
-
-_FOLDED_MONTHS = {_fold(w.rstrip(".")): n for w, n in ANY_MONTH.items()}
+_FOLDED_MONTHS = {fold(w.rstrip(".")): n for w, n in ANY_MONTH.items()}
 
 
 def _month(word: str) -> int | None:
-    return _FOLDED_MONTHS.get(_fold(word.rstrip(".")))
+    return _FOLDED_MONTHS.get(fold(word.rstrip(".")))
 
 
 def _date(point: Point) -> Value:
@@ -232,7 +226,7 @@ def ordinal_day(words: list[str]) -> int | None:
     >>> ordinal_day(["vingt", "et", "unième"])
     21
     """
-    text = " ".join(_fold(w) for w in words)
+    text = " ".join(fold(w) for w in words)
     if text in ("premier", "premiere", "second", "seconde"):
         return 1 if text.startswith("premi") else 2
     if not ORDINAL_END_RE.search(text):

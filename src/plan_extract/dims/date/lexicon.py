@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -199,6 +200,11 @@ UNITS = LEXICON.unit
 def lower(token_text: str) -> str:
     """Lower-case a token and read the typographic apostrophe as a straight one: "L’" -> "l'"."""
     return token_text.lower().replace("’", "'")
+
+
+def fold(word: str) -> str:
+    """A lower-case word without its accents: "Août" -> "aout", "troisième" -> "troisieme"."""
+    return "".join(c for c in unicodedata.normalize("NFD", lower(word)) if unicodedata.category(c) != "Mn")
 
 
 def norm(text: str) -> str:

@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
 from spacy.language import Language
 from spacy.tokens import Span
 
 from plan_extract.dims.date.context import next_token, prev_token
-from plan_extract.dims.date.lexicon import ANY_MONTH, IN, LEXICON, MONTHS, lower
+from plan_extract.dims.date.lexicon import ANY_MONTH, IN, LEXICON, MONTHS, fold, lower
 from plan_extract.dims.date.resolve import Point, Time, period_point, shift_date
 from plan_extract.grammar import DE, DU, LINKS as DE_LINKS
 from plan_extract.rules import Rule, Value
@@ -40,11 +39,6 @@ SHIFT = LEXICON.shift
 NAME_MONTHS = set(LEXICON.name_months.words)
 # After a range, what makes its numbers something else than days: a unit, an amount, a count.
 NOT_AFTER = set(LEXICON.day_range.not_after)
-
-
-def fold(word: str) -> str:
-    """A lower-case word without its accents: "troisième" -> "troisieme"."""
-    return "".join(c for c in unicodedata.normalize("NFD", lower(word)) if unicodedata.category(c) != "Mn")
 
 
 ORDINALS = {fold(w): n for w, n in LEXICON.ordinal.items()}

@@ -13,9 +13,8 @@ from spacy.tokens import Span
 from plan_extract.dims.date.clock import is_clock_context
 from plan_extract.dims.date.context import is_age, prev_token
 from plan_extract.dims.date.lexicon import (
-    IN, LEXICON, MONTHS, PERIOD, SHIFT, THIS, UNIT, UNITS, WEEKDAY, WEEKDAYS, lower, phrase_pattern,
+    IN, LEXICON, MONTHS, PERIOD, SHIFT, THIS, UNIT, UNITS, WEEKDAY, WEEKDAYS, fold, lower, phrase_pattern,
 )
-from plan_extract.dims.date.ranges import fold
 from plan_extract.dims.date.resolve import Point, Time, day_point, period_point, shift_date
 from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
 from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
