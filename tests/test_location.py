@@ -26,6 +26,7 @@ def test_place_tables_kept_are_bounded() -> None:
     base = load_places(extra_places())
     first = load_places((*extra_places(), Place("other", "Lieu-dit numéro 0")))
     assert first.departement("61").name == "Orne"
+    assert [p.code for p in first.communes_in_capitals("ALENCON")] == ["61001"]  # per-table lookups too
     gone = weakref.ref(first)
     del first
     tables = [load_places((*extra_places(), Place("other", f"Lieu-dit numéro {i}"))) for i in range(1, TABLES_KEPT + 1)]
