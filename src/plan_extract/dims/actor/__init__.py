@@ -388,10 +388,14 @@ def _person_key(span: Span) -> str:
     return f"person:{span[-1].lower_}"
 
 
+# Feminine endings of role words with their masculine, in the lexicon's order.
+FEMININE_ENDINGS = tuple(LEXICON.feminine_endings.items())
+
+
 def _role_word(role: str) -> str:
     """The role word without its feminine ending, to merge "la préfète" with "préfète de la Drôme"."""
     word = role.split()[0].casefold() if role else ""
-    for feminine, masculine in (("ète", "et"), ("ice", "eur"), ("ère", "er"), ("ée", "é"), ("ure", "ur"), ("ente", "ent")):
+    for feminine, masculine in FEMININE_ENDINGS:
         if word.endswith(feminine):
             return word[: -len(feminine)] + masculine
     return word

@@ -42,6 +42,18 @@ class _Heads(BaseModel):
 class _Facilities(BaseModel):
     words: list[str]
     works: list[str]
+    at: list[str]
+
+
+class _Territory(BaseModel):
+    town_cases: list[str]
+    locatives: list[str]
+    acting_cases: list[str]
+    beneficiary_cases: list[str]
+
+
+class _Services(BaseModel):
+    heads: list[str]
 
 
 class ActorLexicon(BaseModel):
@@ -60,6 +72,9 @@ class ActorLexicon(BaseModel):
     bylines: _Bylines
     committees: _Words
     name_joiners: _Words
+    territory: _Territory
+    feminine_endings: dict[str, str]
+    services: _Services
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", ActorLexicon)

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from plan_extract.dims.actor.lexicon import LEXICON, OrgPattern, known_acronyms, org_patterns
-from plan_extract.grammar import LINK_ARTICLES, LINKS
+from plan_extract.grammar import COORDINATING, LINK_ARTICLES, LINKS
 from plan_extract.spans import entities, group_key, positions, sentence_bounds, token_attrs, trim_entity
 
 # Words that link a body to its place: "préfecture de l'Orne", "conseil départemental du Finistère".
@@ -140,11 +140,18 @@ def _territory(span: Span, place: Span) -> bool:
     i = span.start
     if i > 0 and doc[i - 1].lower_ in LINK_ARTICLES:
         i -= 1
-    return i > 0 and doc[i - 1].lower_ in ("sur", "dans")
+    return i > 0 and doc[i - 1].lower_ in _TOWN_CASES
 
 
+_TERRITORY = LEXICON.territory
+# Prepositions before the territory of a town: "sur la commune de Vauvert".
+_TOWN_CASES = frozenset(_TERRITORY.town_cases)
 # Prepositions before a territory: "sur le Département", "dans les communes", "en Région".
-_LOCATIVES = {"sur", "dans", "en"}
+_LOCATIVES = _TOWN_CASES | frozenset(_TERRITORY.locatives)
+# Prepositions of a plural that acts: "avec les communes", "par les communes".
+_ACTING_CASES = frozenset(_TERRITORY.acting_cases)
+# Prepositions of the complement of a noun that receives: "l'aide aux communes".
+_BENEFICIARY_CASES = LINKS | frozenset(_TERRITORY.beneficiary_cases)
 
 
 def _as_territory(span: Span) -> bool:
@@ -162,20 +169,19 @@ def _as_territory(span: Span) -> bool:
     if not head.text.islower() or "Plur" not in head.morph.get("Number") and not head.lower_.endswith("s"):
         return False
     acting = head.dep_ in ("nsubj", "obl:agent") or any(
-        c.dep_ == "case" and c.lower_ in ("avec", "entre", "par") for c in head.children)
+        c.dep_ == "case" and c.lower_ in _ACTING_CASES for c in head.children)
     end = span.end
     while end < len(doc) and doc[end].pos_ == "ADJ":
         end += 1
     listed = (i == 0 or doc[i - 1].text in {",", "-", "•"} or doc[i - 1].is_space) and (
-        end >= len(doc) or doc[end].text in {",", ";", "."} or doc[end].is_space or doc[end].lower_ in ("et", "ou"))
+        end >= len(doc) or doc[end].text in {",", ";", "."} or doc[end].is_space or doc[end].lower_ in COORDINATING)
     return not (acting or listed)
 
 
 FACILITIES = set(LEXICON.facilities.words)
 WORKS = set(LEXICON.facilities.works)
-# Prepositions of a place where something happens: "dans un commissariat" ("au CHU de Rennes",
-# where a minister visits, may still name the hospital that acts).
-_AT = {"dans", "devant"}
+# Prepositions of a place where something happens: "dans un commissariat".
+_AT = frozenset(LEXICON.facilities.at)
 
 
 def _first_conjunct(token):
@@ -215,13 +221,13 @@ def as_beneficiary(span: Span, category: str | None) -> bool:
     if i > 0 and (doc[i - 1].like_num or doc[i - 1].pos_ == "NUM"):
         return True
     j = i - 1  # a list after "pour": "pour les copropriétés, collectivités locales ou bailleurs"
-    while j >= max(0, i - 12) and (doc[j].text in {",", "et", "ou"} or doc[j].pos_ in ("DET", "NOUN", "ADJ")):
+    while j >= max(0, i - 12) and (doc[j].text == "," or doc[j].text in COORDINATING or doc[j].pos_ in ("DET", "NOUN", "ADJ")):
         j -= 1
     if j >= 0 and doc[j].lower_ == "pour":
         return True
     first = _first_conjunct(head)
     cases = {c.lower_ for c in first.children if c.dep_ == "case"}
-    return first.dep_ == "nmod" and first.head.pos_ == "NOUN" and bool(cases & {"de", "des", "du", "aux", "à"})
+    return first.dep_ == "nmod" and first.head.pos_ == "NOUN" and bool(cases & _BENEFICIARY_CASES)
 
 
 def _places(doc: Doc) -> dict[int, Span]:
@@ -491,8 +497,8 @@ def _noun_complement(doc: Doc, i: int) -> int | None:
     return end
 
 
-# Heads of an administration's departments named by their field: "Service transition écologique".
-SERVICE_HEADS = frozenset({"Service", "Direction"})
+# Heads of an administration's departments named by their field, capitalised: "Service transition écologique".
+SERVICE_HEADS = frozenset(head.capitalize() for head in LEXICON.services.heads)
 
 
 def services(doc: Doc, taken: set[int]) -> list[Mention]:

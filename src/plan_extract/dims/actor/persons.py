@@ -87,7 +87,7 @@ def _is_role_noun(head: Span) -> bool:
 
 
 # Capitalised articles that start a surname: "Bruno Le Maire", "Anne La Présidente".
-SURNAME_PARTICLES = {"Le", "La", "Les"}
+SURNAME_PARTICLES = frozenset(a.capitalize() for a in LINK_ARTICLES if a.isalpha())
 
 
 def in_surname(doc: Doc, i: int) -> bool:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.lexicon import (
-    COMMENT_VERBS, COMPARISON_NOUNS, DESTINATION_VERBS, INDIRECT_CASES, MEETING_NOUNS, OBJECT_CASES, OBLIGATION_VERBS,
-    PLACE_CASES, PLACE_RELATIVES, REFLEXIVE_NON_ACTIONS, REFLEXIVES, SPEECH_VERBS,
+    COMMENT_VERBS, COMPARED_CASES, COMPARISON_NOUNS, DESTINATION_VERBS, INDIRECT_CASES, MEETING_NOUNS, OBJECT_CASES,
+    OBLIGATION_VERBS, OPENING_ACTIONS, PLACE_CASES, PLACE_RELATIVES, REFLEXIVE_NON_ACTIONS, REFLEXIVES, SPEECH_VERBS,
 )
 from plan_extract.dims.measure.segments import item_start, segment
 from plan_extract.dims.measure.syntax import (
@@ -36,8 +36,6 @@ ARGUMENT_DEPS = {"nsubj", "nsubj:pass", "obj"}
 LEADING_DEPS = {"obl", "obl:mod", "obl:arg", "advmod", "advcl", "nmod", "dep", "case", "mark", "cc"}
 EDGE_POS = {"PUNCT", "SPACE", "CCONJ"}
 LEADING_EDGE_POS = EDGE_POS | {"ADP"}
-# Actions that open or close something: of a meeting, they are procedure.
-OPENING_ACTIONS = {"ouverture", "fermeture"}
 
 
 @dataclass
@@ -169,10 +167,6 @@ def _proposes_speech(verb: Token) -> bool:
     attrs = token_attrs(doc)
     return any(attrs.dep[c] == "xcomp" and attrs.lemma[c] in SAYING_VERBS and is_infinitive(doc[c])
                and match_trigger(doc[c]) is None for c in attrs.children[verb.i])
-
-
-# Prepositions of a noun of comparison that qualifies another noun: "en hausse", "par rapport".
-COMPARED_CASES = {"en", "par"}
 
 
 def _compared(noun: Token) -> bool:

@@ -27,6 +27,27 @@ class _Words(_Strict):
     nouns: list[str]
 
 
+class _Meetings(_Strict):
+    nouns: list[str]
+    actions: list[str]
+
+
+class _Linking(_Strict):
+    partner_cases: list[str]
+    partner_nouns: list[str]
+    funding_nouns: list[str]
+    beneficiary_cases: list[str]
+    first_person: list[str]
+    reporting_verbs: list[str]
+    compared_links: list[str]
+    reference_openers: list[str]
+
+
+class _Sheets(_Strict):
+    carrier_fields: list[str]
+    money_fields: list[str]
+
+
 class _Money(_Strict):
     verbs: list[str]
     revenue_nouns: list[str]
@@ -59,6 +80,8 @@ class _Grammar(_Strict):
     place_cases: list[str]
     comparison_cases: list[str]
     comparison_nouns: list[str]
+    compared_cases: list[str]
+    split_cases: list[str]
     indirect_cases: list[str]
     benefit_cases: list[str]
     reflexives: list[str]
@@ -106,9 +129,10 @@ class MeasureLexicon(_Strict):
 
     @model_validator(mode="after")
     def _known_actions(self) -> MeasureLexicon:
-        unknown = (set(self.predicates.values()) | set(self.verb_only.actions)) - set(self.action)
+        unknown = (set(self.predicates.values()) | set(self.verb_only.actions) | set(self.meetings.actions)) \
+            - set(self.action)
         if unknown:
-            raise ValueError(f"predicates or verb_only name unknown actions {sorted(unknown)}")
+            raise ValueError(f"predicates, verb_only or meetings name unknown actions {sorted(unknown)}")
         return self
     status: _Status
     category: dict[str, list[str]]
@@ -117,7 +141,9 @@ class MeasureLexicon(_Strict):
     topic: _Topic
     references: _Words
     events: _Words
-    meetings: _Words
+    meetings: _Meetings
+    linking: _Linking
+    sheets: _Sheets
     grammar: _Grammar
     items: _Items
     lists: _Lists
@@ -217,6 +243,8 @@ AMOUNT_NOUNS = forms(GRAMMAR.amount_nouns)
 PLACE_CASES = forms(GRAMMAR.place_cases)
 COMPARISON_CASES = forms(GRAMMAR.comparison_cases)
 COMPARISON_NOUNS = forms(GRAMMAR.comparison_nouns)
+COMPARED_CASES = forms(GRAMMAR.compared_cases)
+SPLIT_CASES = forms(GRAMMAR.split_cases)
 INDIRECT_CASES = forms(GRAMMAR.indirect_cases)
 # Prepositions of a noun's complement that names its object ("la création de la brigade").
 OBJECT_CASES = LINKS
@@ -233,6 +261,8 @@ SPEECH_VERBS = forms(GRAMMAR.speech_verbs)
 AIM_NOUNS = forms(GRAMMAR.aim_nouns)
 REVENUE_NOUNS = forms(LEXICON.money.revenue_nouns)
 MEETING_NOUNS = forms(LEXICON.meetings.nouns)
+# Actions that open or close something: of a meeting, they are procedure.
+OPENING_ACTIONS = frozenset(LEXICON.meetings.actions)
 COMMENT_VERBS = forms(GRAMMAR.comment_verbs)
 MONEY_NOUNS = forms(LEXICON.money_nouns.nouns)
 PLACE_RELATIVES = forms(GRAMMAR.place_relatives)
@@ -245,3 +275,17 @@ REFLEXIVE_NON_ACTIONS = forms(GRAMMAR.reflexive_non_actions)
 ITEM_OPENERS = forms(LEXICON.items.openers)
 # "consacré" -> "consacré", "consacrée", "consacrés", "consacrées".
 ITEM_LINKS = forms(LEXICON.items.links) | {p + ending for p in LEXICON.items.participles for ending in ("", "e", "s", "es")}
+
+LINKING = LEXICON.linking
+PARTNER_CASES = forms(LINKING.partner_cases)
+PARTNER_NOUNS = forms(LINKING.partner_nouns)
+FUNDING_NOUNS = forms(LINKING.funding_nouns)
+BENEFICIARY_CASES = forms(LINKING.beneficiary_cases)
+FIRST_PERSON = forms(LINKING.first_person)
+REPORTING_VERBS = forms(LINKING.reporting_verbs)
+# Before a compared figure, the links and articles of grammar.toml too: "que l'an dernier".
+COMPARED_LINKS = forms(LINKING.compared_links) | LINK_ARTICLES | LINKS
+REFERENCE_OPENERS = forms(LINKING.reference_openers)
+# Headings are compared lower-cased with a straight apostrophe: no curly forms.
+CARRIER_FIELDS = frozenset(LEXICON.sheets.carrier_fields)
+MONEY_FIELDS = frozenset(LEXICON.sheets.money_fields)

@@ -17,14 +17,14 @@ from spacy.tokens import Doc, Span, Token
 from plan_extract.dims.measure.clause import Clause
 from plan_extract.dims.measure.describe import is_passive
 from plan_extract.dims.measure.lexicon import (
-    ARTICLES, BARE_CASES, COMPARISON_CASES, COMPARISON_NOUNS, INCISE_OPENERS, OBJECT_CASES, PLACE_CASES,
-    SUBJECT_PRONOUNS, TOPIC_OPENERS,
+    ARTICLES, BARE_CASES, BENEFICIARY_CASES, CARRIER_FIELDS, COMPARED_LINKS, COMPARISON_CASES, COMPARISON_NOUNS,
+    FIRST_PERSON, FUNDING_NOUNS, INCISE_OPENERS, MONEY_FIELDS, OBJECT_CASES, PARTNER_CASES, PARTNER_NOUNS, PLACE_CASES,
+    REFERENCE_OPENERS, REPORTING_VERBS, SUBJECT_PRONOUNS, TOPIC_OPENERS,
 )
 from plan_extract.dims.measure.segments import (
     BULLETS, LIST_MAX_LINES, SENTENCE_ENDS, in_announced_list, line_bounds, segment,
 )
 from plan_extract.dims.measure.syntax import anaphoric_at, case_of, is_anaphoric
-from plan_extract.grammar import LINK_ARTICLES, LINKS
 from plan_extract.spans import doc_cache, feature, features, span_text, subtree, token_attrs
 
 # Span key of each linked dimension -> key of the measure's `links`.
@@ -172,9 +172,6 @@ def link(drafts: list[Draft], doc: Doc, text: str, keys: dict[str, str] | None =
     _carry_dates(drafts, text)
 
 
-# Words that open a reference to another text in brackets: "(cf. dépêche du 3 mai)", "(voir
-# encadré)", "(lire notre article du 12 juin)". What such an aside names is not the measure's.
-REFERENCE_OPENERS = ("cf", "cf.", "voir", "lire", "source", "sources", "relire")
 # How far back the opening bracket of an aside may be.
 REFERENCE_MAX_CHARS = 80
 
@@ -247,13 +244,6 @@ def document_carrier(text: str, drafts: list[Draft], actors: list[Span]) -> Span
     return first[best]
 
 
-# Headings of an action sheet (climate plans and other plans publish one sheet per action): the
-# field under them names the action's carrier or its money for the whole sheet.
-CARRIER_FIELDS = {"porteur", "porteurs", "porteur de projet", "porteur du projet", "porteur de l'action",
-                  "porteurs de projet", "structure porteuse", "maître d'ouvrage", "maîtrise d'ouvrage",
-                  "pilote de l'action"}
-MONEY_FIELDS = {"moyens financiers", "budget", "budget prévisionnel", "budget estimatif", "coût", "coût estimé",
-                "coût prévisionnel", "coûts", "montant", "enveloppe financière", "moyens"}
 # A word of a field's line found near more measures than this names none of them.
 FIELD_WORD_MAX_MEASURES = 3
 
@@ -411,16 +401,12 @@ def _compares(token: Token, first: bool) -> bool:
     return not first and token.lemma_.lower() in COMPARISON_NOUNS
 
 
-# Words between a comparison's mark and the figure it compares with: "qu'en 2022", "que l'an dernier".
-COMPARED_CASES = {"en", "à", "au", "aux"} | LINK_ARTICLES | LINKS
-
-
 def _compared(mention: Span) -> bool:
     """The words just before the mention mark a comparison, however the parser hangs them:
     "de plus qu'en 2022", "contre 96 en 2021"."""
     lower = token_attrs(mention.doc).lower
     i = mention.start - 1
-    if i >= 0 and lower[i] in COMPARED_CASES:
+    if i >= 0 and lower[i] in COMPARED_LINKS:
         i -= 1
     return i >= 0 and lower[i] in COMPARISON_CASES
 
@@ -526,10 +512,6 @@ def _list_intro(doc: Doc, start: int) -> tuple[int, int] | None:
             return None  # a heading ("Calendrier"), or a line announcing the list ("Les mesures :")
         return first, end
     return None
-
-
-# Subjects that are the writer or speaker: "nous avons décidé", "je propose".
-FIRST_PERSON = {"nous", "je", "j'", "j’"}
 
 
 def _first_person(draft: Draft) -> bool:
@@ -653,17 +635,6 @@ def _actors(draft: Draft, own: list[Span], every: list[Span], topic: tuple[int, 
     fallback = free[0] if free else next((m for m in outside if not _beneficiary(m)), None)
     fallback = _for_speaker(fallback, every) if fallback is not None else None
     return [fallback] if fallback is not None else []
-
-
-# Verbs that report speech: their subject says something about the measure, it does not carry it
-# out ("…, a rappelé le directeur de l'agence", "Lisa Martin a souligné l'ambition du programme,
-# dont les travaux …"). Verbs that also name an action ("annoncer", "lancer", "poursuivre") are
-# not among them.
-REPORTING_VERBS = {"rappeler", "souligner", "expliquer", "préciser", "indiquer", "ajouter", "affirmer", "déclarer",
-                   "estimer", "insister", "confier", "résumer", "commenter", "répondre", "réagir", "marteler",
-                   "reconnaître", "dire", "lâcher", "noter", "relever", "observer", "constater", "saluer",
-                   "évoquer", "mentionner", "raconter", "témoigner", "regretter", "déplorer", "espérer", "juger",
-                   "considérer", "citer", "glisser", "conclure", "argumenter", "signaler"}
 
 
 def _speaker(mention: Span) -> bool:
@@ -848,8 +819,6 @@ def _implied_agent(draft: Draft, every: list[Span]) -> Span | None:
     return before[-1] if before else named[0] if named else None
 
 
-
-
 def _makes(mention: Span, draft: Draft) -> bool:
     """A bare "de" complement of an action noun names who acts: "opérations de police",
     "contrôles de gendarmerie" (not "la création de la brigade", which is its object)."""
@@ -859,18 +828,8 @@ def _makes(mention: Span, draft: Draft) -> bool:
     return case_of(root) in BARE_CASES and not any(c.dep_ == "det" for c in root.children)
 
 
-# A body named after these prepositions, or as the complement of these nouns under them, helps
-# the measure without carrying it: "avec le soutien du fonds …", "en partenariat avec la Région".
-PARTNER_CASES = {"avec"}
-PARTNER_NOUNS = {"soutien", "appui", "concours", "aide", "partenariat", "participation", "collaboration",
-                 "accompagnement", "contribution", "cofinancement"}
 # How far back the body a pronoun subject stands for may be.
 ANTECEDENT_MAX_TOKENS = 60
-# Nouns whose "de" complement is the body that pays (see `_funds`).
-FUNDING_NOUNS = {"concours", "aide", "soutien", "engagement", "contribution", "subvention", "participation",
-                 "financement", "cofinancement", "dotation", "investissement", "apport", "effort"}
-# Prepositions of a body that receives rather than acts.
-BENEFICIARY_CASES = {"pour", "à", "au", "aux", "auprès"}
 # How far up the tree the verb governing a clause without subject may be.
 GOVERNING_MAX_STEPS = 4
 

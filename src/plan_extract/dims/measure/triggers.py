@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.lexicon import (
     ACTIONS, ATTRIBUTE_VERBS, COST_CASES, IDIOMS, LEXICON, REVENUE_NOUNS, MONEY_NOUNS, MONEY_VERBS, PARTICIPLE_ENDINGS, PREDICATES,
+    SPLIT_CASES,
     Action, Actions, Phrases,
 )
 from plan_extract.dims.measure.syntax import NOUN_POS, VERB_POS, case_of, norm
@@ -120,8 +121,6 @@ def _written_at(doc: Doc, j: int, rest: tuple[str, ...]) -> bool:
     return j + len(rest) <= len(lower) and all(lower[j + k].replace("’", "'") == word for k, word in enumerate(rest))
 
 
-# Prepositions that open the part of a verb phrase written after the object ("mettre X en place").
-SPLIT_CASES = {"en", "à"}
 SENTENCE_STOPS = {".", ";", "!", "?", ":"}
 
 
