@@ -261,6 +261,23 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/slow":
             time.sleep(3)
             self._send(b"trop tard", "text/plain")
+        elif self.path == "/cut":  # the connection closes before the announced length
+            self._send("Le préfet annonce un plan".encode(), "text/plain", length=5000)
+        elif self.path == "/cut-chunk":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+                             b"40\r\nLe pr")
+        elif self.path == "/not-http":
+            self.wfile.write(b"SSH-2.0-OpenSSH_9.2\r\n\r\n")
+        elif self.path == "/loop":
+            self.send_response(302)
+            self.send_header("Location", "/loop")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.path == "/to-ftp":
+            self.send_response(301)
+            self.send_header("Location", "ftp://127.0.0.1:9/plan.txt")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         else:
             self._send(b"not here", "text/plain", status=404)
 
@@ -290,6 +307,11 @@ def test_url_of_a_page(nlp, server: str) -> None:
     ("/slow", "no answer within 0.5 s (timed out)"),
     ("/image.png", "content type image/png is not a web page, a PDF or a text"),
     ("/huge", "314.6 MB, more than the 50 MB limit"),
+    ("/cut", "the answer was cut off (26 of 5000 bytes); try again"),
+    ("/cut-chunk", "the answer was cut off (0 bytes read); try again"),
+    ("/not-http", "the server's answer is not HTTP ('SSH-2.0-OpenSSH_9.2')"),
+    ("/loop", "too many redirects (HTTP 302; a redirect loop?)"),
+    ("/to-ftp", "redirected to ftp://127.0.0.1:9/plan.txt, which is not an http:// or https:// address"),
 ])
 def test_url_failures_get_one_line_each(server: str, path: str, reason: str) -> None:
     result = _run(server + path, "--timeout", "0.5")
@@ -300,6 +322,36 @@ def test_url_failures_get_one_line_each(server: str, path: str, reason: str) -> 
 def test_refused_connection(tmp_path: Path) -> None:
     result = _run("http://127.0.0.1:9/page.html", "--timeout", "2")
     assert result.exit_code == 1 and result.stderr.startswith("Error: http://127.0.0.1:9/page.html: cannot connect")
+
+
+@pytest.mark.parametrize(("url", "reason"), [
+    ("https://www.example.fr/plan vélo.html",
+     "not a valid URL (it contains a space or a control character; write a space as %20)"),
+    ("http://[::1/plan.html", "not a valid URL (Invalid IPv6 URL)"),
+    ("http://127.0.0.1:99999/plan.html", "not a valid URL (Port out of range 0-65535)"),
+    ("https://", "not a valid URL (no host name)"),
+    ("ftp://127.0.0.1/plan.txt", "no such file, and only http:// and https:// addresses are fetched"),
+])
+def test_malformed_addresses_get_one_line_each(url: str, reason: str) -> None:
+    result = _run(url)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: {url}: {reason}"
+    with pytest.raises(InputError, match="not a valid URL|no such file"):
+        read_document(url)
+
+
+def test_a_malformed_address_in_a_batch_is_one_failure(nlp, tmp_path: Path) -> None:
+    (tmp_path / "note.txt").write_text("La ville consacre 20 000 euros à la voirie.", encoding="utf-8")
+    manifest = tmp_path / "sources.csv"
+    manifest.write_text("url,path\nhttp://[::1/a.html,\n,note.txt\n", encoding="utf-8")
+    for args in (["http://exa mple.fr/a.html", str(tmp_path / "note.txt")], ["--manifest", str(manifest)]):
+        out = tmp_path / f"out{len(args)}"
+        result = _run(*args, "-o", str(out), "-j", "1")
+        assert result.exit_code == 1, result.output
+        report = json.loads((out / "_report.json").read_text(encoding="utf-8"))
+        assert (report["files"], report["succeeded"], report["failed"]) == (2, 1, 1)
+        assert "not a valid URL" in report["errors"][0]["reason"]
+        assert json.loads((out / "note.json").read_text(encoding="utf-8"))["money"][0]["value"] == 20000
 
 
 def test_batch_of_urls_names_outputs_and_reports_failures(nlp, server: str, tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from plan_extract.inputs.fetch import is_url
+from plan_extract.inputs.fetch import check_url, is_url
 from plan_extract.lexicon import UserLexicon
 from plan_extract.reading import DEFAULT_GLOB, DEFAULT_MAX_CHARS, Document, InputError, read_document
 
@@ -118,9 +118,15 @@ def collect(paths: Sequence[Path | str], out_dir: Path | None = None, pattern: s
     out_resolved = out_dir.resolve() if out_dir else None
     several = len(paths) > 1
     for path in paths:
-        if is_url(str(path)):
-            found.jobs.append(Job(str(path), _target(out_dir, Path(url_name(str(path)))) if out_dir else None))
-        elif str(path) == "-":
+        source = str(path)
+        if is_url(source):
+            try:
+                check_url(source)
+            except InputError as exc:
+                found.refused.append(Outcome(source, error=str(exc)))
+                continue
+            found.jobs.append(Job(source, _target(out_dir, Path(url_name(source))) if out_dir else None))
+        elif source == "-":
             found.jobs.append(Job("-", _target(out_dir, Path("stdin.json")) if out_dir else None))
         elif (path := Path(path)).is_dir():
             files = _walk(path, pattern, out_resolved, found.skipped_paths)
@@ -133,7 +139,10 @@ def collect(paths: Sequence[Path | str], out_dir: Path | None = None, pattern: s
                 target = _target(out_dir, prefix / file.relative_to(path)) if out_dir else None
                 found.jobs.append(Job(str(file), target))
         elif not os.path.lexists(path):
-            found.refused.append(Outcome(str(path), error=f"{path}: no such file"))
+            error = f"{path}: no such file"
+            if "://" in source:  # "ftp://…", "htps://…": not a file, and not an address we fetch
+                error = f"{source}: no such file, and only http:// and https:// addresses are fetched"
+            found.refused.append(Outcome(source, error=error))
         else:
             found.jobs.append(Job(str(path), _target(out_dir, Path(path.name)) if out_dir else None))
     if out_dir is not None:

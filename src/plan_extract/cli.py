@@ -129,9 +129,9 @@ def extract_command(sources: tuple[str, ...], out: str | None, document_date: st
         plan-extract archive/ -o results/ --dask tcp://scheduler:8786
     """
     from plan_extract import batch
-    from plan_extract.inputs.fetch import is_url
 
-    paths = tuple(source if is_url(source) else Path(source) for source in sources)
+    # An address keeps its "//" (a Path would make "ftp:/host"), to be named as written.
+    paths = tuple(source if "://" in source else Path(source) for source in sources)
     if with_report and not jsonl:
         raise click.UsageError("--report goes with --jsonl (a folder batch writes OUTDIR/_report.json).")
     if not paths and manifest is None:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from plan_extract.inputs.fetch import is_url
+from plan_extract.inputs.fetch import check_url, is_url
 from plan_extract.reading import InputError
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
@@ -102,6 +102,7 @@ def _row(line: int, record: dict[str, str], folder: Path, ids: dict[str, int]) -
     if url:
         if not is_url(url):
             raise ValueError(f"url {url!r} does not start with http:// or https://")
+        check_url(url)
         source = url
     else:
         file = Path(path).expanduser()
