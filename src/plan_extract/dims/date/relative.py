@@ -92,8 +92,23 @@ def _week(step: int, weekend: bool = False) -> Value:
                          end=lambda doc: day_point(monday(doc) + dt.timedelta(days=6)))}
 
 
+def _weekend(step: int) -> Value:
+    """ "le week-end prochain": the first Saturday and Sunday after the document date, as
+    "samedi prochain" is the first Saturday after it; "le week-end dernier" the last ones before
+    it (on a Sunday, the weekend before this one)."""
+    def saturday(doc: dt.date) -> dt.date:
+        if step > 0:
+            return doc + dt.timedelta(days=(6 - doc.isoweekday()) % 7 or 7)
+        return doc - dt.timedelta(days=(doc.isoweekday() - 6) % 7 + (7 if doc.isoweekday() >= 6 else 0))
+
+    return {"time": Time("interval", start=lambda doc: day_point(saturday(doc)),
+                         end=lambda doc: day_point(saturday(doc) + dt.timedelta(days=1)))}
+
+
 def _period(grain: str, step: int = 0) -> Value:
     """The period of `grain` holding the document date, moved by `step` periods."""
+    if grain == "weekend" and step:
+        return _weekend(step)
     if grain in ("week", "weekend"):
         return _week(step, weekend=grain == "weekend")
     return _date(lambda doc: period_point(shift_date(doc, step, grain), grain))
@@ -125,9 +140,9 @@ def this_season(span: Span) -> Value:
 
 def shifted_period(span: Span) -> Value:
     """ "an dernier", "semaine prochaine", "mois dernier", "année précédente" (the article stays
-    out of the span). "précédent" and "suivant" count from the date the sentence last named,
-    when there is one (see `DateExtractor`)."""
-    grain = LEXICON.period[lower(span[0].text)]
+    out of the span), "week-end dernier". "précédent" and "suivant" count from the date the
+    sentence last named, when there is one (see `DateExtractor`)."""
+    grain = LEXICON.period["".join(t.text_with_ws for t in span[:-1]).strip().lower()]
     step = LEXICON.shift[lower(span[-1].text)]
     return {**_period(grain, step), "article": True, "grain": grain}
 
@@ -407,6 +422,8 @@ def relative_rules(nlp: Language) -> list[Rule]:
         Rule("cet <season>", [THIS, IN(LEXICON.season)], this_season),
         Rule("ce <month>", [THIS, IN(["mois"], "?"), IN(DE, "?"), IN(LEXICON.month)], this_month),
         Rule("<period> <shift>", [PERIOD, SHIFT], shifted_period),
+        *[Rule(f"{word} <shift>", [*phrase_pattern(nlp, word), SHIFT], shifted_period)
+          for word in LEXICON.period if len(nlp.make_doc(word)) > 1],  # "week-end dernier"
         Rule("<period> en cours", [PERIOD, IN(["en"]), IN(["cours"])], current_period),
         Rule("dans la journée", [IN(["dans"]), IN(["la"]), IN(["journée"])], today_phrase),
         Rule("<vague adverb>", [IN(LEXICON.vague_time.words)], vague_time),
