@@ -402,11 +402,25 @@ def parse_digits(text: str) -> Decimal | None:
         return None
 
 
+# "trente-un", "vingt-une": the older hyphenated spelling of "trente et un", which text2num does
+# not read; written again with "et" when the first reading fails.
+_TEN_AND_ONE = re.compile(
+    rf"\b({_alternation(LEXICON.joined_by_et.words)})-({_alternation(LEXICON.articles)})\b"
+)
+
+
 @lru_cache(maxsize=_READINGS_KEPT)
 def parse_words(text: str) -> Decimal | None:
-    """Read a number in letters: "deux cent cinquante-huit mille" -> 258000."""
+    """Read a number in letters: "deux cent cinquante-huit mille" -> 258000, "trente-un" -> 31."""
     try:
         return Decimal(text2num(text.lower(), "fr"))
+    except (ValueError, TypeError):
+        pass
+    spelled = _TEN_AND_ONE.sub(r"\1-et-\2", text.lower())
+    if spelled == text.lower():
+        return None
+    try:
+        return Decimal(text2num(spelled, "fr"))
     except (ValueError, TypeError):
         return None
 
