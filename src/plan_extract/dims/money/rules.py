@@ -81,7 +81,7 @@ def number_scale_currency(span: Span) -> Value | None:
     amount = _amount(span)
     if amount is None:
         return None
-    scale = next(t.lower_ for t in reversed(span[:-1]) if not t.is_space)
+    scale = next(t.lower_ for t in reversed(span[:-1]) if t.lower_ in LEXICON.scale)
     return _value(amount * LEXICON.scale[scale], CURRENCY_OF[span[-1].lower_])
 
 
@@ -93,6 +93,12 @@ def number_glued(span: Span) -> Value | None:
     return _value(amount * scale, currency)
 
 
+def number_subunit(span: Span) -> Value | None:
+    """ "20 centimes d'euro": a hundredth of the currency after it."""
+    amount = _amount(span)
+    return _value(amount / 100, CURRENCY_OF[span[-1].lower_]) if amount is not None else None
+
+
 def currency_number(span: Span) -> Value | None:
     amount = _amount(span)
     return _value(amount, CURRENCY_OF[span[0].lower_]) if amount is not None else None
@@ -101,6 +107,10 @@ def currency_number(span: Span) -> Value | None:
 RULES = [
     Rule("<number> <scale> <currency>", [NUMBER, SPACE, {"LOWER": {"IN": SCALE_WORDS}}, SPACE, CURRENCY], number_scale_currency),
     Rule("<number> <scale+currency>", [NUMBER, SPACE, {"LOWER": {"IN": list(GLUED)}}], number_glued),
+    # "3 Mds d'euros", "1,2 Md de dollars": an abbreviated scale before "de" (not "k" nor "m",
+    # which are also units: "3 m de dénivelé").
+    Rule("<number> <scale> de <currency>", [NUMBER, SPACE, {"LOWER": {"IN": [w for w in SCALE_WORDS if len(w) > 1]}},
+                                          {"ORTH": ".", "OP": "?"}, SPACE, DE, CURRENCY], number_scale_currency),
     Rule("<number> de <currency>", [NUMBER, DE, CURRENCY], number_currency),
     Rule("<number> <currency>", [NUMBER, SPACE, CURRENCY], number_currency),
     # Currencies of several words ("francs CFP"), one rule per number of words.
@@ -112,5 +122,7 @@ RULES = [
         Rule(f"<number> de <currency of {n} words>", [NUMBER, DE, *words], number_multiword_currency)
         for n, words in phrase_elements(MULTI_CURRENCIES).items()
     ],
+    Rule("<number> <subunit> de <currency>", [NUMBER, SPACE, {"LOWER": {"IN": LEXICON.subunit.words}}, DE,
+                                              {"LOWER": {"IN": NAMED_CURRENCIES}}], number_subunit),
     Rule("<currency code> <number>", [{"LOWER": {"IN": CODES_BEFORE}}, SPACE, NUMBER], currency_number),
 ]
