@@ -126,6 +126,7 @@ class _OrdinalDay(_Strict):
 
 class _DayRange(_Strict):
     openers: list[str]
+    list_openers: list[str]
     links: list[str]
     not_after: list[str]
 

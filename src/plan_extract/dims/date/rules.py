@@ -504,6 +504,34 @@ def day_range(span: Span) -> Value | None:
     return {"time": Time("interval", start=bound(first), end=bound(last))}
 
 
+def listed_days(span: Span) -> Value | None:
+    """ "les 16 et 17 mars", "les samedi 5, dimanche 6 et lundi 7 avril 2024": days of one month
+    that follow each other, as the interval from the first to the last. Days apart ("les 3 et 10
+    avril") are separate dates: the rule leaves them to the others."""
+    if in_street_name(span):
+        return None
+    days = [1 if lower(t.text) in LEXICON.first_day.words else int(t.text) for t in span
+            if lower(t.text) in LEXICON.first_day.words or (t.text.isdigit() and len(t.text) <= 2)]
+    last = read_calendar(span[-3:])
+    if last is None or last.grain != "day" or days != list(range(days[0], days[0] + len(days))):
+        return None
+    return {"time": Time("interval", start=replace(last, day=days[0]), end=last)}
+
+
+def _listed_days_rules() -> list[Rule]:
+    """Two to four days joined by commas and a final "et", after a plural determiner or a weekday."""
+    weekdays = [w for w in LEXICON.weekday if not w.endswith("s")]
+    first = {"LOWER": {"REGEX": r"^(0?[1-9]|[12]\d|3[01]|1er)$"}}
+    rules = []
+    for commas in range(3):
+        days = [IN(weekdays, "?"), first, *[t for _ in range(commas) for t in ({"ORTH": ","}, IN(weekdays, "?"), DAY)],
+                IN(["et"]), IN(weekdays, "?"), DAY, SPACE, ANY_MONTH_TOKEN, DOT, {**YEAR, "OP": "?"}]
+        name = "<day>" + ", <day>" * commas + " et <day> <month> <year>?"
+        rules.append(Rule(f"les {name}", [IN(LEXICON.day_range.list_openers), *days], listed_days))
+        rules.append(Rule(f"<weekday> {name}", [IN(weekdays), *days[1:]], listed_days))
+    return rules
+
+
 def calendar_rules(nlp: Language) -> list[Rule]:
     """The calendar rules; multi-word holiday names are tokenised with the pipeline's tokenizer.
 
@@ -540,6 +568,7 @@ def calendar_rules(nlp: Language) -> list[Rule]:
         Rule("<yyyy>/<mm>", [{"TEXT": {"REGEX": r"^\d{4}/\d{1,2}$"}}], month_number_year),
         Rule("<dd> <mm> <yyyy>", [DAY, {"TEXT": {"REGEX": r"^(0?[1-9]|1[0-2])$"}},
                                   {"TEXT": {"REGEX": r"^(1[89]\d\d|20\d\d|\d\d)$"}}], spaced_date),
+        *_listed_days_rules(),
         Rule("du <day> au <day>", [IN(["du"]), {"TEXT": {"REGEX": r"^([1-9]|[12]\d|3[01]|1er)$"}}, IN(["au"]),
                                    {"TEXT": {"REGEX": r"^([2-9]|[12]\d|3[01])$"}}], day_range),
         Rule("<yyyy>-<mm>-<dd>", [YEAR, {"ORTH": "-"}, {"TEXT": {"REGEX": r"^\d{1,2}$"}}, {"ORTH": "-"},
