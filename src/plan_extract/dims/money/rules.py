@@ -23,9 +23,14 @@ class _Per(BaseModel):
     adjectives: dict[str, str]
 
 
+class _Subunit(BaseModel):
+    words: list[str]
+    before_currency: list[str]
+
+
 class MoneyLexicon(BaseModel):
     currency: dict[str, _Words]
-    subunit: _Words
+    subunit: _Subunit
     scale: dict[str, int]
     ambiguous: _Words
     per: _Per
@@ -122,7 +127,7 @@ RULES = [
         Rule(f"<number> de <currency of {n} words>", [NUMBER, DE, *words], number_multiword_currency)
         for n, words in phrase_elements(MULTI_CURRENCIES).items()
     ],
-    Rule("<number> <subunit> de <currency>", [NUMBER, SPACE, {"LOWER": {"IN": LEXICON.subunit.words}}, DE,
+    Rule("<number> <subunit> de <currency>", [NUMBER, SPACE, {"LOWER": {"IN": LEXICON.subunit.before_currency}}, DE,
                                               {"LOWER": {"IN": NAMED_CURRENCIES}}], number_subunit),
     Rule("<currency code> <number>", [{"LOWER": {"IN": CODES_BEFORE}}, SPACE, NUMBER], currency_number),
 ]
