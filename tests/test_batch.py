@@ -175,6 +175,34 @@ def test_output_clash_is_an_error_before_any_work(tmp_path: Path, monkeypatch: p
     assert not out.exists() or not any(out.iterdir())
 
 
+@pytest.mark.parametrize("case", ["out-is-the-input", "save-text", "jsonl-into-an-input", "folder-into-itself",
+                                  "through-a-link"])
+def test_no_output_is_written_over_an_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    _no_model(monkeypatch)
+    src = tmp_path / "in"
+    src.mkdir()
+    note, old = src / "note.txt", src / "old.json"
+    note.write_text("12 caméras seront installées.", encoding="utf-8")
+    old.write_text('{"notes": "une sortie plus ancienne, lue ici comme un texte"}', encoding="utf-8")
+    before = {path: path.read_bytes() for path in (note, old)}
+    args, replaced = {
+        "out-is-the-input": ([str(note), "-o", str(note)], note),
+        "save-text": ([str(note), "-o", str(src / "note.json"), "--save-text"], note),
+        "jsonl-into-an-input": ([str(src), "--jsonl", "-o", str(note)], note),
+        "folder-into-itself": ([str(src), "--glob", "*", "-o", str(src)], old),
+        "through-a-link": ([str(src / "link.txt"), "-o", str(note)], src / "link.txt"),
+    }[case]
+    if case == "through-a-link":
+        (src / "link.txt").symlink_to(note)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: writing {old if case == 'folder-into-itself' else note} would replace the input {replaced}; "
+        "choose another --out")
+    assert {path: path.read_bytes() for path in (note, old)} == before
+    assert not (src / "note.json").exists() and not (src / "_report.json").exists()
+
+
 @pytest.mark.parametrize("mask", [0o022, 0o027, 0o077])
 def test_outputs_follow_the_umask(nlp, tree: Path, tmp_path: Path, mask: int) -> None:
     old = os.umask(mask)

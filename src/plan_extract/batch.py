@@ -224,14 +224,32 @@ def text_path(target: Path) -> Path:
     return target.with_suffix(".txt")
 
 
-def check_saved_texts(jobs: Iterable[Job], out_file: Path | None = None) -> None:
-    """--save-text must not write over an input (`-o article.json` beside `article.txt`)."""
+def check_inputs_kept(jobs: Sequence[Job], out_file: Path | None = None, save_text: bool = False) -> None:
+    """Refuse a run that would write over one of its own inputs: `-o article.txt` for
+    `article.txt`, `--save-text` beside `article.txt`, a folder written into itself with an input
+    `note.json`. Only outputs that exist can be inputs, so a new run costs one look per output."""
+    written: dict[Path, None] = {}
     for job in jobs:
         target = Path(job.target) if job.target else out_file
-        if target is not None and not is_url(job.source) and job.source != "-" \
-                and text_path(target).resolve() == Path(job.source).resolve():
-            raise ClashError(f"--save-text would write {text_path(target)} over the input {job.source}; "
-                             "choose another --out")
+        if target is not None:
+            written[target] = None
+            if save_text:
+                written[text_path(target)] = None
+    existing = [path for path in written if path.exists()]
+    if not existing:
+        return
+    inputs: dict[tuple[int, int], str] = {}
+    for job in jobs:
+        if is_url(job.source) or job.source == "-":
+            continue
+        with contextlib.suppress(OSError):
+            info = os.stat(job.source)
+            inputs.setdefault((info.st_dev, info.st_ino), job.source)
+    for path in existing:
+        info = path.stat()
+        source = inputs.get((info.st_dev, info.st_ino))
+        if source is not None:
+            raise ClashError(f"writing {path} would replace the input {source}; choose another --out")
 
 
 def up_to_date(job: Job) -> bool:

@@ -155,8 +155,7 @@ def extract_command(sources: tuple[str, ...], out: str | None, document_date: st
             inputs = batch.from_manifest(manifest, out_path if to_folder else None)
         else:
             inputs = batch.collect(paths, out_path if to_folder else None, pattern)
-        if save_text:
-            batch.check_saved_texts(inputs.jobs, None if to_folder else out_path)
+        batch.check_inputs_kept(inputs.jobs, None if to_folder else out_path, save_text)
     except batch.ClashError as exc:
         raise click.UsageError(str(exc)) from None
     except batch.InputError as exc:
