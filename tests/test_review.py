@@ -265,6 +265,14 @@ def test_bad_review_input_is_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+
+def test_a_folder_without_outputs_is_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "results"
+    folder.mkdir()
+    result = CliRunner().invoke(main, ["review", str(folder), "-o", str(tmp_path / "site")])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [f"{folder}: no *.json output in this folder", "0 pages written, 1 failed"]
+
 # --- in a real browser -----------------------------------------------------------------------
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)

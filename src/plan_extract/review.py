@@ -267,6 +267,9 @@ def _page_names(outputs: list[Loaded], source: Path) -> Iterator[str]:
     text's name for JSONL lines."""
     used: set[str] = set()
     for loaded in outputs:
+        if loaded.data is None:  # no page: the error is listed instead ("no *.json output")
+            yield ""
+            continue
         if source.is_dir():
             stem = str(Path(loaded.origin).relative_to(source).with_suffix(""))
         else:
