@@ -21,18 +21,18 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from plan_extract.component import BatchComponent
-from plan_extract.dims.measure.clause import Clause, find_clauses, is_support_only
+from plan_extract.dims.measure.clause import ARGUMENT_DEPS, Clause, find_clauses, is_support_only
 from plan_extract.dims.measure.describe import category, label, phrase, roles, status, targets
 from plan_extract.dims.measure.items import money_items
-from plan_extract.dims.measure.lexicon import ACTIONS, REPORT_NOUNS, REPORT_VERBS
+from plan_extract.dims.measure.lexicon import ACTIONS, CEREMONY_NOUNS, MEETING_VERBS, REPORT_NOUNS, REPORT_VERBS
 from plan_extract.dims.measure.linking import LINK_KINDS, Draft, link, merge_restated
 from plan_extract.dims.measure.plan import find_plan
 from plan_extract.dims.measure.triggers import find_triggers
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
-from plan_extract.spans import Ref, doc_text, release, span_ref, span_text
+from plan_extract.spans import Ref, doc_text, feature, release, span_ref, span_text
 
 SPANS_KEY = "measure"
 PLAN_KEY = "plan"
@@ -115,6 +115,42 @@ def reports_figures(draft: Draft) -> bool:
     return any(o is not None and o.lemma_.lower() in REPORT_NOUNS for o in objects)
 
 
+def narrates_occasion(draft: Draft) -> bool:
+    """A meeting held or a ceremony: "nous nous sommes réunis", "Réunie le 7 février, la
+    commission …", "sont intervenus le maire et son adjoint" ([meetings] verbs without an object,
+    done or under way, when no action noun is their subject or object), "le préfet a présenté ses
+    vœux" ([meetings] ceremonies) tell what happened at the occasion of the text. Promising a
+    meeting is a measure ("le comité se réunira chaque mois"), and so are convening others ("le
+    préfet a réuni les acteurs de la lutte contre les incendies") and a step of a process ("la
+    première étape a été de réunir les adjoints")."""
+    clause = draft.clause
+    trigger = clause.trigger
+    if not trigger.verbal:
+        return False
+    if any(c.dep_ == "obj" and c.lemma_.lower() in CEREMONY_NOUNS for c in trigger.token.children):
+        return True
+    verb = trigger.token
+    if draft.value["status"] not in ("done", "ongoing") or verb.lemma_.lower() not in MEETING_VERBS \
+            or "Inf" in feature(verb, "VerbForm") or _convenes(verb):
+        return False
+    # "Une session d'essai a réuni 24 participants": an action noun as subject or object names the
+    # measure; one in a complement ("réunie en session plénière") does not.
+    verbs = (verb, clause.head)
+    return not any(t is not trigger and t.token.dep_ in ARGUMENT_DEPS | {"xcomp"} and t.token.head in verbs
+                   and clause.start <= t.token.i < clause.end for t in clause.triggers)
+
+
+def _convenes(verb: Token) -> bool:
+    """An active verb with a noun object: "le préfet a réuni les acteurs de la lutte contre les
+    incendies" convenes them. With "être" ("sont intervenus le maire et son adjoint", "nous nous
+    sommes réunis") the noun after the verb is its subject."""
+    children = list(verb.children)
+    auxiliaries = [c.lemma_ for c in children if c.dep_.startswith("aux")]
+    # A participle alone ("l'assemblée, réunie en session, …") describes its noun.
+    active = "être" not in auxiliaries and (auxiliaries or "Fin" in feature(verb, "VerbForm"))
+    return active and any(c.dep_ == "obj" and c.pos_ in ("NOUN", "PROPN") for c in children)
+
+
 class MeasureExtractor(WithUserLexicon, BatchComponent):
     """Find the measures of a plan and link them to actors, quantities, money, dates and places.
 
@@ -144,7 +180,7 @@ class MeasureExtractor(WithUserLexicon, BatchComponent):
         money = list(doc.spans[self.keys["money"]]) if self.keys["money"] in doc.spans else []
         clauses = [c for c in find_clauses(doc, find_triggers(doc, money, self.actions)) if not is_support_only(c)]
         clauses = sorted(clauses + money_items(doc, money, clauses), key=lambda c: c.start)
-        drafts = [d for d in (describe(c, doc) for c in clauses) if not reports_figures(d)]
+        drafts = [d for d in (describe(c, doc) for c in clauses) if not reports_figures(d) and not narrates_occasion(d)]
         text = doc_text(doc)
         link(drafts, doc, text, self.keys)
         drafts = merge_restated(drafts, text)

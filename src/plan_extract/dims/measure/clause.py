@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.lexicon import (
-    COMMENT_VERBS, COMPARED_CASES, COMPARISON_NOUNS, DESTINATION_VERBS, INDIRECT_CASES, MEETING_NOUNS, OBJECT_CASES,
-    OBLIGATION_VERBS, OPENING_ACTIONS, PLACE_CASES, PLACE_RELATIVES, REFLEXIVE_NON_ACTIONS, REFLEXIVES, SPEECH_VERBS,
+    AIM_NOUNS, COMMENT_VERBS, COMPARED_CASES, COMPARISON_NOUNS, DESTINATION_VERBS, ELLIPTIC_MARKS, EXISTENTIAL_PRONOUNS,
+    EXISTENTIAL_VERBS, FRAMING_SUBJECTS, FRAMING_VERBS, INDIRECT_CASES, MEETING_NOUNS, OBJECT_CASES, OBLIGATION_VERBS,
+    OPENING_ACTIONS, OPINION_VERBS, PLACE_CASES, PLACE_RELATIVES, PROGRESS_VERBS, REFLEXIVE_NON_ACTIONS, REFLEXIVES,
+    SPEECH_VERBS,
 )
 from plan_extract.dims.measure.segments import item_start, segment
 from plan_extract.dims.measure.syntax import (
@@ -24,7 +26,7 @@ from plan_extract.dims.measure.syntax import (
     is_infinitive, is_misparsed_finite, is_negated, is_presented, is_purpose, undergoing_verb,
 )
 from plan_extract.dims.measure.triggers import Trigger, is_attribute, is_idiom, match_trigger
-from plan_extract.spans import feature, token_attrs
+from plan_extract.spans import feature, features, token_attrs
 from plan_extract.spans import subtree as subtree_positions
 
 # Dependencies that start a clause of its own inside another one.
@@ -62,6 +64,10 @@ def clause_head(trigger: Trigger) -> Token | None:
     """The head of the trigger's clause, or None when the trigger is not an action of its own
     (a noun deep inside a complement, a purpose clause, a negated verb)."""
     token = trigger.token
+    if trigger.verbal and (frames(token) or _is_elliptic(token) or _is_bare_infinitive(token)):
+        return None  # "on retiendra le vote …" (the noun is the action), "tels que développé plus bas", "Accélérer…"
+    if not trigger.verbal and (_is_existential(token) or _aim_attribute(token)):
+        return None  # "il y a différentes interdictions", "la priorité reste l'accélération des travaux"
     if token.pos_ == "AUX" and token.dep_ == "cop":
         # "est en service": the predicate noun heads the clause.
         head = token.head
@@ -94,12 +100,14 @@ def clause_head(trigger: Trigger) -> Token | None:
         if is_commented(first_conjunct(token)):
             return None  # "elle souligne la réduction des déchets et la création d'emplois"
         head = token
+    elif token.dep_ == "obj" and frames(token.head):
+        head = token  # "on notera la mise en place d'un comité": the noun is the action
     elif (token.dep_ in ARGUMENT_DEPS or token.dep_ == "obl:arg" and case_of(token) in INDIRECT_CASES)\
             and token.head.pos_ in VERB_POS:
         # "des opérations ont été conduites", "ont abouti à la saisie de 27 kg"; not the object
         # of a verb that comments on it ("elle souligne la mobilisation de la ville").
-        if is_commented(token):
-            return None
+        if is_commented(token) or token.dep_ == "nsubj" and token.head.lemma_.lower() in PROGRESS_VERBS:
+            return None  # ... nor the subject of a verb of progress ("les travaux avancent")
         head = climb(token.head)
     elif token.dep_ == "ROOT":
         if _compared(token):
@@ -129,8 +137,10 @@ def clause_head(trigger: Trigger) -> Token | None:
         return None  # "si la loi était adoptée", "en arrivant en sixième"
     if trigger.verbal and (is_incise(head) or _proposes_speech(trigger.token)):
         return None  # "…, a poursuivi le ministre", "nous proposons de rappeler …": speech
-    if is_aim(head) or is_aim(trigger.token):
-        return None  # "ont pour objectif de consolider …": a goal
+    if is_aim(head) or is_aim(trigger.token) or head.pos_ == "NOUN" and head.lemma_.lower() in AIM_NOUNS:
+        return None  # "ont pour objectif de consolider …", "son ambition : un parc rénové": a goal
+    if head.lemma_.lower() in OPINION_VERBS or _addresses_reader(head):
+        return None  # "je crois à son action": a view; "vous pouvez télécharger l'arrêté": the reader
     if trigger.verbal and trigger.action in OPENING_ACTIONS and any(
             c.dep_ == "obj" and c.lemma_.lower() in MEETING_NOUNS for c in trigger.token.children):
         return None  # "la maire ouvre le conseil municipal": procedure
@@ -158,6 +168,86 @@ def clause_head(trigger: Trigger) -> Token | None:
 
 
 SAYING_VERBS = SPEECH_VERBS | COMMENT_VERBS
+
+
+def frames(verb: Token) -> bool:
+    """A journalist's framing ([grammar] framing_verbs with the subject "on"): "on retiendra le
+    vote du budget", "on notera la mise en place d'un comité" present their object."""
+    attrs = token_attrs(verb.doc)
+    return attrs.lemma[verb.i] in FRAMING_VERBS and any(
+        attrs.dep[c] == "nsubj" and attrs.lower[c] in FRAMING_SUBJECTS for c in attrs.children[verb.i])
+
+
+def _is_elliptic(verb: Token) -> bool:
+    """A participle without auxiliary in an elliptic comparison: "tels que développé plus bas",
+    "comme prévu" refer to a measure stated elsewhere."""
+    attrs = token_attrs(verb.doc)
+    i = verb.i
+    if "Part" not in feature(verb, "VerbForm") or "Past" not in feature(verb, "Tense") \
+            or any(attrs.dep[c].startswith(("aux", "nsubj")) for c in attrs.children[i]):
+        return False
+    # The mark is the word before ("que développé", "comme prévu"), whatever the parser calls it.
+    return i > 0 and attrs.lower[i - 1] in ELLIPTIC_MARKS and attrs.head[i - 1] == i
+
+
+# Dependencies that give a verb something to act on, where, when or with whom.
+ARGUMENT_OR_COMPLEMENT = {"obj", "iobj", "nsubj", "nsubj:pass", "obl", "obl:arg", "obl:mod", "obl:agent", "xcomp",
+                          "ccomp", "expl:pv", "expl:comp", "expl:pass", "expl:subj", "compound:prt", "fixed"}
+
+
+def _is_bare_infinitive(verb: Token) -> bool:
+    """An infinitive alone, governed by no verb and with no word of its own: a slogan ("Massifier,
+    accélérer, renforcer…") names no action of a body."""
+    doc = verb.doc
+    attrs = token_attrs(doc)
+    if "Inf" not in feature(verb, "VerbForm"):
+        return False
+    start, end = segment(verb)  # a word the parser hangs on it across a sentence end is not its own
+    if any(attrs.dep[c] in ARGUMENT_OR_COMPLEMENT and start <= c < end for c in attrs.children[verb.i]):
+        return False
+    i = verb.i  # up through the listed infinitives: "accélérer" hangs on "renforcer"
+    while attrs.dep[i] in ("conj", "advcl") and attrs.head[i] != i:
+        i = attrs.head[i]
+        if "Inf" not in features(doc, i).get("VerbForm", ()):
+            return False
+    return attrs.head[i] == i
+
+
+def _is_existential(noun: Token) -> bool:
+    """A noun after "il y a" (not "il y aura"): "il y a différentes interdictions" says what exists."""
+    attrs = token_attrs(noun.doc)
+    for j in range(max(0, noun.left_edge.i, noun.i - 6), noun.i):
+        if attrs.lower[j] in EXISTENTIAL_PRONOUNS and j + 1 < noun.i and attrs.lemma[j + 1] in EXISTENTIAL_VERBS:
+            return "Fut" not in feature(noun.doc[j + 1], "Tense")
+    head = attrs.head[noun.i]
+    return attrs.dep[noun.i] == "obj" and attrs.lemma[head] in EXISTENTIAL_VERBS and head > 0 \
+        and attrs.lower[head - 1] in EXISTENTIAL_PRONOUNS and "Fut" not in feature(noun.doc[head], "Tense")
+
+
+def _aim_attribute(noun: Token) -> bool:
+    """An action noun that is the attribute of a noun of aim: "la première priorité reste
+    l'accélération de la transition", "notre objectif est la rénovation de 500 logements"."""
+    attrs = token_attrs(noun.doc)
+    i = noun.i
+    if attrs.dep[i] in ("obj", "xcomp") and attrs.pos[attrs.head[i]] in VERB_POS:
+        i = attrs.head[i]  # "reste", "demeure", "sera", whatever the lemmatiser makes of them
+    elif not any(attrs.dep[c] == "cop" for c in attrs.children[i]):
+        return False
+    return any(attrs.dep[c] == "nsubj" and attrs.lemma[c] in AIM_NOUNS for c in attrs.children[i])
+
+
+def _addresses_reader(verb: Token) -> bool:
+    """A clause addressed to the reader, in the imperative or with "vous" and not in the past:
+    "vous pouvez télécharger l'arrêté", "consultez les consignes" instruct, they report no measure."""
+    doc = verb.doc
+    attrs = token_attrs(doc)
+    if attrs.pos[verb.i] not in VERB_POS:
+        return False
+    if "Imp" in feature(verb, "Mood"):
+        return True
+    children = attrs.children[verb.i]
+    return any(attrs.dep[c] == "nsubj" and attrs.pos[c] == "PRON" and "2" in feature(doc[c], "Person") for c in children) \
+        and not any(attrs.dep[c] == "aux:tense" for c in children)
 
 
 def _proposes_speech(verb: Token) -> bool:
@@ -440,6 +530,9 @@ def find_clauses(doc: Doc, triggers: list[Trigger]) -> list[Clause]:
         home = next((c for c in kept if c.start <= trigger.token.i < c.end), None)
         if home is not None and not _under_aim(trigger.token, home.head):
             home.triggers.append(trigger)
+    # A clause that holds none of its triggers comes from a misparse across a line or a sentence
+    # end ("Les voici :" with the noun of the next line as object): its words name no action.
+    kept = [c for c in kept if any(c.start <= t.token.i < c.end for t in c.triggers)]
     for clause in kept:
         clause.triggers.sort(key=lambda t: _rank(t, clause.head))
     return sorted(kept, key=lambda c: c.start)

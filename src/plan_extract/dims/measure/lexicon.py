@@ -30,6 +30,8 @@ class _Words(_Strict):
 class _Meetings(_Strict):
     nouns: list[str]
     actions: list[str]
+    verbs: list[str]
+    ceremonies: list[str]
 
 
 class _Linking(_Strict):
@@ -70,6 +72,8 @@ class _Topic(_Strict):
 class _Grammar(_Strict):
     purpose_marks: list[str]
     negations: list[str]
+    negation_particles: list[str]
+    restrictive_marks: list[str]
     demonstratives: list[str]
     participle_endings: list[str]
     finite_endings: list[str]
@@ -101,6 +105,14 @@ class _Grammar(_Strict):
     idioms: list[str]
     reflexive_non_actions: list[str]
     future_verbs: list[str]
+    framing_verbs: list[str]
+    framing_subjects: list[str]
+    opinion_verbs: list[str]
+    prepositional_participles: list[str]
+    existential_pronouns: list[str]
+    existential_verbs: list[str]
+    elliptic_marks: list[str]
+    progress_verbs: list[str]
 
 
 class _Lists(_Strict):
@@ -230,6 +242,8 @@ TOPIC_OPENERS = sorted((tuple(o.replace("'", "' ").split()) for o in LEXICON.top
 GRAMMAR = LEXICON.grammar
 PURPOSE_MARKS = forms(GRAMMAR.purpose_marks)
 NEGATIONS = forms(GRAMMAR.negations)
+NEGATION_PARTICLES = forms(GRAMMAR.negation_particles)
+RESTRICTIVE_MARKS = forms(GRAMMAR.restrictive_marks)
 DEMONSTRATIVES = forms(GRAMMAR.demonstratives)
 # Longest first, so that "ées" is stripped before "é".
 PARTICIPLE_ENDINGS = tuple(sorted(GRAMMAR.participle_endings, key=len, reverse=True))
@@ -263,6 +277,16 @@ REVENUE_NOUNS = forms(LEXICON.money.revenue_nouns)
 MEETING_NOUNS = forms(LEXICON.meetings.nouns)
 # Actions that open or close something: of a meeting, they are procedure.
 OPENING_ACTIONS = frozenset(LEXICON.meetings.actions)
+MEETING_VERBS = forms(LEXICON.meetings.verbs)
+CEREMONY_NOUNS = forms(LEXICON.meetings.ceremonies)
+FRAMING_VERBS = forms(GRAMMAR.framing_verbs)
+FRAMING_SUBJECTS = forms(GRAMMAR.framing_subjects)
+OPINION_VERBS = forms(GRAMMAR.opinion_verbs)
+PREPOSITIONAL_PARTICIPLES = forms(GRAMMAR.prepositional_participles)
+EXISTENTIAL_PRONOUNS = forms(GRAMMAR.existential_pronouns)
+EXISTENTIAL_VERBS = forms(GRAMMAR.existential_verbs)
+ELLIPTIC_MARKS = forms(GRAMMAR.elliptic_marks)
+PROGRESS_VERBS = forms(GRAMMAR.progress_verbs)
 COMMENT_VERBS = forms(GRAMMAR.comment_verbs)
 MONEY_NOUNS = forms(LEXICON.money_nouns.nouns)
 PLACE_RELATIVES = forms(GRAMMAR.place_relatives)

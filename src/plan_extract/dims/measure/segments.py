@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Token
 from plan_extract.dims.measure.lexicon import LEXICON
 from plan_extract.spans import doc_cache, sentence_bounds, token_attrs
 
-SENTENCE_ENDS = {".", "!", "?"}
+SENTENCE_ENDS = {".", "!", "?", "…"}
 # The key of the Doc's breaks in its `spans.DocCache` (derived data, dropped with the cache).
 BREAKS_KEY = "plan_measure.breaks"
 

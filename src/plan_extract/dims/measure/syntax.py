@@ -9,8 +9,9 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from plan_extract.dims.measure.lexicon import (
-    AIM_NOUNS, CONDITION_MARKS, DEMONSTRATIVES, EVENT_NOUNS, FINITE_ENDINGS, GERUND_MARKS, INCISE_OPENERS, NEGATIONS,
-    OBJECT_CASES, PRESENTATIVE_VERBS, PURPOSE_MARKS, REFLEXIVES, SPEECH_VERBS, UNDERGO_NOUNS,
+    AIM_NOUNS, CEREMONY_NOUNS, CONDITION_MARKS, DEMONSTRATIVES, EVENT_NOUNS, FINITE_ENDINGS, GERUND_MARKS, INCISE_OPENERS,
+    NEGATION_PARTICLES, NEGATIONS, OBJECT_CASES, PRESENTATIVE_VERBS, PURPOSE_MARKS, REFLEXIVES, RESTRICTIVE_MARKS,
+    SPEECH_VERBS, UNDERGO_NOUNS,
 )
 from plan_extract.spans import doc_cache, feature, features, positions, token_attrs
 
@@ -49,10 +50,30 @@ def is_infinitive(token: Token) -> bool:
     return "Inf" in feature(token, "VerbForm")
 
 
+# Subjects that make a verb tell when something happened: events and ceremonies.
+OCCASION_NOUNS = EVENT_NOUNS | CEREMONY_NOUNS
+# How far after its verb a restrictive "que" is looked for ("ne sera lancé qu'en 2025").
+RESTRICTIVE_WINDOW = 8
+CLAUSE_STOPS = {".", ";", ":", "!", "?", ","}
+
+
 def is_negated(token: Token) -> bool:
-    """A negation word among the token's children ("ne sera pas reconduit")."""
-    heads = token_attrs(token.doc).head
-    return any(heads[i] == token.i and i != token.i for i in positions(token.doc, NEGATIONS))
+    """A negation word among the token's children ("ne sera pas reconduit"), or the particle "ne"
+    alone ("ne prédétermine en aucune façon le choix", "ne financera plus"), unless a restrictive
+    "que" follows the verb ("ne finance que deux projets" states a measure)."""
+    doc = token.doc
+    attrs = token_attrs(doc)
+    heads = attrs.head
+    if any(heads[i] == token.i and i != token.i for i in positions(doc, NEGATIONS)):
+        return True
+    if not any(heads[i] == token.i and i < token.i for i in positions(doc, NEGATION_PARTICLES)):
+        return False
+    for j in range(token.i + 1, min(attrs.length, token.i + RESTRICTIVE_WINDOW + 1)):
+        if attrs.lower[j] in RESTRICTIVE_MARKS:
+            return False
+        if attrs.text[j] in CLAUSE_STOPS or "\n" in attrs.text[j]:
+            break
+    return True
 
 
 def has_event_subject(*verbs: Token) -> bool:
@@ -64,7 +85,13 @@ def has_event_subject(*verbs: Token) -> bool:
     if heads is None:  # the verbs with an event for subject, found once per Doc
         attrs = token_attrs(doc)
         heads = known["event_subject_heads"] = {
-            attrs.head[i] for i in positions(doc, EVENT_NOUNS, "lemma") if attrs.dep[i] == "nsubj" and attrs.head[i] != i}
+            attrs.head[i] for i in positions(doc, OCCASION_NOUNS, "lemma")
+            if attrs.dep[i] == "nsubj" and attrs.head[i] != i}
+        # "le marathon des vœux a démarré": a subject whose complement names a ceremony.
+        for i in positions(doc, CEREMONY_NOUNS, "lemma"):
+            noun = attrs.head[i]
+            if attrs.dep[i] == "nmod" and attrs.dep[noun] == "nsubj" and attrs.head[noun] != noun:
+                heads.add(attrs.head[noun])
     return any(verb.i in heads for verb in verbs)
 
 
@@ -164,6 +191,8 @@ def is_aim(token: Token) -> bool:
     head = attrs.head[i]
     if dep[i] in ("acl", "xcomp") and attrs.pos[head] == "NOUN" and lemma[head] in AIM_NOUNS:
         return True  # "ont pour objectif de …", parsed with "objectif" as a predicate or not
+    if any(c < i and lemma[c] in AIM_NOUNS and attrs.pos[c] == "NOUN" for c in attrs.children[i]):
+        return True  # "L'objectif, c'est de rénover …": the aim noun set apart before the infinitive
     return dep[i] == "xcomp" and lemma[head] == "être" \
         and any(dep[c] == "nsubj" and lemma[c] in AIM_NOUNS for c in attrs.children[head])
 

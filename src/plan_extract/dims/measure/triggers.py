@@ -14,8 +14,8 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.lexicon import (
-    ACTIONS, ATTRIBUTE_VERBS, COST_CASES, IDIOMS, LEXICON, REVENUE_NOUNS, MONEY_NOUNS, MONEY_VERBS, PARTICIPLE_ENDINGS, PREDICATES,
-    SPLIT_CASES,
+    ACTIONS, ATTRIBUTE_VERBS, COST_CASES, IDIOMS, LEXICON, PREPOSITIONAL_PARTICIPLES, REVENUE_NOUNS, MONEY_NOUNS, MONEY_VERBS,
+    PARTICIPLE_ENDINGS, PREDICATES, SPLIT_CASES,
     Action, Actions, Phrases,
 )
 from plan_extract.dims.measure.syntax import NOUN_POS, VERB_POS, case_of, norm
@@ -145,8 +145,8 @@ def match_trigger(token: Token, actions: Actions = ACTIONS) -> Trigger | None:
         if lower.endswith(PARTICIPLE_ENDINGS):
             keys.append(_infinitive_of(lower))
         found = _lookup(token, keys, actions.verb_phrases, split=pos == "VERB")
-        if found and is_idiom(token):
-            return None  # "le projet suit son cours"
+        if found and (is_idiom(token) or lower in PREPOSITIONAL_PARTICIPLES):
+            return None  # "le projet suit son cours", "des règles suivant les usagers"
         if found:
             return Trigger(token, found[1], found[0], verbal=True, spec=actions.table.get(found[0]), part=found[2])
     dep = attrs.dep
@@ -224,7 +224,7 @@ def find_triggers(doc: Doc, money: list[Span] = (), actions: Actions = ACTIONS) 
             triggers.append(Trigger(verb, verb.i + 1, "financement", verbal=True))
             taken.add(verb.i)
         noun = funding_noun(amount, by_token)
-        if noun is None or case_of(noun) in COST_CASES:
+        if noun is None or gives_cost(noun):
             continue  # "pour un budget de 246 000 €" gives the cost of another measure
         if noun.i in by_token:
             by_token[noun.i].funded = True
@@ -241,6 +241,18 @@ def find_triggers(doc: Doc, money: list[Span] = (), actions: Actions = ACTIONS) 
             triggers.append(Trigger(token.head, token.head.i + 1, "mise en service", verbal=True, object=token))
             taken.add(token.head.i)
     return sorted(triggers, key=lambda t: t.token.i)
+
+
+def gives_cost(noun: Token) -> bool:
+    """The noun, or a noun it completes, is under a preposition of cost ([grammar] cost_cases):
+    "pour un budget de 246 000 €", "pour un montant total de travaux de 14 M€"."""
+    for _ in range(FUNDING_MAX_HOPS):
+        if case_of(noun) in COST_CASES:
+            return True
+        if noun.dep_ != "nmod" or noun.head == noun or noun.head.pos_ != "NOUN":
+            return False
+        noun = noun.head
+    return False
 
 
 def _is_imperfect(verb: Token) -> bool:
