@@ -64,10 +64,6 @@ def clause_head(trigger: Trigger) -> Token | None:
     """The head of the trigger's clause, or None when the trigger is not an action of its own
     (a noun deep inside a complement, a purpose clause, a negated verb)."""
     token = trigger.token
-    if trigger.verbal and (frames(token) or _is_elliptic(token) or _is_bare_infinitive(token)):
-        return None  # "on retiendra le vote …" (the noun is the action), "tels que développé plus bas", "Accélérer…"
-    if not trigger.verbal and (_is_existential(token) or _aim_attribute(token)):
-        return None  # "il y a différentes interdictions", "la priorité reste l'accélération des travaux"
     if token.pos_ == "AUX" and token.dep_ == "cop":
         # "est en service": the predicate noun heads the clause.
         head = token.head
@@ -131,6 +127,11 @@ def clause_head(trigger: Trigger) -> Token | None:
         return None
     if is_purpose(head) or is_negated(head) or is_negated(trigger.token) or is_idiom(head):
         return None
+    word = trigger.token
+    if trigger.verbal and (frames(word) or _is_elliptic(word) or _is_bare_infinitive(word)):
+        return None  # "on retiendra le vote …" (the noun is the action), "tels que développé plus bas", "Accélérer…"
+    if not trigger.verbal and (_is_existential(word) or _aim_attribute(word)):
+        return None  # "il y a différentes interdictions", "la priorité reste l'accélération des travaux"
     if _reflexive_non_action(head) or trigger.verbal and _reflexive_non_action(trigger.token):
         return None  # "nous nous sommes obligés de …", "une réforme s'impose"
     if is_conditional(head, trigger.token) or is_gerund(head) or is_gerund(trigger.token):
@@ -183,11 +184,11 @@ def _is_elliptic(verb: Token) -> bool:
     "comme prévu" refer to a measure stated elsewhere."""
     attrs = token_attrs(verb.doc)
     i = verb.i
-    if "Part" not in feature(verb, "VerbForm") or "Past" not in feature(verb, "Tense") \
-            or any(attrs.dep[c].startswith(("aux", "nsubj")) for c in attrs.children[i]):
-        return False
     # The mark is the word before ("que développé", "comme prévu"), whatever the parser calls it.
-    return i > 0 and attrs.lower[i - 1] in ELLIPTIC_MARKS and attrs.head[i - 1] == i
+    if i == 0 or attrs.lower[i - 1] not in ELLIPTIC_MARKS or attrs.head[i - 1] != i:
+        return False
+    return "Part" in feature(verb, "VerbForm") and "Past" in feature(verb, "Tense") \
+        and not any(attrs.dep[c].startswith(("aux", "nsubj")) for c in attrs.children[i])
 
 
 # Dependencies that give a verb something to act on, where, when or with whom.
@@ -200,8 +201,8 @@ def _is_bare_infinitive(verb: Token) -> bool:
     accélérer, renforcer…") names no action of a body."""
     doc = verb.doc
     attrs = token_attrs(doc)
-    if "Inf" not in feature(verb, "VerbForm"):
-        return False
+    if attrs.dep[verb.i] == "xcomp" or "Inf" not in feature(verb, "VerbForm"):
+        return False  # an infinitive under a verb ("va renforcer") is that verb's action
     start, end = segment(verb)  # a word the parser hangs on it across a sentence end is not its own
     if any(attrs.dep[c] in ARGUMENT_OR_COMPLEMENT and start <= c < end for c in attrs.children[verb.i]):
         return False
@@ -241,13 +242,14 @@ def _addresses_reader(verb: Token) -> bool:
     "vous pouvez télécharger l'arrêté", "consultez les consignes" instruct, they report no measure."""
     doc = verb.doc
     attrs = token_attrs(doc)
-    if attrs.pos[verb.i] not in VERB_POS:
+    i = verb.i
+    if attrs.pos[i] not in VERB_POS:
         return False
-    if "Imp" in feature(verb, "Mood"):
-        return True
-    children = attrs.children[verb.i]
-    return any(attrs.dep[c] == "nsubj" and attrs.pos[c] == "PRON" and "2" in feature(doc[c], "Person") for c in children) \
-        and not any(attrs.dep[c] == "aux:tense" for c in children)
+    children = attrs.children[i]
+    if any(attrs.dep[c] == "nsubj" for c in children):
+        return any(attrs.dep[c] == "nsubj" and attrs.pos[c] == "PRON" and "2" in features(doc, c).get("Person", ())
+                   for c in children) and not any(attrs.dep[c] == "aux:tense" for c in children)
+    return "Imp" in features(doc, i).get("Mood", ())  # an imperative has no subject
 
 
 def _proposes_speech(verb: Token) -> bool:

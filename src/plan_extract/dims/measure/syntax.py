@@ -62,12 +62,18 @@ def is_negated(token: Token) -> bool:
     alone ("ne prédétermine en aucune façon le choix", "ne financera plus"), unless a restrictive
     "que" follows the verb ("ne finance que deux projets" states a measure)."""
     doc = token.doc
-    attrs = token_attrs(doc)
-    heads = attrs.head
-    if any(heads[i] == token.i and i != token.i for i in positions(doc, NEGATIONS)):
+    known = doc_cache(doc).values
+    negated = known.get("negated_heads")
+    if negated is None:  # the heads of negation words and of the particle, found once per Doc
+        heads = token_attrs(doc).head
+        negated = known["negated_heads"] = (
+            {heads[i] for i in positions(doc, NEGATIONS) if heads[i] != i},
+            {heads[i] for i in positions(doc, NEGATION_PARTICLES) if heads[i] > i})
+    if token.i in negated[0]:
         return True
-    if not any(heads[i] == token.i and i < token.i for i in positions(doc, NEGATION_PARTICLES)):
+    if token.i not in negated[1]:
         return False
+    attrs = token_attrs(doc)
     for j in range(token.i + 1, min(attrs.length, token.i + RESTRICTIVE_WINDOW + 1)):
         if attrs.lower[j] in RESTRICTIVE_MARKS:
             return False
