@@ -32,7 +32,7 @@ from plan_extract.dims.measure.linking import LINK_KINDS, Draft, link, merge_res
 from plan_extract.dims.measure.plan import find_plan
 from plan_extract.dims.measure.triggers import find_triggers
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
-from plan_extract.spans import Ref, doc_text, feature, release, span_ref, span_text
+from plan_extract.spans import Ref, doc_text, feature, positions, release, span_ref, span_text, token_attrs
 
 SPANS_KEY = "measure"
 PLAN_KEY = "plan"
@@ -127,10 +127,12 @@ def narrates_occasion(draft: Draft) -> bool:
     trigger = clause.trigger
     if not trigger.verbal:
         return False
-    if any(c.dep_ == "obj" and c.lemma_.lower() in CEREMONY_NOUNS for c in trigger.token.children):
-        return True
     verb = trigger.token
-    if draft.value["status"] not in ("done", "ongoing") or verb.lemma_.lower() not in MEETING_VERBS \
+    doc = verb.doc
+    attrs = token_attrs(doc)
+    if any(attrs.head[c] == verb.i and attrs.dep[c] == "obj" for c in positions(doc, CEREMONY_NOUNS, "lemma")):
+        return True
+    if attrs.lemma[verb.i] not in MEETING_VERBS or draft.value["status"] not in ("done", "ongoing") \
             or "Inf" in feature(verb, "VerbForm") or _convenes(verb):
         return False
     # "Une session d'essai a réuni 24 participants": an action noun as subject or object names the

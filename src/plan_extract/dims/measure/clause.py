@@ -26,7 +26,7 @@ from plan_extract.dims.measure.syntax import (
     is_infinitive, is_misparsed_finite, is_negated, is_presented, is_purpose, undergoing_verb,
 )
 from plan_extract.dims.measure.triggers import Trigger, is_attribute, is_idiom, match_trigger
-from plan_extract.spans import feature, features, token_attrs
+from plan_extract.spans import feature, features, positions, token_attrs
 from plan_extract.spans import subtree as subtree_positions
 
 # Dependencies that start a clause of its own inside another one.
@@ -127,21 +127,16 @@ def clause_head(trigger: Trigger) -> Token | None:
         return None
     if is_purpose(head) or is_negated(head) or is_negated(trigger.token) or is_idiom(head):
         return None
-    word = trigger.token
-    if trigger.verbal and (frames(word) or _is_elliptic(word) or _is_bare_infinitive(word)):
-        return None  # "on retiendra le vote …" (the noun is the action), "tels que développé plus bas", "Accélérer…"
-    if not trigger.verbal and (_is_existential(word) or _aim_attribute(word)):
-        return None  # "il y a différentes interdictions", "la priorité reste l'accélération des travaux"
+    if _narrates(trigger, head):
+        return None
     if _reflexive_non_action(head) or trigger.verbal and _reflexive_non_action(trigger.token):
         return None  # "nous nous sommes obligés de …", "une réforme s'impose"
     if is_conditional(head, trigger.token) or is_gerund(head) or is_gerund(trigger.token):
         return None  # "si la loi était adoptée", "en arrivant en sixième"
     if trigger.verbal and (is_incise(head) or _proposes_speech(trigger.token)):
         return None  # "…, a poursuivi le ministre", "nous proposons de rappeler …": speech
-    if is_aim(head) or is_aim(trigger.token) or head.pos_ == "NOUN" and head.lemma_.lower() in AIM_NOUNS:
-        return None  # "ont pour objectif de consolider …", "son ambition : un parc rénové": a goal
-    if head.lemma_.lower() in OPINION_VERBS or _addresses_reader(head):
-        return None  # "je crois à son action": a view; "vous pouvez télécharger l'arrêté": the reader
+    if is_aim(head) or is_aim(trigger.token):
+        return None  # "ont pour objectif de consolider …": a goal
     if trigger.verbal and trigger.action in OPENING_ACTIONS and any(
             c.dep_ == "obj" and c.lemma_.lower() in MEETING_NOUNS for c in trigger.token.children):
         return None  # "la maire ouvre le conseil municipal": procedure
@@ -169,6 +164,24 @@ def clause_head(trigger: Trigger) -> Token | None:
 
 
 SAYING_VERBS = SPEECH_VERBS | COMMENT_VERBS
+
+
+def _narrates(trigger: Trigger, head: Token) -> bool:
+    """The clause frames, comments or instructs rather than reports an action: "on retiendra le
+    vote …" (the noun is the action), "tels que développé plus bas", "Accélérer…" alone, "il y a
+    différentes interdictions", "la priorité reste l'accélération des travaux", "son ambition :
+    un parc rénové", "je crois à son action", "vous pouvez télécharger l'arrêté"."""
+    word = trigger.token
+    attrs = token_attrs(word.doc)
+    i, h = word.i, head.i
+    if attrs.lemma[h] in OPINION_VERBS or attrs.pos[h] == "NOUN" and attrs.lemma[h] in AIM_NOUNS \
+            or attrs.pos[h] in VERB_POS and _addresses_reader(head):
+        return True
+    if trigger.verbal:
+        return attrs.lemma[i] in FRAMING_VERBS and frames(word) \
+            or i > 0 and attrs.lower[i - 1] in ELLIPTIC_MARKS and _is_elliptic(word) \
+            or attrs.dep[i] != "xcomp" and attrs.pos[i] == "VERB" and _is_bare_infinitive(word)
+    return _is_existential(word) or _aim_attribute(word)
 
 
 def frames(verb: Token) -> bool:
@@ -214,13 +227,20 @@ def _is_bare_infinitive(verb: Token) -> bool:
     return attrs.head[i] == i
 
 
+# How far before its noun the pronoun of "il y a" is looked for.
+EXISTENTIAL_WINDOW = 6
+
+
 def _is_existential(noun: Token) -> bool:
     """A noun after "il y a" (not "il y aura"): "il y a différentes interdictions" says what exists."""
-    attrs = token_attrs(noun.doc)
-    for j in range(max(0, noun.left_edge.i, noun.i - 6), noun.i):
+    doc = noun.doc
+    attrs = token_attrs(doc)
+    head = attrs.head[noun.i]
+    if not any(noun.i - EXISTENTIAL_WINDOW <= j < noun.i or j == head - 1 for j in positions(doc, EXISTENTIAL_PRONOUNS)):
+        return False
+    for j in range(max(0, noun.left_edge.i, noun.i - EXISTENTIAL_WINDOW), noun.i):
         if attrs.lower[j] in EXISTENTIAL_PRONOUNS and j + 1 < noun.i and attrs.lemma[j + 1] in EXISTENTIAL_VERBS:
             return "Fut" not in feature(noun.doc[j + 1], "Tense")
-    head = attrs.head[noun.i]
     return attrs.dep[noun.i] == "obj" and attrs.lemma[head] in EXISTENTIAL_VERBS and head > 0 \
         and attrs.lower[head - 1] in EXISTENTIAL_PRONOUNS and "Fut" not in feature(noun.doc[head], "Tense")
 
@@ -228,6 +248,8 @@ def _is_existential(noun: Token) -> bool:
 def _aim_attribute(noun: Token) -> bool:
     """An action noun that is the attribute of a noun of aim: "la première priorité reste
     l'accélération de la transition", "notre objectif est la rénovation de 500 logements"."""
+    if not positions(noun.doc, AIM_NOUNS, "lemma"):
+        return False
     attrs = token_attrs(noun.doc)
     i = noun.i
     if attrs.dep[i] in ("obj", "xcomp") and attrs.pos[attrs.head[i]] in VERB_POS:
@@ -238,18 +260,10 @@ def _aim_attribute(noun: Token) -> bool:
 
 
 def _addresses_reader(verb: Token) -> bool:
-    """A clause addressed to the reader, in the imperative or with "vous" and not in the past:
-    "vous pouvez télécharger l'arrêté", "consultez les consignes" instruct, they report no measure."""
-    doc = verb.doc
-    attrs = token_attrs(doc)
-    i = verb.i
-    if attrs.pos[i] not in VERB_POS:
-        return False
-    children = attrs.children[i]
-    if any(attrs.dep[c] == "nsubj" for c in children):
-        return any(attrs.dep[c] == "nsubj" and attrs.pos[c] == "PRON" and "2" in features(doc, c).get("Person", ())
-                   for c in children) and not any(attrs.dep[c] == "aux:tense" for c in children)
-    return "Imp" in features(doc, i).get("Mood", ())  # an imperative has no subject
+    """A clause addressed to the reader, in the imperative or with "vous", not in the past: "vous
+    pouvez télécharger l'arrêté", "consultez les consignes" instruct, they report no measure."""
+    # The verb itself is in the second person (a participle of the past, "vous avez voté", is not).
+    return "2" in features(verb.doc, verb.i).get("Person", ())
 
 
 def _proposes_speech(verb: Token) -> bool:
