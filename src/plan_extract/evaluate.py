@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from plan_extract.gold import GoldFile, load_gold
+from plan_extract.grammar import DE, DE_CONTRACTIONS, LINK_ARTICLES, LINKS, SINGULAR_ARTICLES
 from plan_extract.models import Extraction
 
 CATEGORIES = ["quantities", "money", "dates", "actors", "locations", "measures", "links"]
@@ -68,11 +69,23 @@ class DocReport:
     document_date_ok: bool = True
 
 
+def _leading(words: set[str]) -> str:
+    """An alternation of the words with what ends them: "le " but "l'"."""
+    return "|".join(re.escape(w if w.endswith("'") else w + " ") for w in sorted(words))
+
+
+# What a name may start with, from grammar.toml: an article ("le ", "l'"), "de" fused with one
+# ("du ", "des "), or "de" before one it does not fuse with ("de la ", "de l'").
+_STRAIGHT = {w for w in LINK_ARTICLES | LINKS if "’" not in w}
+_DE_ARTICLES = {"de " + a for a in _STRAIGHT & SINGULAR_ARTICLES if a not in DE_CONTRACTIONS}
+_LEADING_RE = re.compile(rf"^(?:{_leading((_STRAIGHT - DE) | _DE_ARTICLES)})")
+
+
 def fold(name: str) -> str:
     """Fold a name for comparison: "l'Agence Régionale de Santé" -> "agence regionale de sante"."""
     text = unicodedata.normalize("NFKD", name.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c)).replace("’", "'")
-    text = re.sub(r"^(?:le |la |les |l'|du |des |de la |de l')", "", text.strip())
+    text = _LEADING_RE.sub("", text.strip())
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 

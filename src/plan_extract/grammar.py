@@ -43,6 +43,7 @@ class _Names(_Strict):
 
 class Grammar(_Strict):
     links: _Links
+    de_contractions: dict[str, str]
     names: _Names
 
 
@@ -70,6 +71,8 @@ SINGULAR_ARTICLES = forms(GRAMMAR.links.singular_articles)
 LINK_ARTICLES = SINGULAR_ARTICLES | forms(GRAMMAR.links.plural_articles)
 # "et", "ou".
 COORDINATING = frozenset(GRAMMAR.links.coordinating)
+# "le" -> "du", "les" -> "des", "des" -> "de": "de" fused with the word after it.
+DE_CONTRACTIONS = GRAMMAR.de_contractions
 STREETS = frozenset(GRAMMAR.names.streets)
 FACILITIES = frozenset(GRAMMAR.names.facilities)
 NAME_ADJECTIVES = frozenset(GRAMMAR.names.adjectives)

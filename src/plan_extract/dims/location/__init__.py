@@ -27,7 +27,7 @@ from plan_extract.dims.location.rules import (
     extra_places, neighbourhood_name, table,
 )
 from plan_extract.grammar import (
-    COORDINATING, FACILITIES, LINK_ARTICLES, LINKS, NAME_ADJECTIVES, OrdinaryWords, blocked_before, is_sentence_start,
+    COORDINATING, DE, FACILITIES, LINK_ARTICLES, LINKS, NAME_ADJECTIVES, OrdinaryWords, blocked_before, is_sentence_start,
 )
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
 from plan_extract.spans import doc_text, entities, token_attrs, trim_entity
@@ -119,7 +119,7 @@ class LocationExtractor(WithUserLexicon, BatchComponent):
             if subtype == "natural_area":
                 continue
             # a list after the noun: "secteurs du Royans, du Vercors et du fleuve Rhône"
-            while done + 1 < len(doc) and doc[done].lower_ in {",", "et", "ou"}:
+            while done + 1 < len(doc) and (doc[done].lower_ == "," or doc[done].lower_ in COORDINATING):
                 i = done + 1
                 while i < len(doc) and doc[i].lower_ in COORDINATING | LINKS | LINK_ARTICLES:
                     i += 1
@@ -155,7 +155,7 @@ class LocationExtractor(WithUserLexicon, BatchComponent):
             span = name
             j = span.end  # "Drôme des collines": a lower-case complement ends the item
             if j + 2 < len(doc) and doc[j].lower_ in LINKS and doc[j + 1].is_alpha and doc[j + 1].text.islower() \
-                    and doc[j + 1].pos_ == "NOUN" and doc[j + 2].lower_ in {",", "et", "ou", ".", ";"}:
+                    and doc[j + 1].pos_ == "NOUN" and (doc[j + 2].lower_ in COORDINATING or doc[j + 2].lower_ in {",", ".", ";"}):
                 span = doc[span.start:j + 2]
         span.id_ = f"{doc[start].lower_} <Name>" if direct else "<list of places> <Name>"
         known = self.places.by_name.get(span.text, [])
@@ -380,6 +380,10 @@ def _inside_title(doc: Doc, start: int) -> bool:
     return i >= 0 and doc[i].is_alpha and doc[i].text[:1].isupper() and not is_sentence_start(doc[i])
 
 
+# "de" fused with an article: "du", "des".
+_FUSED_LINKS = LINKS - DE
+
+
 def _water_before(doc: Doc, start: int) -> bool:
     """A noun of a river's water or banks before the name, with an article or "du"/"des" and
     at most one adjective between: "une crue majeure de la Loire", "les digues du Cher"."""
@@ -390,7 +394,7 @@ def _water_before(doc: Doc, start: int) -> bool:
             i -= 1
         else:
             return False
-    elif i >= 0 and doc[i].lower_ in {"du", "des"}:
+    elif i >= 0 and doc[i].lower_ in _FUSED_LINKS:
         i -= 1
     else:
         return False

@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from plan_extract.dims.location.rules import LEXICON
+
 
 # A plural demonym ("Ligériens", "Poitevines", "Marseillais"): inhabitants, not a place.
-DEMONYM = re.compile(r"^[A-ZÉÈ][a-zàâçéèêëîïôûùüÿœ-]+(?:iens|iennes|éens|éennes|ains|aines|ais|aises|ois|oises|ins|ines"
-                     r"|ards|ardes|ots|otes|ons|onnes)$")
+DEMONYM = re.compile(rf"^[A-ZÉÈ][a-zàâçéèêëîïôûùüÿœ-]+(?:{'|'.join(map(re.escape, LEXICON.demonyms.endings))})$")
 
 
 @dataclass(frozen=True)

@@ -109,11 +109,15 @@ class PlaceTable:
         for name in list(self.by_name):
             for variant in written_variants(name, any(p.type == "region" for p in self.by_name[name])):
                 self.by_name.setdefault(variant, self.by_name[name])
-        # Aliases without the article ("Mans" for "Le Mans"), valid after a contraction only.
+        # Aliases without the article ("Mans" for "Le Mans"), valid after a contraction only: the
+        # articles of the lexicon's [contractions] ("au Mans", "des Mureaux").
+        from plan_extract.dims.location.rules import LEXICON  # rules.py imports this module
+
+        contracted = {article.capitalize() for article in LEXICON.contractions}
         self.aliases: dict[str, tuple[str, str]] = {}
         for name in self.by_name:
             article, _, rest = name.partition(" ")
-            if article in ("Le", "Les") and rest and rest not in self.by_name:
+            if article in contracted and rest and rest not in self.by_name:
                 self.aliases[rest] = (name, article.lower())
         self.index: dict[str, list[str]] = {}
         for name in [*self.by_name, *self.aliases]:

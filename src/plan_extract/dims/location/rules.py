@@ -39,6 +39,10 @@ class _Natural(BaseModel):
     sectors: list[str]
 
 
+class _Endings(BaseModel):
+    endings: list[str]
+
+
 class _Blockers(BaseModel):
     institutions: list[str]
     seats: list[str]
@@ -60,6 +64,7 @@ class LocationLexicon(BaseModel):
     countries: _Names
     foreign_cities: _Names
     indefinite: _Words
+    demonyms: _Endings
 
 
 LEXICON = load_toml(__package__, "lexicon.toml", LocationLexicon)

@@ -13,6 +13,7 @@ from plan_extract.dims.measure.lexicon import (
 )
 from plan_extract.dims.measure.syntax import MISPARSED_DEPS, NOUN_POS, VERB_POS, case_of, is_misparsed_finite, misparsed_at
 from plan_extract.dims.measure.triggers import Trigger
+from plan_extract.grammar import DE_CONTRACTIONS
 from plan_extract.spans import doc_cache, feature, features, span_text, subtree, token_attrs
 
 STATUS = LEXICON.status
@@ -213,8 +214,8 @@ def with_de(span: Span) -> str:
     "d'un équipage"
     """
     text = _lower_first(span)
-    for article, contracted in (("le ", "du "), ("les ", "des "), ("des ", "de ")):
-        if text.startswith(article):
+    for article, contracted in DE_CONTRACTIONS.items():
+        if text.startswith(article + " "):
             return contracted + text[len(article):]
     if text.startswith(VOWELS) or text[:1].isdigit() and text.split()[0] in ("1", "8", "11"):
         return "d'" + text

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pydantic import BaseModel
 from text_to_num import text2num
 
+from plan_extract.grammar import LINK_ARTICLES, LINKS
 from plan_extract.resources import load_toml
 
 
@@ -105,6 +106,9 @@ def _alternation(words: list[str]) -> str:
 
 _WORD = _alternation(LEXICON.words)
 _ARTICLE = _alternation(LEXICON.articles)
+# The definite articles written in full ("la", "le", "les"), from grammar.toml: "la moitié", "les deux tiers".
+_DEFINITE_WORDS = sorted(a for a in LINK_ARTICLES if a.isalpha())
+_DEFINITE = _alternation(_DEFINITE_WORDS)
 _SCALE = _alternation(list(LEXICON.scale))
 _JOIN = _alternation(LEXICON.joiners)
 # A run of number words joined by hyphens, spaces or "et": "quatre-vingt-dix", "vingt et un",
@@ -164,7 +168,7 @@ _PIECE = rf"(?:{_WORD}|{_ARTICLE}|{_JOIN})"
 _ORDINAL_WORD = rf"(?:(?:{_PIECE})-)*(?:{_ORDINAL_STEM})i[eè]mes?"
 _HALF_FRACTION = _alternation(LEXICON.half_fraction.words)
 FRACTION_RE = re.compile(
-    rf"(?<![\w-])(?=(?:la|le|les|{_WORD}|{_ARTICLE})[\s-])(?:(?P<det>la|le|les)\s+)?(?P<head>(?:{_PIECE}(?:-{_PIECE})*[ \u00a0]+)*)"
+    rf"(?<![\w-])(?=(?:{_DEFINITE}|{_WORD}|{_ARTICLE})[\s-])(?:(?P<det>{_DEFINITE})\s+)?(?P<head>(?:{_PIECE}(?:-{_PIECE})*[ \u00a0]+)*)"
     rf"(?P<noun>{_FRACTION}|{_HALF_FRACTION}|{_ORDINAL_WORD})(?![\w-])",
     re.IGNORECASE,
 )
@@ -238,7 +242,7 @@ _ROMAN_START_RE = re.compile(r"[IVXLC](?<!\w.)")
 _NUMBER_WORDS = _first_words([*LEXICON.words, *LEXICON.articles, *LEXICON.scale, *LEXICON.negative_words.words])
 _FIRST_WORDS = {
     "number": _NUMBER_WORDS,
-    "fraction": _first_words([*LEXICON.words, "la", "le", "les", "un", "une"]),
+    "fraction": _first_words([*LEXICON.words, *_DEFINITE_WORDS, *LEXICON.articles]),
     "approx": _first_words([*LEXICON.approx_determiners.words, *LEXICON.approx_determiners.before_de, *LEXICON.words]),
     "ordinal": _first_words(list(LEXICON.ordinal)),
 }
@@ -621,7 +625,7 @@ def _ordinal_after_article(text: str, m: re.Match[str]) -> bool:
     if after is None:
         return False
     word = after.group(1).lower()
-    return not (word.startswith(("d'", "d’")) or word in ("de", "des", "du") or word.endswith(("s", "x")))
+    return not (word in LINKS or word.endswith(("s", "x")))
 
 
 def _read_digit_fraction(m: re.Match[str]) -> Decimal | None:
