@@ -17,7 +17,7 @@ from plan_extract.dims.date.context import direction, text_slice
 from plan_extract.dims.date.lexicon import LEXICON, lower
 from plan_extract.dims.date.resolve import Point, Time, shift_date, period_point
 from plan_extract.dims.numeral.parse import qualifier_before
-from plan_extract.grammar import GRAMMAR, LINK_ARTICLES
+from plan_extract.grammar import GRAMMAR, LINK_ARTICLES, SINGULAR_ARTICLES
 from plan_extract.rules import Value
 from plan_extract.spans import token_attrs
 
@@ -162,7 +162,7 @@ def _closed(words: Words, first: Item | None, second: Item) -> Item | None:
             return None
         a_start, day = bare
         start_point = Point("day", None, point_b.month, day)
-        if words[a_start - 1] in ("le", "l'") if a_start > 0 else False:
+        if words[a_start - 1] in SINGULAR_ARTICLES if a_start > 0 else False:
             a_start -= 1
     opener = _introducer(words, a_start, START)
     connector_words = words.between(connector, span_b.start)

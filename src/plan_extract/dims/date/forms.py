@@ -50,6 +50,10 @@ NUMBER_WORD = {"LOWER": {"REGEX": rf"^(?:{_NUMBER_ALT})(?:-(?:{_NUMBER_ALT}))*$"
 CLAUSE_END = {".", "!", "?", ";", ":", ",", ")", "»", "…"}
 # Words before a month that make a number after it something else: "en novembre 19 communes".
 NOT_BEFORE = set(LEXICON.month_day.not_before)
+# Number words that are no day on their own: "et", "un", "une".
+NOT_ALONE = frozenset([*NUMERAL_LEXICON.joiners, *NUMERAL_LEXICON.articles])
+# Links between a day in letters with its month and the year: "premier mai en 2024".
+YEAR_LINKS = LEXICON.day_in_words.year_links
 # Words before a day in letters that make it a day: "le quatre octobre", "du vingt mai".
 DAY_ARTICLES = set(LEXICON.day_determiners.words)
 # Ordinal endings: "deuxième", "deuxieme", "vingt et unième".
@@ -152,7 +156,7 @@ def month_first_day(span: Span) -> Value | None:
 
 def _number_value(tokens: list[Token]) -> int | None:
     """The value of number words ("vingt et un", "vingt-neuf"), or None."""
-    if not tokens or lower(tokens[0].text) in ("et", "un", "une") and len(tokens) == 1:
+    if not tokens or lower(tokens[0].text) in NOT_ALONE and len(tokens) == 1:
         return None
     value = parse_words(" ".join(lower(t.text) for t in tokens))
     if value is None or value != value.to_integral_value():
@@ -188,7 +192,7 @@ def words_day_month(span: Span) -> Value | None:
     if day is None or not 1 <= day <= 31:
         return None
     rest = tokens[month_at + 1:]
-    if rest and lower(rest[0].text) in ("à", "en", "de"):
+    if rest and lower(rest[0].text) in YEAR_LINKS:
         rest = rest[1:]
         if not rest:
             return None
@@ -227,8 +231,8 @@ def ordinal_day(words: list[str]) -> int | None:
     21
     """
     text = " ".join(fold(w) for w in words)
-    if text in ("premier", "premiere", "second", "seconde"):
-        return 1 if text.startswith("premi") else 2
+    if text in IRREGULAR_ORDINALS:
+        return IRREGULAR_ORDINALS[text]
     if not ORDINAL_END_RE.search(text):
         return None
     stem = ORDINAL_END_RE.sub("", text)
@@ -243,7 +247,13 @@ def ordinal_day(words: list[str]) -> int | None:
 
 # Verbs after which an ordinal is a rank in a contest: "classé deuxième", "arrivé premier".
 RANKING_VERBS = set(LEXICON.ordinal_day.ranking_verbs)
-ORDINAL_WORD = {"LOWER": {"REGEX": r"^(premi[eè]re?|second|seconde|[a-zéè-]+i[eè]me)$"}}
+# "premier", "seconde": ordinals without "-ième", folded.
+IRREGULAR_ORDINALS = {fold(w): n for w, n in LEXICON.ordinal_day.irregular.items()}
+ORDINAL_DAY_FOLLOWERS = frozenset(LEXICON.ordinal_day.followers)
+# "à", "dès", "vers": between a day number and a time of day.
+CLOCK_LINKS = frozenset(LEXICON.clock.day_number_links)
+_IRREGULAR_ALT = "|".join(sorted({*LEXICON.ordinal_day.irregular, *IRREGULAR_ORDINALS}, key=lambda w: (-len(w), w)))
+ORDINAL_WORD = {"LOWER": {"REGEX": rf"^({_IRREGULAR_ALT}|[a-zéè-]+i[eè]me)$"}}
 
 
 def ordinal_of_month(span: Span) -> Value | None:
@@ -255,7 +265,7 @@ def ordinal_of_month(span: Span) -> Value | None:
     if day is None or month is None or lower(tokens[-1].text) not in MONTHS or in_street_name(span):
         return None
     after, before = next_token(span), prev_token(span)
-    if after is not None and (after.is_digit or (after.is_alpha and lower(after.text) not in ("et", "dès", "vers"))):
+    if after is not None and (after.is_digit or (after.is_alpha and lower(after.text) not in ORDINAL_DAY_FOLLOWERS)):
         return None  # "deuxième de juin à septembre": a rank over a stretch of months
     if before is not None and before.lemma_.lower() in RANKING_VERBS:
         return None  # "classé deuxième de juin"
@@ -280,7 +290,7 @@ DAY_INTRODUCERS = set(LEXICON.day_alone.introducers)
 def _clock_follows(span: Span) -> bool:
     """A time of day right after the number: "le 14 à 18 heures", "le 14 à 9h30"."""
     link, clock = next_token(span), next_token(span, 2)
-    return link is not None and clock is not None and lower(link.text) in ("à", "dès", "vers") \
+    return link is not None and clock is not None and lower(link.text) in CLOCK_LINKS \
         and clock.text[:1].isdigit()
 
 
@@ -359,7 +369,7 @@ def form_rules(nlp: Language) -> list[Rule]:
         Rule("<glued day month year> (tokens)", [FIRST_PIECE, SEPARATOR, NEXT_PIECE, NEXT_PIECE, NEXT_PIECE], glued_day),
         Rule("<month> <day> <year>?", [IN([*MONTHS, *abbreviations]), DOT, {"TEXT": {"REGEX": DAY_RE.pattern}},
                                        IN(["de", ","], "?"), {**YEAR, "OP": "?"}], month_first_day),
-        Rule("<day in words> <month> <year>?", [number_words, MONTH, IN(["à", "en", "de"], "?"),
+        Rule("<day in words> <month> <year>?", [number_words, MONTH, IN(YEAR_LINKS, "?"),
                                                 {**NUMBER_WORD, "OP": "*"}, {**YEAR, "OP": "?"}], words_day_month),
         Rule("<month> <day in words>", [MONTH, number_words], month_words_day),
         Rule("<ordinal> de <month>", [{**NUMBER_WORD, "OP": "*"}, ORDINAL_WORD, IN(DE), MONTH],

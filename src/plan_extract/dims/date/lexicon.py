@@ -82,10 +82,32 @@ class _Clock(_Strict):
     duration_prepositions: list[str]
     named: dict[str, int]
     day_links: list[Sequence]
+    day_number_links: list[str]
 
 
 class _SubPeriod(_Strict):
+    sizes: dict[str, int]
     ranks: dict[str, int]
+
+
+class _WholePeriod(_Strict):
+    words: list[str]
+    determiners: list[str]
+
+
+class _VagueInterval(_Strict):
+    words: list[str]
+    determiners: list[str]
+    shifts: list[str]
+
+
+class _PartOfPeriod(_Strict):
+    periods: list[str]
+
+
+class _NumberedPeriod(_Strict):
+    nouns: dict[str, str]
+    year: list[str]
 
 
 class _Age(_Strict):
@@ -122,12 +144,21 @@ class _MonthDay(_Strict):
 class _OrdinalDay(_Strict):
     stems: dict[str, str]
     ranking_verbs: list[str]
+    irregular: dict[str, int]
+    followers: list[str]
+
+
+class _DayInWords(_Strict):
+    year_links: list[str]
 
 
 class _DayRange(_Strict):
     openers: list[str]
     list_openers: list[str]
     links: list[str]
+    opener_links: list[str]
+    month_links: list[str]
+    not_after_before_month: list[str]
     not_after: list[str]
 
 
@@ -145,6 +176,7 @@ class DateLexicon(_Strict):
     season: dict[str, str]
     season_determiners: _Words
     named_month: dict[str, int]
+    named_month_adjectives: _Words
     holiday: dict[str, tuple[int, int]]
     easter: dict[str, int]
     unit: dict[str, _Unit]
@@ -154,6 +186,8 @@ class DateLexicon(_Strict):
     ordinal: dict[str, int]
     first_day: _Words
     part: dict[str, str]
+    part_of_period: _PartOfPeriod
+    numbered_period: _NumberedPeriod
     relative_day: dict[str, int]
     anchored_day: dict[str, int]
     day_part: _Words
@@ -166,6 +200,7 @@ class DateLexicon(_Strict):
     interval: _Interval
     duration_prepositions: _Words
     ago: _Sequences
+    ago_approx: _Words
     after_now: _Sequences
     street: _Words
     document_date: _DocumentDate
@@ -175,17 +210,18 @@ class DateLexicon(_Strict):
     month_part: dict[str, tuple[int, int]]
     sub_period: _SubPeriod
     age: _Age
-    whole_period: _Words
+    whole_period: _WholePeriod
     relative_day_phrases: dict[str, int]
     name_months: _Words
     weekday_holiday: dict[str, _WeekdayHoliday]
     relative_shift: _RelativeShift
-    vague_interval: _Words
+    vague_interval: _VagueInterval
     anchored_day_followers: _Words
     day_determiners: _DayDeterminers
     day_alone: _DayAlone
     month_day: _MonthDay
     ordinal_day: _OrdinalDay
+    day_in_words: _DayInWords
     weekday_rank: dict[str, int]
     day_range: _DayRange
 

@@ -25,7 +25,8 @@ from spacy.tokens import Span
 from plan_extract.dims.date.context import next_token, prev_token
 from plan_extract.dims.date.lexicon import ANY_MONTH, IN, LEXICON, MONTHS, fold, lower
 from plan_extract.dims.date.resolve import Point, Time, period_point, shift_date
-from plan_extract.grammar import DE, DU, LINKS as DE_LINKS
+from plan_extract.grammar import DE, DU, LINK_ARTICLES, SINGULAR_ARTICLES
+from plan_extract.grammar import LINKS as DE_LINKS
 from plan_extract.rules import Rule, Value
 
 DAY_RE = r"^(0?[1-9]|[12]\d|3[01]|1er)$"
@@ -33,12 +34,26 @@ DAY_TOKEN = {"LOWER": {"REGEX": DAY_RE}}
 # Words that open a range of days, and the links between its two days.
 OPENERS = LEXICON.day_range.openers
 LINKS = LEXICON.day_range.links
+# The links after "jusqu'" written apart: "au", "à", "a".
+_UNTIL = "jusqu'"
+UNTIL_LINKS = frozenset(link[len(_UNTIL):] for link in LINKS if link.startswith(_UNTIL) and link != _UNTIL)
+# Links that need an opener ("entre", "de", an article), and "a", read as "à" between two written
+# months only; the other links make a range on their own ("au", "-", "jusqu'au").
+OPENER_LINKS = frozenset(LEXICON.day_range.opener_links)
+MONTH_LINKS = frozenset(LEXICON.day_range.month_links)
+FREE_LINKS = frozenset(LINKS) - OPENER_LINKS - MONTH_LINKS
+# The articles before a day of a range: "entre le 4 et le 22".
+DAY_ARTICLES = sorted(SINGULAR_ARTICLES)
+NOT_AFTER_BEFORE_MONTH = LINK_ARTICLES | frozenset(LEXICON.day_range.not_after_before_month)
+NUMBERED_NOUNS = LEXICON.numbered_period.nouns
 HYPHENS = ("-", "–")
 THIS = set(LEXICON.this.words)
 SHIFT = LEXICON.shift
 NAME_MONTHS = set(LEXICON.name_months.words)
 # After a range, what makes its numbers something else than days: a unit, an amount, a count.
 NOT_AFTER = set(LEXICON.day_range.not_after)
+# Shifts counted from a date of the text ("du mois suivant"), not from the document date.
+ANAPHORIC = frozenset(LEXICON.anaphoric_shift.words)
 
 
 ORDINALS = {fold(w): n for w, n in LEXICON.ordinal.items()}
@@ -53,8 +68,8 @@ def _link(words: list[str]) -> tuple[str, list[str], list[str]] | None:
     for i, word in enumerate(words):
         if i == 0:
             continue
-        if word == "jusqu'" and i + 1 < len(words) and words[i + 1] in ("au", "à", "a"):
-            return "jusqu'" + words[i + 1], words[:i], words[i + 2:]
+        if word == _UNTIL and i + 1 < len(words) and words[i + 1] in UNTIL_LINKS:
+            return _UNTIL + words[i + 1], words[:i], words[i + 2:]
         if word in LINKS and any(re.match(DAY_RE, w) for w in words[:i]):
             return word, words[:i], words[i + 1:]
     return None
@@ -64,7 +79,7 @@ def _link_fits(link: str, opener: str | None, articles: bool) -> bool:
     """"du 4 au 22", "4-22", "4 jusqu'au 22", "de 4 à 22", "entre le 4 et le 22": "et" needs
     "entre" ("les 4 et 22" are two days, not a range); "à" needs "de", "du" or "depuis" ("passés
     de 4 à 22" stays a count unless a month follows)."""
-    if link in ("au", "jusqu'au", "jusqu'à", "jusqu'a", "-", "–"):
+    if link in FREE_LINKS:
         return True
     if link == "et":
         return opener == "entre"
@@ -101,7 +116,7 @@ def days_of_period(span: Span) -> Value | None:
     linked = bool(tail) and tail[0] in DE | DU
     if linked:
         tail = tail[1:]
-    if link in ("à", "et") and not (linked or "le" in before):
+    if link in OPENER_LINKS and not (linked or "le" in before):
         return None  # "passés de 4 à 22 ce mois-ci", "entre 3 et 12 ce mois" may be counts
     if tail and tail[0] in ANY_MONTH and len(tail) == 1:
         # "du 3 au 12 de septembre": a month after "de" (the range says they are days).
@@ -109,12 +124,13 @@ def days_of_period(span: Span) -> Value | None:
         return {"time": Time("interval", start=Point("day", None, month, first), end=Point("day", None, month, last))}
     if "mois" not in tail:
         return None
-    rest = [w for w in tail if w not in ("le", "mois", "-", "ci")]
+    # The words of the month's shift, without the article, "mois" and "-ci" of the pattern.
+    rest = [w for w in tail if w in THIS or w in SHIFT]
     if tail[0] in THIS and not [w for w in rest if w not in THIS]:
         step = 0  # "de ce mois", "ce mois-ci"
-    elif len(rest) == 1 and rest[0] in SHIFT and tail[0] in ("le", "mois"):
+    elif len(rest) == 1 and rest[0] in SHIFT and tail[0] not in THIS:
         step = SHIFT[rest[0]]  # "du mois prochain", "mois dernier"
-        if not step or lower(rest[0]).startswith(("précédent", "suivant")):
+        if not step or rest[0] in ANAPHORIC:
             return None  # "du mois suivant" counts from a date of the text: left to the period rule
     else:
         return None
@@ -137,16 +153,16 @@ def month_then_days(span: Span) -> Value | None:
     if words[first] not in MONTHS and not any(w in ANY_MONTH for w in words[first + 2:]):
         return None  # an abbreviation ("sept" is also a number) needs a second month
     before = prev_token(span)
-    if before is not None and (before.is_digit or lower(before.text) in ("le", "les", "du", "au")):
+    if before is not None and (before.is_digit or lower(before.text) in NOT_AFTER_BEFORE_MONTH):
         return None  # "le 3 novembre 19 au 20" is something else
     if not _clean_after(span):
         return None
     months = [ANY_MONTH[w] for w in words if w in ANY_MONTH]
     days = [_day(w) for w in words if re.match(DAY_RE, w)]
-    link = next((w for w in words if w in ("au", "à", "a", "-", "–", "et", "jusqu'au", "jusqu'à")), None)
+    link = next((w for w in words if w in LINKS), None)
     if len(days) != 2 or link is None or (link == "et") != ("entre" in words):
         return None
-    if link == "a" and len(months) < 2:
+    if link in MONTH_LINKS and len(months) < 2:
         return None  # "a" for "à" only between two written months: "oct. 2 a octobre 22"
     first_month, last_month = months[0], months[-1]
     if (first_month, days[0]) >= (last_month, days[1]) or not _valid(first_month, days[0]) \
@@ -204,7 +220,7 @@ def numbered_period(span: Span) -> Value | None:
     year = int(words[-1])
     if rank is None:
         return None
-    if words[1] == "semaine":
+    if NUMBERED_NOUNS[words[1]] == "week":
         last_week = dt.date(year, 12, 28).isocalendar().week
         if rank > last_week:
             return None
@@ -231,7 +247,7 @@ def season_years(span: Span) -> Value | None:
 def range_rules(nlp: Language) -> list[Rule]:
     """Rules for ranges of days written in one piece and numbered periods of a year."""
     opener = IN(OPENERS, "?")
-    article = IN(["le", "l'"], "?")
+    article = IN(DAY_ARTICLES, "?")
     link = [IN(["jusqu'"], "?"), IN(LINKS)]
     ordinal_words = sorted({*LEXICON.ordinal, *ORDINALS})
     return [
@@ -248,6 +264,6 @@ def range_rules(nlp: Language) -> list[Rule]:
                                  {"TEXT": {"REGEX": NUMERIC_END_RE.pattern}}], numeric_days),
         Rule("<yyyy>/<yyyy>", [{"TEXT": {"REGEX": SEASON_YEARS_RE.pattern}}], season_years),
         Rule("<rank> semaine|quart de <year>",
-             [IN(ordinal_words), IN(["semaine", "quart"]), IN(["de"]), IN(["l'"], "?"), IN(["année", "annee"], "?"),
+             [IN(ordinal_words), IN(NUMBERED_NOUNS), IN(["de"]), IN(["l'"], "?"), IN(LEXICON.numbered_period.year, "?"),
               {"TEXT": {"REGEX": r"^(1[89]\d\d|20\d\d)$"}}], numbered_period),
     ]

@@ -24,6 +24,8 @@ from plan_extract.rules import Rule, Value
 
 # "un", "une": the articles that count one ("un an", "une semaine").
 ARTICLES = sorted(NUMERAL_LEXICON.articles)
+# "ces dernières semaines", "les mois à venir".
+VAGUE = LEXICON.vague_interval
 # Words that may follow "la veille" / "le lendemain" used as times: "la veille du scrutin", "le lendemain, ...".
 ANCHOR_LINKS = LINKS | set(LEXICON.anchored_day_followers.words)
 # "la veille du scrutin", "le lendemain de la visite": anchored on an event, not on a date.
@@ -433,7 +435,7 @@ def relative_rules(nlp: Language) -> list[Rule]:
         Rule("un <unit> et demi", [number_or_article, UNIT, *half], duration),
         Rule("<number>h", [{"LOWER": {"REGEX": r"^\d{1,3}h$"}}], glued_hours),
         Rule("<number><unit>", [{"LOWER": {"REGEX": GLUED_RE.pattern}}], glued_duration),
-        Rule("toute la <unit>", [IN(["tout", "toute"]), IN(SINGULAR_ARTICLES), IN(WHOLE_UNITS)],
+        Rule("toute la <unit>", [IN(LEXICON.whole_period.determiners), IN(SINGULAR_ARTICLES), IN(WHOLE_UNITS)],
              whole_period),
         Rule("tout au long de l'année <year>?",
              [IN(["tout"]), IN(["au"]), IN(["long"]), IN(["de"]), IN(["l'"]), IN(["année"]),
@@ -451,12 +453,11 @@ def relative_rules(nlp: Language) -> list[Rule]:
         Rule("<number> <unit> auparavant", [{"LOWER": {"IN": [*ARTICLES, *LEXICON.vague_count.words]}, "OP": "?"},
                                            {**NUMBER, "OP": "*"}, SPACE, UNIT, IN(LEXICON.relative_shift.before)],
              later_or_earlier),
-        Rule("ces dernières semaines", [IN(["ces", "les", "des"]), IN(["dernières", "derniers", "prochaines", "prochains"]),
-                                         IN(LEXICON.vague_interval.words)], vague_interval),
-        Rule("les mois à venir", [IN(["ces", "les", "des"]), IN(LEXICON.vague_interval.words), IN(["à"]), IN(["venir"])],
+        Rule("ces dernières semaines", [IN(VAGUE.determiners), IN(VAGUE.shifts), IN(VAGUE.words)], vague_interval),
+        Rule("les mois à venir", [IN(VAGUE.determiners), IN(VAGUE.words), IN(["à"]), IN(["venir"])],
              vague_interval),
         Rule("il y a <duration>", [*ago_words, {"OP": "?", "LOWER": "à"},
-                                   {"OP": "*", "IS_ALPHA": True, "LOWER": {"IN": ["peu", "près", "environ"]}},
+                                   {"OP": "*", "IS_ALPHA": True, "LOWER": {"IN": LEXICON.ago_approx.words}},
                                    {"LOWER": {"IN": [*ARTICLES, *LEXICON.vague_count.words]}, "OP": "?"},
                                    {**NUMBER, "OP": "*"}, SPACE, UNIT], ago),
         Rule("il ya <duration>", [*ago_glued, {"LOWER": {"IN": [*ARTICLES, *LEXICON.vague_count.words]}, "OP": "?"},

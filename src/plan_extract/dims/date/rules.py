@@ -25,7 +25,7 @@ from plan_extract.dims.date.lexicon import (
 )
 from plan_extract.dims.date.resolve import Point, Time, day_point, nth_weekday, period_point, place_year
 from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
-from plan_extract.grammar import DE, DU
+from plan_extract.grammar import DE, DU, SINGULAR_ARTICLES
 from plan_extract.rules import Rule, Value
 
 # Digit-only dates are formats, not words: 12/01/2023, 12.01.2023, 12-01-23, 2023-01-12, 03/2023.
@@ -371,7 +371,7 @@ def sub_period(span: Span) -> Value | None:
     month = next(MONTHS[w] for w in words if w in MONTHS)
     year = int(words[-1]) if words[-1].isdigit() else None
     length = calendar.monthrange(year or 2001, month)[1]
-    size = {"quinzaine": 15, "semaine": 7, "jour": 1}[unit]
+    size = LEXICON.sub_period.sizes[unit]
     if rank < 0:
         first, last = length - size + 1 if unit != "quinzaine" else 16, length
     else:
@@ -532,6 +532,10 @@ def _listed_days_rules() -> list[Rule]:
     return rules
 
 
+# "fin de l'année", "début du mois": the periods after "<part> de".
+PART_OF = LEXICON.part_of_period
+
+
 def calendar_rules(nlp: Language) -> list[Rule]:
     """The calendar rules; multi-word holiday names are tokenised with the pipeline's tokenizer.
 
@@ -575,22 +579,23 @@ def calendar_rules(nlp: Language) -> list[Rule]:
                                   {"TEXT": {"REGEX": r"^\d{1,2}$"}}], numeric_date),
         Rule("<season> <shift>?", [SEASON, {**SHIFT, "OP": "?"}], season),
         Rule("<season> <year>", [SEASON, YEAR], season),
-        Rule("rentrée <year>|<shift>?", [IN(LEXICON.named_month), IN(["scolaire", "universitaire"], "?"),
+        Rule("rentrée <year>|<shift>?", [IN(LEXICON.named_month), IN(LEXICON.named_month_adjectives.words, "?"),
                                           {"TEXT": {"REGEX": r"^(1[89]\d\d|20\d\d)$"}, "OP": "?"}], named_month),
-        Rule("rentrée <shift>", [IN(LEXICON.named_month), IN(["scolaire", "universitaire"], "?"), SHIFT], named_month),
+        Rule("rentrée <shift>", [IN(LEXICON.named_month), IN(LEXICON.named_month_adjectives.words, "?"), SHIFT],
+             named_month),
         Rule("<ordinal> trimestre|semestre <year>?",
              [ORDINAL, IN([*QUARTERS, *HALVES]), IN(["de"], "?"), IN(["l'"], "?"), IN(["année"], "?"), opt_year],
              quarter),
         Rule("T1 <year>", [{"TEXT": {"REGEX": QUARTER_RE.pattern}}, YEAR], quarter),
         Rule("<part> <year>", [PART, YEAR], part_of_period),
         Rule("<rank> quinzaine|semaine|jour de <month> <year>?",
-             [IN(LEXICON.sub_period.ranks), IN(["quinzaine", "semaine", "jour"]), IN(DE | DU),
+             [IN(LEXICON.sub_period.ranks), IN(LEXICON.sub_period.sizes), IN(DE | DU),
               IN(["mois"], "?"), IN(DE, "?"), MONTH, opt_year], sub_period),
         Rule("<part> <month> <year>?", [PART, MONTH, opt_year], part_of_period),
         Rule("<part> de l'année <year>?",
-             [PART, IN(DE | DU), IN(["l'", "la"], "?"), IN(["année", "an", "mois"]), opt_year], part_of_period),
+             [PART, IN(DE | DU), IN(SINGULAR_ARTICLES, "?"), IN(PART_OF.periods), opt_year], part_of_period),
         Rule("<part> de l'<season> <year>?",
-             [PART, IN(DE | DU), IN(["l'", "la"], "?"), SEASON, opt_year], part_of_period),
+             [PART, IN(DE | DU), IN(SINGULAR_ARTICLES, "?"), SEASON, opt_year], part_of_period),
         Rule("mi-<year|month> <year>?", [{"LOWER": {"REGEX": r"^mi-(1[89]\d\d|20\d\d|[a-zéû]+)$"}}, opt_year],
              part_of_period),
         Rule("années <decade>", [IN(LEXICON.decade.words), {"TEXT": {"REGEX": DECADE_RE.pattern}}], decade),
