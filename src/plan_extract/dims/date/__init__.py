@@ -50,7 +50,7 @@ def _shift_after(span: Span) -> int | None:
 
 
 DAY_GRAINS = {"day", "hour", "minute"}
-GRAIN_RANK = {"minute": 0, "hour": 1, "day": 2, "week": 3, "weekend": 3, "month": 4, "quarter": 5, "half": 6, "year": 7}
+GRAIN_RANK = {"second": 0, "minute": 0, "hour": 1, "day": 2, "week": 3, "weekend": 3, "month": 4, "quarter": 5, "half": 6, "year": 7}
 SENTENCE_ENDS = {".", "!", "?"}
 
 

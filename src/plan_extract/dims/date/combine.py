@@ -239,7 +239,7 @@ def _open(words: Words, item: Item) -> Item | None:
         begin = _introducer(words, span.start, BY)
         if begin is not None:
             amount, grain = float(value["amount"]), time.grain or "year"
-            shown = "day" if grain in ("week", "hour", "minute") else grain
+            shown = "day" if grain in ("week", "hour", "minute", "second") else grain
             end = lambda d, a=amount, g=grain, s=shown: period_point(shift_date(d, a, g), s)  # noqa: E731
             return Span(doc, begin, span.end, span_id="d'ici <duration>"), {"time": Time("interval", end=end)}
     return None

@@ -181,6 +181,7 @@ class DateLexicon(_Strict):
     easter: dict[str, int]
     unit: dict[str, _Unit]
     article_units: _Words
+    minute_words: _Words
     half: _Words
     vague_count: _Words
     ordinal: dict[str, int]

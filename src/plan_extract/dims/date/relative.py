@@ -10,7 +10,7 @@ from decimal import Decimal
 from spacy.language import Language
 from spacy.tokens import Span
 
-from plan_extract.dims.date.clock import is_clock_context
+from plan_extract.dims.date.clock import DURATION_PREPOSITIONS, GLUED_RE as CLOCK_GLUED_RE, HOUR_WORDS, is_clock_context
 from plan_extract.dims.date.context import is_age, prev_token
 from plan_extract.dims.date.lexicon import (
     IN, LEXICON, MONTHS, PERIOD, SHIFT, THIS, UNIT, UNITS, WEEKDAY, WEEKDAYS, fold, lower, phrase_pattern,
@@ -31,7 +31,8 @@ ANCHOR_LINKS = LINKS | set(LEXICON.anchored_day_followers.words)
 # "la veille du scrutin", "le lendemain de la visite": anchored on an event, not on a date.
 EVENT_LINKS = LINKS
 DAY_PART = IN(LEXICON.day_part.words, "?")
-TIME_UNITS = {w for w, u in UNITS.items() if u.time}
+# Units that a clock preposition makes a time of day ("à 14 heures"); "à trois secondes près" is not.
+TIME_UNITS = {w for w, u in UNITS.items() if u.time and u.grain != "second"}
 
 
 def _date(point: object, **extra: object) -> Value:
@@ -217,6 +218,29 @@ def glued_hours(span: Span) -> Value | None:
     return {"time": Time("duration", duration=f"PT{normalise(hours)}H", grain="hour"), "amount": hours, "unit": "h"}
 
 
+def hours_minutes(span: Span) -> Value | None:
+    """ "1 h 30", "2 heures 15 minutes", "pendant 1h30": a duration in hours and minutes; after a
+    clock preposition ("à 9 h 30") or glued without a duration preposition ("dès 9h30", "le
+    rendez-vous de 9h30"), a time of day (see `clock`)."""
+    if is_clock_context(span):
+        return None
+    if len(span) == 1:
+        before = prev_token(span)
+        if before is None or lower(before.text) not in DURATION_PREPOSITIONS:
+            return None
+        m = CLOCK_GLUED_RE.match(span.text)
+        if m is None or m.group(2) is None:
+            return None
+        hours, minutes = int(m.group(1)), int(m.group(2))
+    else:
+        digits = [int(t.text) for t in span if t.text.isdigit()]
+        hours, minutes = digits[0], digits[1]
+    if not hours or not 0 < minutes < 60:
+        return None
+    return {"time": Time("duration", duration=f"PT{hours}H{minutes}M", grain="minute"),
+            "amount": Decimal(hours * 60 + minutes), "unit": "minutes"}
+
+
 # "3jours", "3,5ans": a number glued to a unit word of two letters or more ("48h" has its own rule).
 GLUED_UNITS = sorted((w for w in UNITS if len(w) > 1 and w.isalpha()), key=len, reverse=True)
 GLUED_RE = re.compile(rf"^(\d+(?:[.,]\d+)?)({'|'.join(GLUED_UNITS)})$")
@@ -330,7 +354,7 @@ def last_n(span: Span) -> Value | None:
     if unit_word is None or amount is None:
         return None
     grain = UNITS[unit_word].grain
-    if grain in ("hour", "minute"):
+    if grain in ("hour", "minute", "second"):
         return None  # "les dernières 24 heures": a stretch of hours, not of days
     before = prev_token(span)
     if lower(span[0].text) in LEXICON.shift and before is not None and \
@@ -401,6 +425,9 @@ def per_slash(span: Span) -> Value:
     return _set(LEXICON.recurrence.slash_units[lower(span.text).lstrip("/").strip()])
 
 
+FRACTION = {"_": {"numeral_form": {"IN": ["fraction"]}}, "OP": "+"}
+
+
 def relative_rules(nlp: Language) -> list[Rule]:
     """Rules for relative dates, durations and recurrences."""
     number_or_article = {"LOWER": {"IN": ARTICLES}}
@@ -434,6 +461,12 @@ def relative_rules(nlp: Language) -> list[Rule]:
         Rule("un <unit>", [number_or_article, UNIT], duration),
         Rule("un <unit> et demi", [number_or_article, UNIT, *half], duration),
         Rule("<number>h", [{"LOWER": {"REGEX": r"^\d{1,3}h$"}}], glued_hours),
+        Rule("<number> h <mm> (duration)", [{"TEXT": {"REGEX": r"^\d{1,3}$"}}, SPACE, IN(HOUR_WORDS),
+                                            {"TEXT": {"REGEX": r"^[0-5]\d$"}}, IN(LEXICON.minute_words.words, "?")],
+             hours_minutes),
+        Rule("<number>h<mm> (duration)", [{"TEXT": {"REGEX": CLOCK_GLUED_RE.pattern}}], hours_minutes),
+        # "un quart d'heure", "trois quarts d'heure", "1 ½ heure", "quatre centièmes de seconde".
+        Rule("<fraction> (de) <unit>", [FRACTION, SPACE, IN(DE, "?"), UNIT], duration),
         Rule("<number><unit>", [{"LOWER": {"REGEX": GLUED_RE.pattern}}], glued_duration),
         Rule("toute la <unit>", [IN(LEXICON.whole_period.determiners), IN(SINGULAR_ARTICLES), IN(WHOLE_UNITS)],
              whole_period),

@@ -166,7 +166,7 @@ def shift_date(d: dt.date, amount: float, grain: str) -> dt.date:
     if grain in ("year", "decade", "century", "month", "quarter", "half"):
         months = {"year": 12, "decade": 120, "century": 1200, "month": 1, "quarter": 3, "half": 6}[grain]
         return add_months(d, round(amount * months))
-    days = {"week": 7, "day": 1, "hour": 1 / 24, "minute": 1 / 1440}.get(grain, 1)
+    days = {"week": 7, "day": 1, "hour": 1 / 24, "minute": 1 / 1440, "second": 1 / 86400}.get(grain, 1)
     return d + dt.timedelta(days=round(amount * days))
 
 
