@@ -182,6 +182,7 @@ class DateLexicon(_Strict):
     unit: dict[str, _Unit]
     article_units: _Words
     minute_words: _Words
+    fraction_units: _Words
     half: _Words
     vague_count: _Words
     ordinal: dict[str, int]

@@ -466,7 +466,7 @@ def relative_rules(nlp: Language) -> list[Rule]:
              hours_minutes),
         Rule("<number>h<mm> (duration)", [{"TEXT": {"REGEX": CLOCK_GLUED_RE.pattern}}], hours_minutes),
         # "un quart d'heure", "trois quarts d'heure", "1 ½ heure", "quatre centièmes de seconde".
-        Rule("<fraction> (de) <unit>", [FRACTION, SPACE, IN(DE, "?"), UNIT], duration),
+        Rule("<fraction> (de) <unit>", [FRACTION, SPACE, IN(DE, "?"), IN(LEXICON.fraction_units.words)], duration),
         Rule("<number><unit>", [{"LOWER": {"REGEX": GLUED_RE.pattern}}], glued_duration),
         Rule("toute la <unit>", [IN(LEXICON.whole_period.determiners), IN(SINGULAR_ARTICLES), IN(WHOLE_UNITS)],
              whole_period),
