@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from spacy.matcher import Matcher
@@ -410,6 +412,7 @@ class RuleSet:
     """
 
     def __init__(self, vocab: Vocab, rules: Sequence[Rule]) -> None:
+        self.vocab = vocab
         self.rules = {rule.name: rule for rule in rules}
         if len(self.rules) != len(rules):
             raise ValueError("two rules share a name")
@@ -464,6 +467,8 @@ class RuleSet:
             for form in forms:
                 self.held_by_form[attr][form] = self.held_by_form[attr].get(form, 0) | bit
         self.live_by_held: dict[int, int] = {}
+        # By word (its text), the bits of the forms it holds.
+        self.held_by_word: dict[str, int] = {}
 
     def _steps(self, vocab: Vocab, pattern: list[dict[str, Any]]) -> list[tuple[_Element, str | None]]:
         steps = []
@@ -488,13 +493,19 @@ class RuleSet:
     def _live(self, tokens: _Tokens) -> int:
         """The states of the patterns whose required forms all occur in the Doc: a pattern
         that needs "tard" is never tried in a Doc without it."""
-        held = 0
-        for attr, words in (("lower_", tokens.attrs.lower), ("orth_", tokens.text)):
-            by_form = self.held_by_form[attr]
-            if by_form:
-                for bits in map(by_form.get, set(words)):
-                    if bits:
-                        held |= bits
+        known = self.held_by_word
+        words = set(tokens.text)
+        found = list(map(known.get, words))
+        if None in found:  # words met for the first time
+            if len(known) >= WORD_CACHE_SIZE:
+                known.clear()
+            by_orth, by_lower = self.held_by_form["orth_"], self.held_by_form["lower_"]
+            for word in words:
+                if word not in known:
+                    # The bits of its form and of its lower-case form (the lexeme's, as in `TokenAttrs.lower`).
+                    known[word] = by_orth.get(word, 0) | by_lower.get(self.vocab[word].lower_, 0)
+            found = list(map(known.get, words))
+        held = reduce(or_, filter(None, found), 0)
         live = self.live_by_held.get(held)
         if live is None:
             if len(self.live_by_held) >= WORD_CACHE_SIZE:
@@ -570,7 +581,7 @@ class RuleSet:
             if not used.isdisjoint(range(start, end)):
                 continue
             name = self.names[match_id]
-            span = Span(doc, start, end, span_id=name)
+            span = Span(doc, start, end, span_id=match_id)  # the id of the name, without hashing it again
             value = self.rules[name].produce(span)
             if value is not None:
                 used.update(range(start, end))

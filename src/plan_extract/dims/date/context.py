@@ -183,9 +183,9 @@ def is_age(span: Span, amount: float) -> bool:
 
     >>> # "pendant 3 ans" -> False; "un homme de 45 ans" -> False for the duration rule
     """
-    doc = span.doc
-    words = [lower(t.text) for t in doc[max(0, span.start - 5):span.start]]
-    after = [lower(t.text) for t in doc[span.end:span.end + 2]]
+    texts = token_attrs(span.doc).text
+    words = [lower(text) for text in texts[max(0, span.start - 5):span.start]]
+    after = [lower(text) for text in texts[span.end:span.end + 2]]
     if any(after[:len(words_after)] == words_after for words_after in AGE.after):
         return True
     if not words:

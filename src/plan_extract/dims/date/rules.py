@@ -27,6 +27,7 @@ from plan_extract.dims.date.resolve import Point, Time, day_point, nth_weekday, 
 from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
 from plan_extract.grammar import DE, DU, SINGULAR_ARTICLES
 from plan_extract.rules import Rule, Value
+from plan_extract.spans import token_attrs
 
 # Digit-only dates are formats, not words: 12/01/2023, 12.01.2023, 12-01-23, 2023-01-12, 03/2023.
 DMY_RE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})$")
@@ -79,16 +80,16 @@ def read_calendar(span: Span) -> Point | None:
     >>> # "jeudi 12 janvier 2023" -> Point("day", 2023, 1, 12); "janvier 2022" -> Point("month", 2022, 1)
     """
     year = month = day = None
-    for token in span:
-        word = lower(token.text)
+    for text in token_attrs(span.doc).text[span.start:span.end]:  # no Token built
+        word = lower(text)
         if month is None and word in ANY_MONTH and (day is not None or word in MONTHS):
             month = ANY_MONTH[word]
         elif month is None and day is None and (word in LEXICON.first_day.words):
             day = 1
-        elif month is None and day is None and token.text.isdigit() and len(token.text) <= 2:
-            day = int(token.text)
-        elif month is not None and token.text.isdigit() and len(token.text) == 4:
-            year = int(token.text)
+        elif month is None and day is None and text.isdigit() and len(text) <= 2:
+            day = int(text)
+        elif month is not None and text.isdigit() and len(text) == 4:
+            year = int(text)
     if month is None:
         return None
     if day is not None:
