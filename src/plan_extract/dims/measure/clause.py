@@ -174,13 +174,16 @@ def _narrates(trigger: Trigger, head: Token) -> bool:
     word = trigger.token
     attrs = token_attrs(word.doc)
     i, h = word.i, head.i
+    # A verb in the second person plural ends in "-ez" ("pouvez", "téléchargez", "trouverez"), an
+    # infinitive in "-r" or "-re": the morphology is read only for those.
     if attrs.lemma[h] in OPINION_VERBS or attrs.pos[h] == "NOUN" and attrs.lemma[h] in AIM_NOUNS \
-            or attrs.pos[h] in VERB_POS and _addresses_reader(head):
+            or attrs.pos[h] in VERB_POS and attrs.lower[h].endswith("ez") and _addresses_reader(head):
         return True
     if trigger.verbal:
         return attrs.lemma[i] in FRAMING_VERBS and frames(word) \
             or i > 0 and attrs.lower[i - 1] in ELLIPTIC_MARKS and _is_elliptic(word) \
-            or attrs.dep[i] != "xcomp" and attrs.pos[i] == "VERB" and _is_bare_infinitive(word)
+            or attrs.dep[i] != "xcomp" and attrs.pos[i] == "VERB" and attrs.lower[i].endswith(("r", "re")) \
+            and _is_bare_infinitive(word)
     return _is_existential(word) or _aim_attribute(word)
 
 
