@@ -32,7 +32,7 @@ from plan_extract.dims.measure.linking import LINK_KINDS, Draft, link, merge_res
 from plan_extract.dims.measure.plan import find_plan
 from plan_extract.dims.measure.triggers import find_triggers
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
-from plan_extract.spans import Ref, doc_text, feature, positions, release, span_ref, span_text, token_attrs
+from plan_extract.spans import Ref, doc_text, feature, release, span_ref, span_text, token_attrs
 
 SPANS_KEY = "measure"
 PLAN_KEY = "plan"
@@ -130,7 +130,7 @@ def narrates_occasion(draft: Draft) -> bool:
     verb = trigger.token
     doc = verb.doc
     attrs = token_attrs(doc)
-    if any(attrs.head[c] == verb.i and attrs.dep[c] == "obj" for c in positions(doc, CEREMONY_NOUNS, "lemma")):
+    if any(attrs.dep[c] == "obj" and attrs.lemma[c] in CEREMONY_NOUNS for c in attrs.children[verb.i]):
         return True
     if attrs.lemma[verb.i] not in MEETING_VERBS or draft.value["status"] not in ("done", "ongoing") \
             or "Inf" in feature(verb, "VerbForm") or _convenes(verb):

@@ -26,7 +26,7 @@ from plan_extract.dims.measure.syntax import (
     is_infinitive, is_misparsed_finite, is_negated, is_presented, is_purpose, undergoing_verb,
 )
 from plan_extract.dims.measure.triggers import Trigger, is_attribute, is_idiom, match_trigger
-from plan_extract.spans import feature, features, positions, token_attrs
+from plan_extract.spans import feature, features, token_attrs
 from plan_extract.spans import subtree as subtree_positions
 
 # Dependencies that start a clause of its own inside another one.
@@ -239,7 +239,9 @@ def _is_existential(noun: Token) -> bool:
     doc = noun.doc
     attrs = token_attrs(doc)
     head = attrs.head[noun.i]
-    if not any(noun.i - EXISTENTIAL_WINDOW <= j < noun.i or j == head - 1 for j in positions(doc, EXISTENTIAL_PRONOUNS)):
+    lower = attrs.lower
+    if not any(lower[j] in EXISTENTIAL_PRONOUNS for j in range(max(0, noun.i - EXISTENTIAL_WINDOW), noun.i)) \
+            and not (head > 0 and lower[head - 1] in EXISTENTIAL_PRONOUNS):
         return False
     for j in range(max(0, noun.left_edge.i, noun.i - EXISTENTIAL_WINDOW), noun.i):
         if attrs.lower[j] in EXISTENTIAL_PRONOUNS and j + 1 < noun.i and attrs.lemma[j + 1] in EXISTENTIAL_VERBS:
@@ -251,8 +253,6 @@ def _is_existential(noun: Token) -> bool:
 def _aim_attribute(noun: Token) -> bool:
     """An action noun that is the attribute of a noun of aim: "la première priorité reste
     l'accélération de la transition", "notre objectif est la rénovation de 500 logements"."""
-    if not positions(noun.doc, AIM_NOUNS, "lemma"):
-        return False
     attrs = token_attrs(noun.doc)
     i = noun.i
     if attrs.dep[i] in ("obj", "xcomp") and attrs.pos[attrs.head[i]] in VERB_POS:

@@ -62,18 +62,13 @@ def is_negated(token: Token) -> bool:
     alone ("ne prédétermine en aucune façon le choix", "ne financera plus"), unless a restrictive
     "que" follows the verb ("ne finance que deux projets" states a measure)."""
     doc = token.doc
-    known = doc_cache(doc).values
-    negated = known.get("negated_heads")
-    if negated is None:  # the heads of negation words and of the particle, found once per Doc
-        heads = token_attrs(doc).head
-        negated = known["negated_heads"] = (
-            {heads[i] for i in positions(doc, NEGATIONS) if heads[i] != i},
-            {heads[i] for i in positions(doc, NEGATION_PARTICLES) if heads[i] > i})
-    if token.i in negated[0]:
-        return True
-    if token.i not in negated[1]:
-        return False
     attrs = token_attrs(doc)
+    heads = attrs.head
+    if any(heads[i] == token.i and i != token.i for i in positions(doc, NEGATIONS)):
+        return True
+    # The particle is looked for among the verb's own words (a scan of the Doc costs more).
+    if not any(attrs.lower[c] in NEGATION_PARTICLES for c in attrs.children[token.i] if c < token.i):
+        return False
     for j in range(token.i + 1, min(attrs.length, token.i + RESTRICTIVE_WINDOW + 1)):
         if attrs.lower[j] in RESTRICTIVE_MARKS:
             return False
@@ -90,13 +85,14 @@ def has_event_subject(*verbs: Token) -> bool:
     heads = known.get("event_subject_heads")
     if heads is None:  # the verbs with an event for subject, found once per Doc
         attrs = token_attrs(doc)
+        found = positions(doc, OCCASION_NOUNS, "lemma")
         heads = known["event_subject_heads"] = {
-            attrs.head[i] for i in positions(doc, OCCASION_NOUNS, "lemma")
-            if attrs.dep[i] == "nsubj" and attrs.head[i] != i}
+            attrs.head[i] for i in found if attrs.dep[i] == "nsubj" and attrs.head[i] != i}
         # "le marathon des vœux a démarré": a subject whose complement names a ceremony.
-        for i in positions(doc, CEREMONY_NOUNS, "lemma"):
+        for i in found:
             noun = attrs.head[i]
-            if attrs.dep[i] == "nmod" and attrs.dep[noun] == "nsubj" and attrs.head[noun] != noun:
+            if attrs.lemma[i] in CEREMONY_NOUNS and attrs.dep[i] == "nmod" and attrs.dep[noun] == "nsubj" \
+                    and attrs.head[noun] != noun:
                 heads.add(attrs.head[noun])
     return any(verb.i in heads for verb in verbs)
 
