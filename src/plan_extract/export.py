@@ -82,7 +82,10 @@ class _Index:
 
     def linked(self, kind: str, anchor: Span, refs: list[Ref]) -> list[str]:
         """Ids of the `kind` items that `anchor` links to, once each, in order."""
-        found = (self.ids[kind].get((anchor.start + start, anchor.start + end)) for start, end in refs)
+        if not refs:
+            return []
+        ids, base = self.ids[kind], anchor.start
+        found = [ids.get((base + start, base + end)) for start, end in refs]
         return list(dict.fromkeys(item for item in found if item))
 
 

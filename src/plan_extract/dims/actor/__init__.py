@@ -27,7 +27,7 @@ from plan_extract.dims.actor.persons import (
 )
 from plan_extract.grammar import LINK_ARTICLES, LINKS, OrdinaryWords
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
-from plan_extract.spans import entities, group_key, reading_keys
+from plan_extract.spans import entities, group_key, reading_keys, token_attrs
 
 SPANS_KEY = "actor"
 
@@ -88,7 +88,8 @@ class ActorExtractor(WithUserLexicon, BatchComponent):
         mentions += acronym_uses(doc, acronyms, taken)
         mentions = self._persons(doc, mentions)
         # "code général des collectivités territoriales": a law code names no body
-        mentions = [m for m in mentions if not any(t.lower_ == "code" for t in doc[max(0, m.span.start - 3):m.span.start])]
+        lower = token_attrs(doc).lower
+        mentions = [m for m in mentions if "code" not in lower[max(0, m.span.start - 3):m.span.start]]
         mentions = self._without_fixed_expressions(doc, mentions)
         # "dans un commissariat", "la reconstruction du CHU": the building; "l'aide aux communes";
         # with them what lies inside ("centre hospitalier (CH) d'Auch": the long form, the acronym)

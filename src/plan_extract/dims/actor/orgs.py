@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -360,13 +361,16 @@ def long_form(doc: Doc, open_bracket: int, acronym: str) -> Span | None:
     return found
 
 
+_OPEN_BRACKET = frozenset({"("})
+
+
 def defined_acronyms(doc: Doc, known: list[Mention]) -> list[Mention]:
     """Acronyms defined in brackets: attached to the body just before, else a new body whose name
     is the acronym's long form. Later bare uses of the acronym are mentions of the same body."""
     ends = {m.span.end: m for m in known}
     found: list[Mention] = []
-    for i, text in enumerate(token_attrs(doc).text):
-        if text != "(" or i + 2 >= len(doc):
+    for i in positions(doc, _OPEN_BRACKET, "text"):
+        if i + 2 >= len(doc):
             continue
         token = doc[i]
         inner = doc[token.i + 1]
@@ -388,9 +392,10 @@ def defined_acronyms(doc: Doc, known: list[Mention]) -> list[Mention]:
 def acronym_uses(doc: Doc, acronyms: dict[str, Mention], taken: set[int]) -> list[Mention]:
     """Bare uses of acronyms defined in the text ("le SMT conduira le chantier")."""
     found = []
-    if not acronyms:
+    texts = token_attrs(doc).text
+    if not acronyms or acronyms.keys().isdisjoint(texts):
         return found
-    for i, text in enumerate(token_attrs(doc).text):
+    for i, text in enumerate(texts):
         mention = acronyms.get(text)
         if mention is None:
             continue
@@ -436,14 +441,17 @@ _DEPARTMENT_CODE = re.compile(r"^[A-Z]{3,8}(?:0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[
 def coded_acronyms(doc: Doc, taken: set[int]) -> list[Mention]:
     """Acronyms with a département number glued to them are bodies of that département."""
     found = []
-    for i, text in enumerate(token_attrs(doc).text):
+    texts = token_attrs(doc).text
+    # A code is in capitals and digits: `str.isupper` (in C) leaves few words to match.
+    for i in compress(range(len(texts)), map(str.isupper, texts)):
+        text = texts[i]
         if i not in taken and _DEPARTMENT_CODE.match(text):
             found.append(Mention(doc[i:i + 1], "<ACRONYM><département>", acronym=text))
     return found
 
 
 # Nouns of the working bodies a plan sets up ("le comité d'engagement", "la cellule de crise").
-COMMITTEES = set(LEXICON.committees.words)
+COMMITTEES = frozenset(LEXICON.committees.words)
 _QUOTES_OPEN, _QUOTES_CLOSE = {"«", '"', "“"}, {"»", '"', "”"}
 
 
@@ -452,9 +460,8 @@ def committees(doc: Doc, taken: set[int]) -> list[Mention]:
     name in quotes: "comité départemental de la ressource en eau", "comité d'usagers",
     "comité « ressource en eau »". A committee without a complement names no body."""
     found = []
-    attrs = token_attrs(doc)
-    for i, lower in enumerate(attrs.lower):
-        if lower not in COMMITTEES or i in taken or doc[i].pos_ not in ("NOUN", "PROPN"):
+    for i in positions(doc, COMMITTEES):
+        if i in taken or doc[i].pos_ not in ("NOUN", "PROPN"):
             continue
         end = i + 1
         while end < len(doc) and doc[end].pos_ == "ADJ" and doc[end].text[:1].islower():

@@ -9,6 +9,8 @@ the INSEE codes of homonymous communes that the text does not tell apart.
 from __future__ import annotations
 
 from functools import cache
+from itertools import compress
+from operator import add
 from typing import TypedDict
 
 from spacy.attrs import IDX
@@ -30,7 +32,7 @@ from plan_extract.grammar import (
     COORDINATING, DE, FACILITIES, LINK_ARTICLES, LINKS, NAME_ADJECTIVES, OrdinaryWords, blocked_before, is_sentence_start,
 )
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
-from plan_extract.spans import doc_text, entities, token_attrs, trim_entity
+from plan_extract.spans import doc_text, entities, positions, span_text, token_attrs, trim_entity
 
 SPANS_KEY = "location"
 
@@ -171,19 +173,17 @@ class LocationExtractor(WithUserLexicon, BatchComponent):
         neighbourhood is part of it)."""
         found = []
         places = self.places
-        nouns = set(LEXICON.intro.get("neighbourhood", []))
-        for i, lower in enumerate(token_attrs(doc).lower):
-            if lower in nouns:
-                token = doc[i]
-                name = neighbourhood_name(doc, token.i + 1)
-                if name is None or ner_label(doc, name) == "PER" or _names_a_body(name):
-                    continue  # "les quartiers Anru": the agency's programme, not a name
-                known = [p for p in places.by_name.get(name.text, []) if p.type == "commune"]
-                if known and (doc[token.i + 1].lower_ in NAME_ADJECTIVES
-                              or token.i > 0 and doc[token.i - 1].lower_ in SOME):
-                    continue  # "une cité de Vauvert": a neighbourhood in the commune, found by the table pass
-                name.id_ = "quartier <Name>"
-                found.append((name, _value("neighbourhood", name.text)))
+        for i in positions(doc, NEIGHBOURHOOD_NOUNS):
+            token = doc[i]
+            name = neighbourhood_name(doc, token.i + 1)
+            if name is None or ner_label(doc, name) == "PER" or _names_a_body(name):
+                continue  # "les quartiers Anru": the agency's programme, not a name
+            known = [p for p in places.by_name.get(name.text, []) if p.type == "commune"]
+            if known and (doc[token.i + 1].lower_ in NAME_ADJECTIVES
+                          or token.i > 0 and doc[token.i - 1].lower_ in SOME):
+                continue  # "une cité de Vauvert": a neighbourhood in the commune, found by the table pass
+            name.id_ = "quartier <Name>"
+            found.append((name, _value("neighbourhood", name.text)))
         return found
 
     def _table(self, doc: Doc) -> list[tuple[Span, dict]]:
@@ -192,9 +192,12 @@ class LocationExtractor(WithUserLexicon, BatchComponent):
         text = text.replace("’", "'") if "’" in text else text
         attrs = token_attrs(doc)
         offsets = doc.to_array([IDX]).tolist()
-        starts = [offsets[i] for i, (word, lower) in enumerate(zip(attrs.text, attrs.lower))
-                  if word[:1].isupper() or lower in LOWER_STARTS]
-        ends = {offset + len(word) for offset, word in zip(offsets, attrs.text)}
+        # Tokens that start with a capital (a token's first character is the text's at its
+        # offset), and those of `LOWER_STARTS`; mapped in C rather than looped over in Python.
+        starts = list(compress(offsets, map(str.isupper, map(text.__getitem__, offsets))))
+        if not LOWER_STARTS.isdisjoint(attrs.lower):
+            starts = sorted({*starts, *(offsets[i] for i, lower in enumerate(attrs.lower) if lower in LOWER_STARTS)})
+        ends = set(map(add, offsets, map(len, attrs.text)))
         found = []
         hits = list(self.places.find(text, starts, ends))
         # Two place names joined by a hyphen: "Tarbes-Lourdes", "la liaison Rennes-Nantes"
@@ -217,10 +220,10 @@ class LocationExtractor(WithUserLexicon, BatchComponent):
         capitals is an acronym or a shouted heading."""
         words = token_attrs(doc).text
         found = []
-        i, n = 0, len(words)
-        while i < n:
-            if i in taken or not _capitalised(words[i]):
-                i += 1
+        n = len(words)
+        done = 0  # the runs of capitals read so far end here
+        for i in compress(range(n), map(str.isupper, words)):
+            if i < done or i in taken or not _capitalised(words[i]):
                 continue
             intro = intro_before(doc, i)
             j = i + 1
@@ -233,7 +236,7 @@ class LocationExtractor(WithUserLexicon, BatchComponent):
                     if places:
                         found.append(_with_rule(doc[i:end], f"{doc[intro[1]].lower_} de <NAME>", places))
                         break
-            i = j
+            done = j
         return found
 
     def _judge(self, doc: Doc, span: Span, hit: Hit, compound: bool = False) -> tuple[Span, dict] | None:
@@ -270,7 +273,7 @@ class LocationExtractor(WithUserLexicon, BatchComponent):
             return None  # "Météo-France": the end of a compound name
         after_article = prev is not None and prev.lower_ in ARTICLES
         after_prep = prev is not None and prev.lower_ in PREPOSITIONS
-        exact_ner = label in NER_LABELS and any(e.start == span.start and e.end == span.end for e in entities(doc))
+        exact_ner = label in NER_LABELS and _whole_entity(doc, span)
         if label == "ORG" and not (after_prep or after_article):
             return None  # "Santé publique France", "France Rénov'": a name inside an organisation's
         score = self._evidence(doc, span, name, places, exact_ner, after_article) + (3 if compound else 0)
@@ -292,28 +295,33 @@ class LocationExtractor(WithUserLexicon, BatchComponent):
         """The weight of the evidence that a name of the table names a place here."""
         w = WEIGHTS
         score = 0
-        before = doc[span.start - 1].lower_ if span.start > 0 else ""
+        attrs = token_attrs(doc)
+        lower, start = attrs.lower, span.start
+        before = lower[start - 1] if start > 0 else ""
         if before in ARTICLES and any(p.type in AREA_TYPES for p in places):
             score += w.area_article  # "le Var", "du Nord": an article names a département or a region, never a commune
-        if before in LINK_ARTICLES and span.start > 1:  # "dans la Manche", "de la Somme"
-            before = doc[span.start - 2].lower_
+        if before in LINK_ARTICLES and start > 1:  # "dans la Manche", "de la Somme"
+            before = lower[start - 2]
         if before in LOCATIVES:
             score += w.locative
         elif before in PREPOSITIONS:
             score += w.link
         if exact_ner:
             score += w.ner
-        if all(t.pos_ == "PROPN" for t in span if t.is_alpha):
+        # (`Token.is_alpha` is `str.isalpha` of the word)
+        words, pos = attrs.text, attrs.pos
+        if all(pos[i] == "PROPN" for i in range(start, span.end) if words[i].isalpha()):
             score += w.proper
-        if " " in span.text or "-" in span.text:  # as written: "du Palais" is one word of "Le Palais"
+        text = span_text(span)
+        if " " in text or "-" in text:  # as written: "du Palais" is one word of "Le Palais"
             score += w.several_words
         population = max((p.population for p in places), default=0)
         score += w.city if population >= CITY else w.town if population >= TOWN else 0
-        if before in LINKS and any(t.lower_ in SEATS for t in doc[max(0, span.start - 6):span.start - 1]):
+        if before in LINKS and not SEATS.isdisjoint(lower[max(0, start - 6):start - 1]):
             score += w.seat  # "l'antenne GIGN d'Orange", "le commissariat de Tours"
         if is_sentence_start(span[0]):
             score += w.sentence_start
-        written = span.text.replace("’", "'")  # "du Palais" is "Le Palais": judge the word written
+        written = text.replace("’", "'")  # "du Palais" is "Le Palais": judge the word written
         if written.lower() in COMMON_WORDS:
             score += w.ambiguous_name
         elif self.ordinary(written):
@@ -387,20 +395,22 @@ _FUSED_LINKS = LINKS - DE
 def _water_before(doc: Doc, start: int) -> bool:
     """A noun of a river's water or banks before the name, with an article or "du"/"des" and
     at most one adjective between: "une crue majeure de la Loire", "les digues du Cher"."""
+    attrs = token_attrs(doc)
+    lower = attrs.lower
     i = start - 1
-    if i >= 0 and doc[i].lower_ in LINK_ARTICLES:
+    if i >= 0 and lower[i] in LINK_ARTICLES:
         i -= 1
-        if i >= 0 and doc[i].lower_ in LINKS:
+        if i >= 0 and lower[i] in LINKS:
             i -= 1
         else:
             return False
-    elif i >= 0 and doc[i].lower_ in _FUSED_LINKS:
+    elif i >= 0 and lower[i] in _FUSED_LINKS:
         i -= 1
     else:
         return False
-    if i >= 0 and doc[i].pos_ == "ADJ" and doc[i].lower_ not in WATER:
+    if i >= 0 and attrs.pos[i] == "ADJ" and lower[i] not in WATER:
         i -= 1
-    return i >= 0 and doc[i].lower_ in WATER
+    return i >= 0 and lower[i] in WATER
 
 
 def _value(kind: str, name: str, code: str | None = None, candidates: list[str] | None = None,
@@ -446,6 +456,8 @@ def _plausible_other(doc: Doc, span: Span) -> bool:
     return not any(t.like_num for t in span)
 
 
+# Nouns that introduce a neighbourhood's name ("quartier", "cité").
+NEIGHBOURHOOD_NOUNS = frozenset(LEXICON.intro.get("neighbourhood", []))
 # Determiners that make a neighbourhood noun indefinite ("une cité de Vauvert").
 SOME = set(LEXICON.indefinite.words)
 

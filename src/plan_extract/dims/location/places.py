@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
@@ -25,6 +26,8 @@ _WORD = re.compile(r"[^\W_]+")
 # takes the next word too, so that "Le" does not bring back a thousand candidates. They are the
 # articles of `grammar.toml` as `_WORD` cuts them ("l'" and "l’" are "l").
 _ARTICLES = frozenset(article.rstrip("'’") for article in LINK_ARTICLES)
+# Keys with more names than this are looked up by the token ends after a position (`find`).
+CROWDED = 16
 
 
 @dataclass(frozen=True)
@@ -126,14 +129,39 @@ class PlaceTable:
                 self.index.setdefault(key, []).append(name)
         for names in self.index.values():
             names.sort(key=len, reverse=True)  # longest name first: "Saint-Denis-de-Pile" before "Saint-Denis"
+        # The keys of many names ("saint" has thousands): `find` tries the token ends instead.
+        self.crowded: dict[str, frozenset[str]] = {
+            key: frozenset(names) for key, names in self.index.items() if len(names) > CROWDED}
 
     def find(self, text: str, starts: list[int], ends: set[int] | None = None) -> Iterator[Hit]:
         """Names starting at one of `starts` (token offsets) and, when `ends` is given, ending at
         one of them; the longest name wins at each start. Case-sensitive: places are proper nouns.
         """
+        index, match = self.index, _WORD.match
+        ordered: list[int] | None = None  # `ends` in order, when a crowded key needs them
         for start in starts:
-            names = self.index.get(index_key(text[start:start + 80]) or "")
+            # `index_key` of the text at `start`, without slicing it when a word starts there
+            # and is no article (the common case): its first word in lower case.
+            word = match(text, start, start + 80)
+            key = word.group().lower() if word is not None else None
+            if key is None or key in _ARTICLES:
+                key = index_key(text[start:start + 80])
+            names = index.get(key or "")
             if not names:
+                continue
+            if ends is not None and key in self.crowded:
+                # The text from `start` to each token end, longest first, that is a name of the key.
+                if ordered is None:
+                    ordered = sorted(ends)
+                known = self.crowded[key]
+                k = bisect_right(ordered, start + len(names[0])) - 1
+                while k >= 0 and ordered[k] > start:
+                    end = ordered[k]
+                    k -= 1
+                    name = text[start:end]
+                    if name in known and not (end < len(text) and (text[end].isalnum() or text[end] == "_")):
+                        yield self._hit(start, end, name)
+                        break
                 continue
             for name in names:
                 end = start + len(name)
@@ -145,12 +173,14 @@ class PlaceTable:
                 # them, the tokenizer has split "Tarbes-Lourdes" into two names.
                 if end < len(text) and (text[end].isalnum() or text[end] == "_" or ends is None and text[end] == "-"):
                     continue
-                if name in self.aliases:
-                    canonical, article = self.aliases[name]
-                    yield Hit(start, end, tuple(self.by_name[canonical]), article)
-                else:
-                    yield Hit(start, end, tuple(self.by_name[name]))
+                yield self._hit(start, end, name)
                 break
+
+    def _hit(self, start: int, end: int, name: str) -> Hit:
+        if name in self.aliases:
+            canonical, article = self.aliases[name]
+            return Hit(start, end, tuple(self.by_name[canonical]), article)
+        return Hit(start, end, tuple(self.by_name[name]))
 
     def communes_in_capitals(self, text: str) -> list[Place]:
         """The communes a name written in capitals may be: "BEAUSSAIS VITRE" is "Beaussais-Vitré"

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 from plan_extract.dims.location.places import Place, PlaceTable, load_places
 from plan_extract.grammar import FACILITIES, LINK_ARTICLES, LINKS, NAME_ADJECTIVES
 from plan_extract.resources import load_toml
-from plan_extract.spans import entities
+from plan_extract.spans import doc_cache, entities, token_attrs
 
 
 class _Words(BaseModel):
@@ -130,18 +130,19 @@ def intro_before(doc: Doc, start: int) -> tuple[str, int] | None:
     >>> intro_before(nlp("le quartier de Perseigne"), 3)
     ('neighbourhood', 1)
     """
+    lower = token_attrs(doc).lower
     i = start - 1
-    if i >= 0 and doc[i].lower_ in LINK_ARTICLES:
+    if i >= 0 and lower[i] in LINK_ARTICLES:
         i -= 1
-    if i >= 0 and doc[i].lower_ in LINKS:
+    if i >= 0 and lower[i] in LINKS:
         i -= 1
     adjectives = 0
-    while i >= 0 and doc[i].lower_ in NAME_ADJECTIVES and adjectives < 2:
+    while i >= 0 and lower[i] in NAME_ADJECTIVES and adjectives < 2:
         i -= 1
         adjectives += 1
     # Capitalised too: "Quartier de Perseigne : ..." in a title, "la Région Normandie".
-    if i >= 0 and doc[i].lower_ in INTRO_TYPE:
-        return INTRO_TYPE[doc[i].lower_], i
+    if i >= 0 and lower[i] in INTRO_TYPE:
+        return INTRO_TYPE[lower[i]], i
     return None
 
 
@@ -155,10 +156,30 @@ def looks_common(span: Span, name: str) -> bool:
 
 def ner_label(doc: Doc, span: Span) -> str | None:
     """The label of the entity overlapping `span` (the first, if several)."""
-    for ent in entities(doc):
-        if ent.start < span.end and span.start < ent.end:
-            return ent.label_
-    return None
+    if span.start == span.end:  # inside an entity or not
+        return next((e.label_ for e in entities(doc) if e.start < span.end and span.start < e.end), None)
+    # Entities do not overlap and come in order: the first one overlapping the span holds its
+    # first token that is in an entity.
+    labels = entity_labels(doc)
+    return next((labels[i] for i in range(span.start, span.end) if labels[i] is not None), None)
+
+
+def entity_labels(doc: Doc) -> list[str | None]:
+    """The label of the NER entity each token is in (None outside entities), worked out once
+    per Doc (kept in its `DocCache`)."""
+    values = doc_cache(doc).values
+    labels = values.get(_ENTITY_LABELS)
+    if labels is None:
+        labels = [None] * len(doc)
+        for ent in entities(doc):
+            label = ent.label_
+            for i in range(ent.start, ent.end):
+                labels[i] = label
+        values[_ENTITY_LABELS] = labels
+    return labels
+
+
+_ENTITY_LABELS = ("location", "entity labels")
 
 
 def choose_type(places: Iterable[Place], after_article: bool) -> str:
