@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from plan_extract.models import DocumentDate, Extraction, Plan
 from plan_extract.models import Span as TextSpan
-from plan_extract.spans import Ref, doc_text, linked, sentence_starts
+from plan_extract.spans import Ref, doc_text, extension_value, linked, sentence_starts
 
 PREFIX = {"quantity": "q", "money": "m", "date": "d", "actor": "a", "location": "l", "measure": "ms"}
 # The span key of each kind of item (and of the plan), as the components store them by default.
@@ -85,8 +85,12 @@ class _Index:
         if not refs:
             return []
         ids, base = self.ids[kind], anchor.start
-        found = [ids.get((base + start, base + end)) for start, end in refs]
-        return list(dict.fromkeys(item for item in found if item))
+        found: list[str] = []
+        for start, end in refs:
+            item = ids.get((base + start, base + end))
+            if item and item not in found:
+                found.append(item)
+        return found
 
 
 def _public(value: dict[str, Any] | None) -> dict[str, Any]:
@@ -98,7 +102,7 @@ def _simple(index: _Index, dim: str) -> list[dict[str, Any]]:
     for rank, span in enumerate(index.spans(dim), 1):
         item_id = f"{PREFIX[dim]}{rank}"
         index.name(dim, span, item_id)
-        value = span._.get(dim) or {}
+        value = extension_value(span, dim) or {}
         links = {}
         if value.get("over") is not None:  # money spread over a duration: its date id
             links["over"] = next(iter(index.linked("date", span, [value["over"]])), None)
@@ -110,7 +114,7 @@ def _clustered(index: _Index, dim: str) -> list[dict[str, Any]]:
     """Group mentions by their clustering key: one item per actor or place, with all mentions."""
     groups: dict[str, list[tuple[Span, dict[str, Any]]]] = {}
     for span in index.spans(dim):
-        value = span._.get(dim)
+        value = extension_value(span, dim)
         groups.setdefault(value["key"], []).append((span, value))
     items = []
     for rank, (key, group) in enumerate(groups.items(), 1):
@@ -140,7 +144,7 @@ LINKED = {"actors": "actor", "quantities": "quantity", "money": "money", "dates"
 def _measures(index: _Index) -> list[dict[str, Any]]:
     items = []
     for rank, span in enumerate(index.spans("measure"), 1):
-        value = span._.measure
+        value = extension_value(span, "measure")
         item_id = f"ms{rank}"
         index.name("measure", span, item_id)
         links = value.get("links", {})

@@ -367,5 +367,41 @@ def positions(doc: Doc, words: frozenset[str], attr: str = "lower") -> list[int]
     found = known.get((attr, words))
     if found is None:
         column = getattr(token_attrs(doc), attr)
-        found = known[attr, words] = [i for i, word in enumerate(column) if word in words]
+        if words.isdisjoint(column):  # most words looked for are rare: checked in C first
+            found = []
+        elif len(words) == 1:
+            found = _indices(column, next(iter(words)))
+        else:
+            found = [i for i, word in enumerate(column) if word in words]
+        known[attr, words] = found
     return found
+
+
+def _indices(column: list[str], word: str) -> list[int]:
+    """Where `word` occurs in `column`, found by `list.index` (in C)."""
+    found = []
+    i = -1
+    try:
+        while True:
+            i = column.index(word, i + 1)
+            found.append(i)
+    except ValueError:
+        return found
+
+
+_MISSING = object()
+
+
+def extension_value(span: Span, name: str) -> Any:
+    """`span._.get(name)`, read from where spaCy keeps the values of a span's extensions
+    (`doc.user_data`, keyed by the name and the span's characters) without building an
+    `Underscore` for the span; from `span._` when it is not found there (a default value).
+
+    >>> doc = nlp.make_doc("Un texte.")
+    >>> Span.set_extension("test_value", default=None, force=True)
+    >>> doc[0:1]._.test_value = {"a": 1}
+    >>> extension_value(doc[0:1], "test_value"), extension_value(doc[1:2], "test_value")
+    ({'a': 1}, None)
+    """
+    value = span.doc.user_data.get(("._.", name, span.start_char, span.end_char), _MISSING)
+    return span._.get(name) if value is _MISSING else value

@@ -27,7 +27,7 @@ from plan_extract.dims.actor.persons import (
 )
 from plan_extract.grammar import LINK_ARTICLES, LINKS, OrdinaryWords
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
-from plan_extract.spans import entities, group_key, reading_keys, token_attrs
+from plan_extract.spans import entities, extension_value, group_key, reading_keys, span_text, token_attrs
 
 SPANS_KEY = "actor"
 
@@ -315,7 +315,7 @@ def _cluster(mentions: list[Mention]) -> list[tuple[ActorValue, list[Mention]]]:
             else:
                 key = f"org:{m.org_id}"
         elif m.type == "organization":
-            key = f"org:{(m.acronym or m.span.text).casefold()}"
+            key = f"org:{(m.acronym or span_text(m.span)).casefold()}"
         elif m.name is None:
             key = _person_key(m.span)
         else:
@@ -354,15 +354,15 @@ def _value(key: str, group: list[Mention]) -> ActorValue:
     named = [m for m in group if not m.member and m.type == "organization" and not _is_acronym(m)]
     persons = [m for m in group if m.type == "person" and m.name is None]
     if persons:
-        name = max((m.span.text for m in persons), key=len)
+        name = max((span_text(m.span) for m in persons), key=len)
     elif named:
-        name = max((m.name or m.span.text for m in named), key=len)
+        name = max((m.name or span_text(m.span) for m in named), key=len)
     elif group[0].type == "person":
-        name = max((m.name or m.span.text for m in group), key=len)
+        name = max((m.name or span_text(m.span) for m in group), key=len)
     else:
         org_id = next((m.org_id for m in group if m.org_id), None)
         name = canonical_names().get(org_id or "") or next(
-            (m.extra["canonical"] for m in group if "canonical" in m.extra), group[0].span.text)
+            (m.extra["canonical"] for m in group if "canonical" in m.extra), span_text(group[0].span))
     roles = [m.role for m in group if m.role]
     place = next((m.place for m in group if m.place is not None), None)
     return ActorValue(
@@ -376,12 +376,12 @@ def _value(key: str, group: list[Mention]) -> ActorValue:
 
 def _is_acronym(m: Mention) -> bool:
     """The mention is the acronym alone ("ARS"; "Psig d'Argelès" names the body with its place)."""
-    return m.acronym is not None and m.span.text == m.acronym
+    return m.acronym is not None and span_text(m.span) == m.acronym
 
 
 def _place_key(place: Span) -> str:
-    value = place._.location or {}
-    return value.get("key") or place.text.casefold()
+    value = extension_value(place, "location") or {}
+    return value.get("key") or span_text(place).casefold()
 
 
 def _person_key(span: Span) -> str:

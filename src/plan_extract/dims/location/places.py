@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from importlib.resources import files
 from itertools import islice
+from typing import NamedTuple
 
 from plan_extract.grammar import LINK_ARTICLES
 
@@ -42,8 +43,7 @@ class Place:
     population: int = 0
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A place name found in a text: its characters and the places of that name.
 
     `article` is set when the name was found without its leading article, which must then be
@@ -137,15 +137,20 @@ class PlaceTable:
         """Names starting at one of `starts` (token offsets) and, when `ends` is given, ending at
         one of them; the longest name wins at each start. Case-sensitive: places are proper nouns.
         """
-        index, match = self.index, _WORD.match
+        index, match, search = self.index, _WORD.match, _WORD.search
         ordered: list[int] | None = None  # `ends` in order, when a crowded key needs them
         for start in starts:
             # `index_key` of the text at `start`, without slicing it when a word starts there
             # and is no article (the common case): its first word in lower case.
             word = match(text, start, start + 80)
-            key = word.group().lower() if word is not None else None
-            if key is None or key in _ARTICLES:
+            if word is None:
                 key = index_key(text[start:start + 80])
+            else:
+                key = word.group().lower()
+                if key in _ARTICLES:  # "Le Mans": the next word too
+                    second = search(text, word.end(), start + 80)
+                    if second is not None:
+                        key = f"{key} {second.group().lower()}"
             names = index.get(key or "")
             if not names:
                 continue
