@@ -7,6 +7,7 @@ from collections.abc import Collection, Sequence
 from functools import cached_property
 from typing import Any
 
+import numpy
 import srsly
 from spacy.attrs import DEP, HEAD, LEMMA, LOWER, MORPH, ORTH, POS, SENT_START
 from spacy.tokens import Doc, Span, Token
@@ -299,8 +300,8 @@ def sentence_starts(doc: Doc) -> list[int]:
     starts = cache.sentence_starts
     if starts is None:
         if doc.has_annotation("SENT_START"):
-            flags = doc.to_array([SENT_START]).astype("int64").tolist()
-            starts = [0] + [j for j, flag in enumerate(flags) if flag == 1 and j > 0]
+            flags = doc.to_array([SENT_START]).astype("int64")
+            starts = [0, *(numpy.flatnonzero(flags[1:] == 1) + 1).tolist()]
         else:
             starts = [0]
         cache.sentence_starts = starts

@@ -213,9 +213,10 @@ def as_beneficiary(span: Span, category: str | None) -> bool:
     receives rather than acts: counted ("400 collectivités"), the complement of a noun ("les
     aménagements des collectivités", "l'aide aux communes") or after "pour" ("pour les
     copropriétés, collectivités ou bailleurs")."""
+    if category not in ("local_government", "housing"):
+        return False
     head = span.root
-    if category not in ("local_government", "housing") or not head.text.islower() \
-            or "Plur" not in head.morph.get("Number"):
+    if not head.text.islower() or "Plur" not in head.morph.get("Number"):
         return False
     doc = span.doc
     i = span.start
@@ -386,7 +387,7 @@ def defined_acronyms(doc: Doc, known: list[Mention]) -> list[Mention]:
             continue
         span = long_form(doc, token.i, inner.text)
         # Only bodies: "plan départemental d'actions de sécurité routière (PDASR)" is not one.
-        if span is not None and any(t.lower_ in ORG_HEADS for t in span):
+        if span is not None and not ORG_HEADS.isdisjoint(token_attrs(doc).lower[span.start:span.end]):
             found.append(Mention(span, "<Long Form> (<ACRONYM>)", acronym=acronym))
     return found
 
@@ -418,7 +419,7 @@ def ner_orgs(doc: Doc, taken: set[int]) -> list[Mention]:
         span = _trim(ent)
         if not len(span) or span[0].lower_ in TARGETS:
             continue
-        headed = any(t.lower_ in ORG_HEADS for t in span)
+        headed = not ORG_HEADS.isdisjoint(token_attrs(doc).lower[span.start:span.end])
         if headed or acronym_after(span):
             found.append(Mention(span, "NER ORG", acronym=acronym_after(span)))
     return found

@@ -25,7 +25,7 @@ from plan_extract.dims.location.evidence import CITY, TOWN, WEIGHTS, is_demonym
 from plan_extract.dims.location.places import Hit, Place, load_places
 from plan_extract.dims.location.rules import (
     AREA_TYPES, ARTICLES, COMMON_WORDS, FIRMS, FIXED_EXPRESSIONS, INSTITUTIONS, WATER, INTRO_TYPE, LEXICON, SEATS, LOCATIVES, LOWER_STARTS, METONYMS,
-    NATURAL_NOUNS, NER_LABELS, PREPOSITIONS, SUBTYPES, choose_type, intro_before, ner_label,
+    NATURAL_NOUNS, NER_LABELS, PREPOSITIONS, SUBTYPES, choose_type, entity_bounds, intro_before, ner_label,
     extra_places, neighbourhood_name, table,
 )
 from plan_extract.grammar import (
@@ -470,7 +470,7 @@ def _names_a_body(name: Span) -> bool:
 
 def _whole_entity(doc: Doc, span: Span) -> bool:
     """The span is a whole NER entity."""
-    return any(e.start == span.start and e.end == span.end for e in entities(doc))
+    return (span.start, span.end) in entity_bounds(doc)
 
 
 def _after_role(doc: Doc, span: Span) -> bool:

@@ -179,7 +179,17 @@ def entity_labels(doc: Doc) -> list[str | None]:
     return labels
 
 
+def entity_bounds(doc: Doc) -> frozenset[tuple[int, int]]:
+    """The token bounds of the NER entities, worked out once per Doc (kept in its `DocCache`)."""
+    values = doc_cache(doc).values
+    bounds = values.get(_ENTITY_BOUNDS)
+    if bounds is None:
+        bounds = values[_ENTITY_BOUNDS] = frozenset((e.start, e.end) for e in entities(doc))
+    return bounds
+
+
 _ENTITY_LABELS = ("location", "entity labels")
+_ENTITY_BOUNDS = ("location", "entity bounds")
 
 
 def choose_type(places: Iterable[Place], after_article: bool) -> str:
