@@ -43,3 +43,24 @@ def test_files(tmp_path: Path) -> None:
     loop.symlink_to(loop)
     with pytest.raises(InputError, match="cannot be read"):
         read_document(loop)
+
+
+def test_a_pipe_is_read_and_an_endless_device_is_cut_at_the_limit(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # A pipe has no size to check first ("plan-extract <(curl …)"): it is read up to the limit.
+    import os
+    import threading
+
+    from plan_extract import reading
+
+    fifo = tmp_path / "texte.fifo"
+    os.mkfifo(fifo)
+    text = "La ville consacre 20 000 euros à la voirie."
+    writer = threading.Thread(target=fifo.write_text, args=(text,), kwargs={"encoding": "utf-8"})
+    writer.start()
+    assert read_document(fifo).text == text
+    writer.join()
+    # /dev/zero never ends: one byte past the limit is read, never the whole device.
+    monkeypatch.setattr(reading, "MAX_BYTES", 2_000_000)
+    with pytest.raises(InputError, match="^/dev/zero: more than the 2 MB limit for one input$"):
+        read_document("/dev/zero")

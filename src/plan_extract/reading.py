@@ -122,7 +122,11 @@ def read_document(path: Path | str, max_chars: int = DEFAULT_MAX_CHARS, timeout:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise InputError(f"{path}: {size / 1e6:.1f} MB, more than the {MAX_BYTES / 1e6:.0f} MB limit for one input")
-        data = path.read_bytes()
+        # A pipe or a device has no size ("<(curl …)", /dev/zero): read one byte past the limit.
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise InputError(f"{path}: more than the {MAX_BYTES / 1e6:.0f} MB limit for one input")
     except InputError:
         raise
     except FileNotFoundError:
