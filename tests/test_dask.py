@@ -127,4 +127,4 @@ def test_without_the_extra_dask_says_what_to_install(tmp_path: Path, monkeypatch
     result = CliRunner().invoke(main, [str(tmp_path), "--dask", "local"])
     assert result.exit_code == 1
     assert result.stderr.strip() == ("Error: this needs the optional packages of plan-extract[dask] "
-                                     "(distributed is missing): pip install 'plan-extract[dask]'")
+                                     "(distributed is missing): in the plan-extract folder, pip install '.[dask]'")

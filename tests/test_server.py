@@ -240,4 +240,4 @@ def test_serve_without_the_extra_says_what_to_install(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "Error: this needs the optional packages of plan-extract[serve] (starlette is missing): "
-        "pip install 'plan-extract[serve]'"]
+        "in the plan-extract folder, pip install '.[serve]'"]

@@ -388,7 +388,7 @@ def _optional(module: str, extra: str) -> Any:
         if exc.name and exc.name.split(".")[0] == "plan_extract":
             raise
         raise click.ClickException(f"this needs the optional packages of plan-extract[{extra}] "
-                                   f"({exc.name} is missing): pip install 'plan-extract[{extra}]'") from None
+                                   f"({exc.name} is missing): in the plan-extract folder, pip install '.[{extra}]'") from None
 
 
 @main.command("schema")
