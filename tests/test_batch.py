@@ -388,3 +388,11 @@ def test_loaded_pipeline_is_frozen_for_the_collector():
 
     get_nlp()
     assert gc.get_freeze_count() > 100_000
+
+
+def test_summary_line_counts_in_words(tmp_path: Path) -> None:
+    folder = tmp_path / "vide"
+    folder.mkdir()
+    result = CliRunner().invoke(main, [str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == "1 file: 0 succeeded, 1 failed"

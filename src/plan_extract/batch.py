@@ -82,7 +82,7 @@ class Report:
 
     def summary(self) -> str:
         skipped = f", {self.skipped} skipped (up to date)" if self.skipped else ""
-        line = f"{self.files} files: {self.succeeded} succeeded, {self.failed} failed{skipped}"
+        line = f"{self.files} file{'' if self.files == 1 else 's'}: {self.succeeded} succeeded, {self.failed} failed{skipped}"
         if self.interrupted:
             line = f"interrupted: {line}, {len(self.not_done)} not done (run again with --resume)"
         return line
