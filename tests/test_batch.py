@@ -396,3 +396,34 @@ def test_summary_line_counts_in_words(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, [str(folder), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == "1 file: 0 succeeded, 1 failed"
+
+
+def test_ctrl_c_sent_from_another_thread_waits_for_the_end_of_an_atomic_write(tmp_path: Path) -> None:
+    # The kernel may hand a process's Ctrl-C to any thread (a batch's pool has several); the
+    # write must still finish whole, with no temporary file left, and the interrupt come after.
+    import threading
+
+    from plan_extract import batch
+
+    target = tmp_path / "out.json"
+    seen_inside: list[bool] = []
+    real_replace = os.replace
+
+    def slow_replace(src: str, dst: Path) -> None:
+        sender = threading.Thread(target=os.kill, args=(os.getpid(), signal.SIGINT))
+        sender.start()
+        sender.join()
+        time.sleep(0.05)  # the handler would run here if the signal were not held back
+        seen_inside.append(True)
+        real_replace(src, dst)
+
+    batch.os.replace = slow_replace  # type: ignore[assignment]
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            batch.write_atomic(target, '{"ok": true}')
+    finally:
+        batch.os.replace = real_replace  # type: ignore[assignment]
+    assert seen_inside == [True]
+    assert json.loads(target.read_text(encoding="utf-8")) == {"ok": True}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -285,16 +285,29 @@ def _umask() -> int:
 
 @contextlib.contextmanager
 def _uninterrupted() -> Iterator[None]:
-    """Hold Ctrl-C (and SIGTERM) back until the block is done: it is delivered right after."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+    """Hold Ctrl-C (and SIGTERM) back until the block is done: it is delivered right after.
+
+    The handlers are swapped for one that only notes the signal, rather than the signal being
+    blocked: a mask set in the main thread does not stop the kernel from handing the signal to
+    another thread (the worker pool's), and Python then runs the handler in the main thread
+    anyway, inside the block.
+    """
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    caught: list[int] = []
+
+    def note(signum: int, _frame: object) -> None:
+        caught.append(signum)
+
+    previous = {held: signal.signal(held, note) for held in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for held, handler in previous.items():
+            signal.signal(held, signal.SIG_DFL if handler is None else handler)
+        for signum in dict.fromkeys(caught):
+            signal.raise_signal(signum)
 
 
 def write_atomic(path: Path, text: str) -> None:
