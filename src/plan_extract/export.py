@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from plan_extract.models import DocumentDate, Extraction, Plan
 from plan_extract.models import Span as TextSpan
-from plan_extract.spans import Ref, doc_text, extension_value, linked, sentence_starts
+from plan_extract.spans import Ref, doc_text, span_extension, linked, sentence_starts
 
 PREFIX = {"quantity": "q", "money": "m", "date": "d", "actor": "a", "location": "l", "measure": "ms"}
 # The span key of each kind of item (and of the plan), as the components store them by default.
@@ -102,7 +102,7 @@ def _simple(index: _Index, dim: str) -> list[dict[str, Any]]:
     for rank, span in enumerate(index.spans(dim), 1):
         item_id = f"{PREFIX[dim]}{rank}"
         index.name(dim, span, item_id)
-        value = extension_value(span, dim) or {}
+        value = span_extension(span, dim) or {}
         links = {}
         if value.get("over") is not None:  # money spread over a duration: its date id
             links["over"] = next(iter(index.linked("date", span, [value["over"]])), None)
@@ -114,7 +114,7 @@ def _clustered(index: _Index, dim: str) -> list[dict[str, Any]]:
     """Group mentions by their clustering key: one item per actor or place, with all mentions."""
     groups: dict[str, list[tuple[Span, dict[str, Any]]]] = {}
     for span in index.spans(dim):
-        value = extension_value(span, dim)
+        value = span_extension(span, dim)
         groups.setdefault(value["key"], []).append((span, value))
     items = []
     for rank, (key, group) in enumerate(groups.items(), 1):
@@ -144,7 +144,7 @@ LINKED = {"actors": "actor", "quantities": "quantity", "money": "money", "dates"
 def _measures(index: _Index) -> list[dict[str, Any]]:
     items = []
     for rank, span in enumerate(index.spans("measure"), 1):
-        value = extension_value(span, "measure")
+        value = span_extension(span, "measure")
         item_id = f"ms{rank}"
         index.name("measure", span, item_id)
         links = value.get("links", {})

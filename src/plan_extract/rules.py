@@ -18,7 +18,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
-from plan_extract.spans import WORD_CACHE_SIZE, features, token_attrs
+from plan_extract.spans import WORD_CACHE_SIZE, features, set_token_extension, token_attrs
 
 Value = dict[str, Any]
 
@@ -50,6 +50,18 @@ class Mark:
         if value is not None:
             token.doc.user_data.setdefault(self.key, {})[token.i] = value
 
+    def span(self, span: Span, value: Any) -> None:
+        """Mark every token of `span` (as `self(token, value)` does each): the Token objects
+        are only built for the tokens after the first one, whose offsets the span does not give."""
+        doc = span.doc
+        start = span.start
+        for i in range(start, span.end):
+            set_token_extension(doc, i, span.start_char if i == start else doc[i].idx, self.attr, value)
+        if value is not None:
+            record = doc.user_data.setdefault(self.key, {})
+            for i in range(start, span.end):
+                record[i] = value
+
 
 # The extensions that a `Mark` sets (names only: the marks themselves live on each Doc).
 MARKED_ATTRS: set[str] = set()
@@ -63,6 +75,13 @@ def marked(doc: Doc, attr: str) -> dict[int, Any] | None:
     """The tokens `Mark` marked with `attr` in `doc`, and their values; None when no `Mark` went
     through `doc` (then any token may carry the extension)."""
     return doc.user_data.get(_marks_key(attr))
+
+
+def mark_of(doc: Doc, attr: str, i: int) -> Any:
+    """`doc[i]._.get(attr)` for an extension set by a `Mark`, read from its record when it
+    went through `doc` (as the RuleSet reads it)."""
+    values = marked(doc, attr)
+    return doc[i]._.get(attr) if values is None else values.get(i)
 
 
 # Token attributes of the pattern language that the RuleSet reads per token (from `TokenAttrs`);

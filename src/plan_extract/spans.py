@@ -9,8 +9,10 @@ from typing import Any
 
 import numpy
 import srsly
-from spacy.attrs import DEP, HEAD, LEMMA, LOWER, MORPH, ORTH, POS, SENT_START
+from spacy.attrs import (DEP, HEAD, IS_ALPHA, IS_PUNCT, IS_QUOTE, IS_SPACE, IS_TITLE, LEMMA, LIKE_NUM, LIKE_URL, LOWER, MORPH,
+                         ORTH, POS, SENT_START)
 from spacy.tokens import Doc, Span, Token
+from spacy.tokens.underscore import Underscore
 
 
 def trim_entity(span: Span, articles: Collection[str]) -> Span:
@@ -205,7 +207,7 @@ class TokenAttrs:
     def __init__(self, doc: Doc) -> None:
         self.length = len(doc)
         self._strings = doc.vocab.strings
-        self._array = doc.to_array([ORTH, LOWER, LEMMA, POS, DEP, MORPH, HEAD])
+        self._array = doc.to_array(_COLUMNS)
 
     def _column(self, index: int, table: dict[int, str]) -> list[str]:
         values = self._array[:, index].tolist()
@@ -248,6 +250,39 @@ class TokenAttrs:
         # HEAD is an offset stored unsigned: back to signed, then to a position.
         return [offset + i for i, offset in enumerate(self._array[:, 6].astype("int64").tolist())]
 
+    # Properties of the word that a Token reads from its lexeme (`token.is_alpha`, ...), as
+    # lists of bools.
+    def _flag(self, attr: int) -> list[bool]:
+        return [flag == 1 for flag in self._array[:, _COLUMNS.index(attr)].tolist()]
+
+    @cached_property
+    def is_alpha(self) -> list[bool]:
+        return self._flag(IS_ALPHA)
+
+    @cached_property
+    def is_space(self) -> list[bool]:
+        return self._flag(IS_SPACE)
+
+    @cached_property
+    def is_punct(self) -> list[bool]:
+        return self._flag(IS_PUNCT)
+
+    @cached_property
+    def is_quote(self) -> list[bool]:
+        return self._flag(IS_QUOTE)
+
+    @cached_property
+    def is_title(self) -> list[bool]:
+        return self._flag(IS_TITLE)
+
+    @cached_property
+    def like_num(self) -> list[bool]:
+        return self._flag(LIKE_NUM)
+
+    @cached_property
+    def like_url(self) -> list[bool]:
+        return self._flag(LIKE_URL)
+
     @cached_property
     def children(self) -> list[list[int]]:
         children: list[list[int]] = [[] for _ in range(self.length)]
@@ -255,6 +290,10 @@ class TokenAttrs:
             if head != i:
                 children[head].append(i)
         return children
+
+
+# The columns of `TokenAttrs`: the first seven read by position, the flags by `_flag`.
+_COLUMNS = [ORTH, LOWER, LEMMA, POS, DEP, MORPH, HEAD, IS_ALPHA, IS_SPACE, IS_PUNCT, IS_QUOTE, IS_TITLE, LIKE_NUM, LIKE_URL]
 
 
 # Results kept per word (strings by hash, features, which patterns a word can start, ...) are
@@ -390,19 +429,53 @@ def _indices(column: list[str], word: str) -> list[int]:
         return found
 
 
-_MISSING = object()
+# Custom extensions keep their values in `doc.user_data`, under ("._.", name, start, end): a
+# span's character offsets, a token's offset and None (spaCy's `Underscore._get_key`). Going
+# through `span._` builds an Underscore object at every access; the helpers below read and
+# write the same entry directly, and go through `_` for an extension with a getter, a setter or
+# a method, or a value not set yet (a mutable default is copied and stored by `_`).
 
 
-def extension_value(span: Span, name: str) -> Any:
-    """`span._.get(name)`, read from where spaCy keeps the values of a span's extensions
-    (`doc.user_data`, keyed by the name and the span's characters) without building an
-    `Underscore` for the span; from `span._` when it is not found there (a default value).
+def _stored(extension: tuple[Any, Any, Any, Any] | None, setting: bool) -> bool:
+    """Whether an extension's values are the entries of `doc.user_data` (see above): no setter
+    to write one; no getter nor method to read one."""
+    if extension is None:
+        return False  # not registered: `_` raises
+    _default, method, getter, setter = extension
+    return setter is None if setting else method is None and getter is None
 
-    >>> doc = nlp.make_doc("Un texte.")
-    >>> Span.set_extension("test_value", default=None, force=True)
-    >>> doc[0:1]._.test_value = {"a": 1}
-    >>> extension_value(doc[0:1], "test_value"), extension_value(doc[1:2], "test_value")
-    ({'a': 1}, None)
+
+def span_extension(span: Span, name: str) -> Any:
+    """`span._.get(name)`, read from `doc.user_data`.
+
+    >>> doc = nlp.make_doc("Un poste est créé.")
+    >>> span = doc[1:2]
+    >>> set_span_extension(span, "numeral", {"value": "1"})
+    >>> span_extension(span, "numeral") is span._.numeral
+    True
     """
-    value = span.doc.user_data.get(("._.", name, span.start_char, span.end_char), _MISSING)
-    return span._.get(name) if value is _MISSING else value
+    if _stored(Underscore.span_extensions.get(name), setting=False):
+        found = span.doc.user_data.get(("._.", name, span.start_char, span.end_char), _MISSING)
+        if found is not _MISSING:
+            return found
+    return span._.get(name)
+
+
+def set_span_extension(span: Span, name: str, value: Any) -> None:
+    """`span._.set(name, value)`, written into `doc.user_data`."""
+    if _stored(Underscore.span_extensions.get(name), setting=True):
+        span.doc.user_data["._.", name, span.start_char, span.end_char] = value
+    else:
+        span._.set(name, value)
+
+
+def set_token_extension(doc: Doc, i: int, idx: int, name: str, value: Any) -> None:
+    """`doc[i]._.set(name, value)` for the token `i` that starts at character `idx`, written
+    into `doc.user_data`."""
+    if _stored(Underscore.token_extensions.get(name), setting=True):
+        doc.user_data["._.", name, idx, None] = value
+    else:
+        doc[i]._.set(name, value)
+
+
+_MISSING = object()

@@ -27,7 +27,7 @@ from plan_extract.dims.actor.persons import (
 )
 from plan_extract.grammar import LINK_ARTICLES, LINKS, OrdinaryWords
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
-from plan_extract.spans import entities, extension_value, group_key, reading_keys, span_text, token_attrs
+from plan_extract.spans import entities, span_extension, group_key, reading_keys, span_text, token_attrs
 
 SPANS_KEY = "actor"
 
@@ -380,7 +380,7 @@ def _is_acronym(m: Mention) -> bool:
 
 
 def _place_key(place: Span) -> str:
-    value = extension_value(place, "location") or {}
+    value = span_extension(place, "location") or {}
     return value.get("key") or span_text(place).casefold()
 
 

@@ -19,7 +19,7 @@ from spacy.util import filter_spans
 from plan_extract.dims.actor.lexicon import LEXICON, OrgPattern, known_acronyms, org_patterns
 from plan_extract.grammar import COORDINATING, LINK_ARTICLES, LINKS
 from plan_extract.spans import (
-    entities, extension_value, group_key, positions, sentence_bounds, token_attrs, trim_entity,
+    entities, span_extension, group_key, positions, sentence_bounds, token_attrs, trim_entity,
 )
 
 # Words that link a body to its place: "préfecture de l'Orne", "conseil départemental du Finistère".
@@ -138,7 +138,7 @@ def _territory(span: Span, place: Span) -> bool:
     """"sur la commune de Vauvert", "dans la ville de Nîmes": the territory, not the council; and
     "la deuxième ville de France" is a rank, not a body (a town body's place is a commune)."""
     doc = span.doc
-    if (extension_value(place, "location") or {}).get("type") not in ("commune", None):
+    if (span_extension(place, "location") or {}).get("type") not in ("commune", None):
         return True
     i = span.start
     if i > 0 and doc[i - 1].lower_ in LINK_ARTICLES:
@@ -430,7 +430,7 @@ def intercommunalities(doc: Doc, taken: set[int]) -> list[Mention]:
     place and a public body at once, as a commune's name is not."""
     found = []
     for place in doc.spans.get(group_key(doc, "location"), []):
-        value = extension_value(place, "location") or {}
+        value = span_extension(place, "location") or {}
         if value.get("subtype") == "intercommunality" and not any(i in taken for i in range(place.start, place.end)):
             found.append(Mention(place, "intercommunality <Name>", category="local_government",
                                  name=value.get("name"), place=place))

@@ -17,13 +17,13 @@ from spacy.tokens import Doc, Span
 from plan_extract.component import NumberRuleComponent
 from plan_extract.dims.money.lexicon import currency_rules
 from plan_extract.dims.money.rules import CURRENCY_OF, LEXICON, NAMED_CURRENCIES, PER_WORDS, RULES
-from plan_extract.dims.numeral import numeral_in, numeral_starting, numerals, range_opening
+from plan_extract.dims.numeral import numeral_in, numeral_starting, numeral_value, numerals, range_opening
 from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
 from plan_extract.dims.numeral.parse import normalise, qualifier_before
 from plan_extract.grammar import DE
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
 from plan_extract.rules import RuleSet, Value
-from plan_extract.spans import group_spans, sentence_bounds, span_ref
+from plan_extract.spans import group_spans, sentence_bounds, span_ref, span_text, token_attrs
 
 # Prepositions that spread an amount over a duration: "258 000 euros sur 3 ans".
 OVER_WORDS = set(LEXICON.over.words)
@@ -88,14 +88,14 @@ class MoneyExtractor(WithUserLexicon, NumberRuleComponent):
             words = text[numeral.start_char:numeral.end_char].lower().split()  # numeral.text, read once per Doc
             if len(words) < 2 or words[-1] not in SCALE_WORDS or any(i in taken for i in range(numeral.start, numeral.end)):
                 continue
-            nxt = doc[numeral.end: numeral.end + 2]
-            if len(nxt) == 2 and nxt[0].lower_ in DE and nxt[1].pos_ == "NOUN":
+            attrs = token_attrs(doc)
+            if numeral.end + 2 <= len(doc) and attrs.lower[numeral.end] in DE and attrs.pos[numeral.end + 1] == "NOUN":
                 continue  # "2 millions de tonnes": a quantity
             model = _amount_before(found, numeral)
             if model is None:
                 continue
             span = Span(doc, numeral.start, numeral.end, span_id=ELLIPTICAL_RULE)
-            span._.money = {"value": numeral._.numeral["value"], "currency": model._.money["currency"]}
+            span._.money = {"value": numeral_value(numeral)["value"], "currency": model._.money["currency"]}
             spans.append(span)
         return spans
 
@@ -106,15 +106,16 @@ class MoneyExtractor(WithUserLexicon, NumberRuleComponent):
         qualifier = qualifier_before(text, span.start_char)
         if qualifier:
             value["approx"] = qualifier[0]
-        after = doc[span.end: span.end + 3]
-        if len(after) >= 2 and after[0].lower_ in ("par", "/") and after[1].lemma_.lower() in PER_WORDS:
-            value["per"] = after[1].lemma_.lower()
-        elif len(after) >= 1 and after[0].lower_ in LEXICON.per.adjectives:
-            value["per"] = LEXICON.per.adjectives[after[0].lower_]
-        over = span.end < len(doc) and doc[span.end].lower_ in OVER_WORDS
+        attrs = token_attrs(doc)
+        after = attrs.lower[span.end: span.end + 3]
+        if len(after) >= 2 and after[0] in ("par", "/") and attrs.lemma[span.end + 1] in PER_WORDS:
+            value["per"] = attrs.lemma[span.end + 1]
+        elif len(after) >= 1 and after[0] in LEXICON.per.adjectives:
+            value["per"] = LEXICON.per.adjectives[after[0]]
+        over = span.end < len(doc) and attrs.lower[span.end] in OVER_WORDS
         for date in group_spans(doc, self.date_key) if over else ():
             # "sur 3 ans" within two words after the amount
-            if span.end < date.start <= span.end + 2 and doc[span.end].lower_ in OVER_WORDS \
+            if span.end < date.start <= span.end + 2 and attrs.lower[span.end] in OVER_WORDS \
                     and (date._.date or {}).get("type") == "duration":
                 value["over"] = span_ref(span, date)
         return span, value
@@ -130,12 +131,12 @@ class MoneyExtractor(WithUserLexicon, NumberRuleComponent):
             return span
         first, approximate = opening
         high = Decimal(value["value"])
-        written = Decimal(numeral._.numeral["value"])
-        last_word = numeral.text.lower().split()[-1]
+        written = Decimal(numeral_value(numeral)["value"])
+        last_word = span_text(numeral).lower().split()[-1]
         if last_word in SCALE_WORDS:
             written /= NUMERAL_LEXICON.scale[last_word]
-        low = Decimal(first._.numeral["value"])
-        if written and first.text.lower().split()[-1] not in SCALE_WORDS and low <= written:
+        low = Decimal(numeral_value(first)["value"])
+        if written and span_text(first).lower().split()[-1] not in SCALE_WORDS and low <= written:
             low *= high / written
         value.update(value=normalise(low), min=normalise(low), max=value["value"])
         if approximate:
@@ -150,17 +151,18 @@ class MoneyExtractor(WithUserLexicon, NumberRuleComponent):
         amount = Decimal(value["value"])
         if amount != amount.to_integral_value():
             return span
-        i = span.end + (1 if span.end < len(doc) and doc[span.end].lower_ == "et" else 0)
+        attrs = token_attrs(doc)
+        i = span.end + (1 if span.end < len(doc) and attrs.lower[span.end] == "et" else 0)
         cents = numeral_starting(doc, i)
-        if cents is None or cents._.numeral["form"] not in ("digits", "words"):
+        if cents is None or numeral_value(cents)["form"] not in ("digits", "words"):
             return span
-        count = Decimal(cents._.numeral["value"])
+        count = Decimal(numeral_value(cents)["value"])
         if not (0 < count < 100 and count == count.to_integral_value()):
             return span
         end = cents.end
-        if end < len(doc) and doc[end].lower_ in SUBUNITS:
+        if end < len(doc) and attrs.lower[end] in SUBUNITS:
             end += 1
-        elif len(cents.text) != 2 or not (end == len(doc) or doc[end].is_punct):
+        elif len(span_text(cents)) != 2 or not (end == len(doc) or attrs.is_punct[end]):
             return span  # "15 dollars 50." only: a bare number after the amount is something else
         value["value"] = normalise(amount + count / 100)
         return Span(doc, span.start, end, span_id=span.id_)

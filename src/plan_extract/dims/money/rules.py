@@ -7,11 +7,12 @@ from decimal import Decimal
 from pydantic import BaseModel
 from spacy.tokens import Span
 
-from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
+from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in, numeral_value
 from plan_extract import grammar
 from plan_extract.dims.numeral.parse import normalise
 from plan_extract.resources import load_toml
 from plan_extract.rules import Rule, Value, phrase_elements
+from plan_extract.spans import token_attrs
 
 
 class _Words(BaseModel):
@@ -58,7 +59,7 @@ DE = {"LOWER": {"IN": sorted(grammar.DE)}}
 
 def _amount(span: Span) -> Decimal | None:
     numeral = numeral_in(span)
-    return Decimal(numeral._.numeral["value"]) if numeral is not None else None
+    return Decimal(numeral_value(numeral)["value"]) if numeral is not None else None
 
 
 def _value(amount: Decimal, currency: str) -> Value:
@@ -67,7 +68,7 @@ def _value(amount: Decimal, currency: str) -> Value:
 
 def number_currency(span: Span) -> Value | None:
     amount = _amount(span)
-    return _value(amount, CURRENCY_OF[span[-1].lower_]) if amount is not None else None
+    return _value(amount, CURRENCY_OF[token_attrs(span.doc).lower[span.end - 1]]) if amount is not None else None
 
 
 def number_multiword_currency(span: Span) -> Value | None:
@@ -94,7 +95,7 @@ def number_glued(span: Span) -> Value | None:
     amount = _amount(span)
     if amount is None:
         return None
-    scale, currency = GLUED[span[-1].lower_]
+    scale, currency = GLUED[token_attrs(span.doc).lower[span.end - 1]]
     return _value(amount * scale, currency)
 
 
@@ -106,7 +107,7 @@ def number_subunit(span: Span) -> Value | None:
 
 def currency_number(span: Span) -> Value | None:
     amount = _amount(span)
-    return _value(amount, CURRENCY_OF[span[0].lower_]) if amount is not None else None
+    return _value(amount, CURRENCY_OF[token_attrs(span.doc).lower[span.start]]) if amount is not None else None
 
 
 RULES = [

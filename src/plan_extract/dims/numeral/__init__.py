@@ -15,7 +15,8 @@ from spacy.tokens import Doc, Span, Token
 from plan_extract.component import BatchComponent
 from plan_extract.dims.numeral.parse import LEXICON, find_numerals, normalise
 from plan_extract.rules import Mark
-from plan_extract.spans import doc_cache, doc_text, group_key, group_spans
+from plan_extract.spans import (doc_cache, doc_text, group_spans, set_span_extension, span_extension,
+                                token_attrs)
 
 SPANS_KEY = "numeral"
 CARDINAL_FORMS = ["digits", "words", "approx"]
@@ -49,6 +50,7 @@ class NumeralFinder(BatchComponent):
         spans = []
         self.mark.clear(doc)
         text = doc_text(doc)
+        like_url = token_attrs(doc).like_url
         for numeral in find_numerals(text):
             span = doc.char_span(numeral.start, numeral.end, alignment_mode="expand")
             # Numerals come in order without overlaps; widened to whole tokens, two may touch.
@@ -57,12 +59,11 @@ class NumeralFinder(BatchComponent):
             if span.end_char != numeral.end and text[numeral.end].isalpha() \
                     or span.start_char != numeral.start and text[numeral.start - 1] not in "'’":
                 continue  # glued to what the tokenizer kept with it ("10h30", "3D", "A9", "1e+14"; not "d’1")
-            if span[0].like_url or span[-1].like_url:
+            if like_url[span.start] or like_url[span.end - 1]:
                 continue  # "?q=30%": a piece of an address
             span.id_ = numeral.form
-            span._.numeral = NumeralValue(value=normalise(numeral.value), form=numeral.form)
-            for token in span:
-                self.mark(token, numeral.form)
+            set_span_extension(span, "numeral", NumeralValue(value=normalise(numeral.value), form=numeral.form))
+            self.mark.span(span, numeral.form)
             spans.append(span)
         doc.spans[self.spans_key] = spans
         return doc
@@ -70,13 +71,20 @@ class NumeralFinder(BatchComponent):
 
 def numeral_in(span: Span, key: str | None = None) -> Span | None:
     """The first cardinal numeral inside `span`, or None."""
-    starts, numerals = _by_start(span.doc, key)
+    index = _index(span.doc, key)
+    starts = index.starts
+    end = span.end
     for i in range(bisect_left(starts, span.start), len(starts)):
-        if starts[i] >= span.end:
+        if starts[i] >= end:
             break
-        if numerals[i]._.numeral["form"] != "ordinal":
-            return numerals[i]
+        if index.forms[i] != "ordinal":
+            return index.spans[i]
     return None
+
+
+def numeral_value(numeral: Span) -> NumeralValue:
+    """`numeral._.numeral` (read from `doc.user_data`, see `spans.span_extension`)."""
+    return span_extension(numeral, "numeral")
 
 
 def range_opening(span: Span, blocked_keys: list[str], key: str | None = None) -> tuple[Span, bool] | None:
@@ -90,13 +98,14 @@ def range_opening(span: Span, blocked_keys: list[str], key: str | None = None) -
     doc = span.doc
     if span.start < 2:
         return None
-    joiner = doc[span.start - 1].lower_
+    lower = token_attrs(doc).lower
+    joiner = lower[span.start - 1]
     first = numeral_ending(doc, span.start - 1, key)
-    if first is None or first._.numeral["form"] not in ("digits", "words", "approx"):
+    if first is None or numeral_value(first)["form"] not in ("digits", "words", "approx"):
         return None
     if any(s.start < first.end and first.start < s.end for k in blocked_keys for s in group_spans(doc, k)):
         return None
-    opener = doc[first.start - 1].lower_ if first.start > 0 else ""
+    opener = lower[first.start - 1] if first.start > 0 else ""
     if any(opener == o and joiner == j for o, j in LEXICON.range.frames) or joiner in LEXICON.range.joiners:
         return first, False
     if joiner in LEXICON.range.alternatives:
@@ -106,33 +115,46 @@ def range_opening(span: Span, blocked_keys: list[str], key: str | None = None) -
 
 def numeral_starting(doc: Doc, i: int, key: str | None = None) -> Span | None:
     """The numeral whose first token is `i`, or None (a binary search in the Doc's numerals)."""
-    starts, found = _by_start(doc, key)
+    index = _index(doc, key)
+    starts = index.starts
     k = bisect_left(starts, i)
-    return found[k] if k < len(starts) and starts[k] == i else None
+    return index.spans[k] if k < len(starts) and starts[k] == i else None
 
 
 def numeral_ending(doc: Doc, end: int, key: str | None = None) -> Span | None:
     """The numeral that ends just before token `end`, or None. Numerals do not overlap, so their
     ends come in the order of their starts."""
-    starts, found = _by_start(doc, key)
-    k = bisect_left(starts, end) - 1
-    return found[k] if k >= 0 and found[k].end == end else None
+    index = _index(doc, key)
+    k = bisect_left(index.starts, end) - 1
+    return index.spans[k] if k >= 0 and index.ends[k] == end else None
 
 
 def numerals(doc: Doc, key: str | None = None) -> list[Span]:
     """The numerals found in `doc` (`doc.spans[key]`, none when absent), read once per Doc."""
-    return _by_start(doc, key)[1]
+    return _index(doc, key).spans
 
 
-def _by_start(doc: Doc, key: str | None) -> tuple[list[int], list[Span]]:
-    """The numerals of a Doc with their start tokens, read once (kept in the Doc's cache, see
+class _Index:
+    """The numerals of a Doc (`spans.group_spans`), their start and end tokens and their forms."""
+
+    __slots__ = ("spans", "starts", "ends", "forms")
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = spans
+        self.starts = [n.start for n in spans]
+        self.ends = [n.end for n in spans]
+        self.forms = [(numeral_value(n) or {}).get("form") for n in spans]
+
+
+def _index(doc: Doc, key: str | None) -> _Index:
+    """The `_Index` of the numerals of a Doc, made once (kept in the Doc's cache, see
     `spans.group_spans`). Without a `key`, the numerals are where the running component reads
     them (`spans.group_key`)."""
+    cache = doc_cache(doc)
     if key is None:
-        key = group_key(doc, SPANS_KEY)
+        key = cache.keys.get(SPANS_KEY, SPANS_KEY)
     numerals = group_spans(doc, key)
-    values = doc_cache(doc).values
-    cached = values.get(("numeral starts", key))
-    if cached is None or cached[0] is not numerals:
-        cached = values["numeral starts", key] = (numerals, [n.start for n in numerals])
-    return cached[1], numerals
+    index = cache.values.get(("numeral index", key))
+    if index is None or index.spans is not numerals:
+        index = cache.values["numeral index", key] = _Index(numerals)
+    return index

@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from plan_extract.component import NumberRuleComponent
-from plan_extract.dims.numeral import numeral_in, numeral_starting, range_opening
+from plan_extract.dims.numeral import numeral_in, numeral_starting, numeral_value, range_opening
 from plan_extract.dims.numeral.parse import normalise, qualifier_before
 from plan_extract.dims.quantity.bare import bare_figures
 from plan_extract.dims.quantity.lexicon import unit_rules
@@ -23,7 +23,7 @@ from plan_extract.dims.quantity.rules import LEXICON, RULES, _lemma
 from plan_extract.grammar import DE
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
 from plan_extract.rules import RuleSet, Value
-from plan_extract.spans import group_spans
+from plan_extract.spans import group_spans, token_attrs
 
 _INCREASE = set(LEXICON.change.increase)
 _DECREASE = set(LEXICON.change.decrease)
@@ -60,7 +60,7 @@ class QuantityExtractor(WithUserLexicon, NumberRuleComponent):
 
     def refine(self, span: Span, value: Value, text: str) -> tuple[Span, Value]:
         numeral = numeral_in(span)
-        if numeral is not None and numeral._.numeral["form"] == "approx":
+        if numeral is not None and numeral_value(numeral)["form"] == "approx":
             value["approx"] = "approx"
         qualifier = qualifier_before(text, span.start_char)
         if qualifier:
@@ -80,7 +80,7 @@ class QuantityExtractor(WithUserLexicon, NumberRuleComponent):
         if opening is None:
             return span
         first, approximate = opening
-        low = first._.numeral["value"]
+        low = numeral_value(first)["value"]
         value.update(min=low, max=value["value"], value=low)
         if approximate:
             value["approx"] = "approx"
@@ -93,15 +93,16 @@ class QuantityExtractor(WithUserLexicon, NumberRuleComponent):
         doc = span.doc
         if value.get("unit") != "count" or span.end >= len(doc):
             return span
+        attrs = token_attrs(doc)
         i = span.end
-        while i < len(doc) and i < span.end + 2 and doc[i].pos_ in ("ADJ", "VERB") and doc[i].lower_ not in _RATE_WORDS:
+        while i < len(doc) and i < span.end + 2 and attrs.pos[i] in ("ADJ", "VERB") and attrs.lower[i] not in _RATE_WORDS:
             i += 1  # "faits constatés pour"
-        if i >= len(doc) or doc[i].lower_ not in _RATE_WORDS:
+        if i >= len(doc) or attrs.lower[i] not in _RATE_WORDS:
             return span
         base = numeral_starting(doc, i + 1)
         if base is None or base.end >= len(doc) or doc[base.end].pos_ != "NOUN":
             return span
-        size = Decimal(base._.numeral["value"])
+        size = Decimal(numeral_value(base)["value"])
         if size < LEXICON.rate.min_base or not re.fullmatch(r"10*", normalise(size)):
             return span
         noun = doc[base.end]
@@ -112,13 +113,12 @@ class QuantityExtractor(WithUserLexicon, NumberRuleComponent):
 
     @staticmethod
     def _change(span: Span) -> str | None:
-        doc = span.doc
-        first = doc[span.start]
-        if re.match(r"^[+\-−]\d", first.text):
+        attrs = token_attrs(span.doc)
+        if re.match(r"^[+\-−]\d", attrs.text[span.start]):
             return "delta"
-        before = doc[max(0, span.start - 3): span.start]
-        if len(before) and before[-1].lower_ in DE:
-            words = {t.lower_ for t in before} | {t.lemma_.lower() for t in before}
+        start = max(0, span.start - 3)
+        if start < span.start and attrs.lower[span.start - 1] in DE:
+            words = {*attrs.lower[start:span.start], *attrs.lemma[start:span.start]}
             if _INCREASE & words:
                 return "increase"
             if _DECREASE & words:

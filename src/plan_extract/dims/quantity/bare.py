@@ -13,13 +13,13 @@ from decimal import Decimal
 
 from spacy.tokens import Doc, Span, Token
 
-from plan_extract.dims.numeral import numeral_ending, numeral_starting, numerals
+from plan_extract.dims.numeral import numeral_ending, numeral_starting, numeral_value, numerals
 from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
 from plan_extract.dims.numeral.parse import qualifier_before
 from plan_extract.dims.quantity.rules import IDENTIFIER_BEFORE, LEXICON, NOT_COUNTED, UNIT_OF, _lemma
 from plan_extract.grammar import COORDINATING, DE
 from plan_extract.rules import Value
-from plan_extract.spans import last_in_sentence_before
+from plan_extract.spans import last_in_sentence_before, span_text, token_attrs
 
 BARE_RULE = "<number> standing alone"
 ELLIPTICAL_RULE = "<contre|dont|soit> <number> (unit of the figure before)"
@@ -45,13 +45,13 @@ def bare_figures(doc: Doc, found: list[Span], blocked: list[Span], text: str) ->
     spans: list[Span] = []
     figures = [n for n in numerals(doc) if _exact_or_singular(n) and not any(i in taken for i in range(n.start, n.end))]
     joined_to_previous = set()
+    lower = token_attrs(doc).lower
     for k, numeral in enumerate(figures):
         if numeral.start in joined_to_previous or not stands_alone(numeral):
             continue
-        value: Value = {"value": numeral._.numeral["value"], "unit": "count", "counted": None}
+        value: Value = {"value": numeral_value(numeral)["value"], "unit": "count", "counted": None}
         rule = BARE_RULE
-        before = doc[numeral.start - 1] if numeral.start > 0 else None
-        if before is not None and before.lower_ in ELLIPTICAL:
+        if numeral.start > 0 and lower[numeral.start - 1] in ELLIPTICAL:
             model = last_in_sentence_before(found, numeral, gap=1)
             if model is not None:
                 rule = ELLIPTICAL_RULE
@@ -60,15 +60,15 @@ def bare_figures(doc: Doc, found: list[Span], blocked: list[Span], text: str) ->
         if value["unit"] == "count" and Decimal(value["value"]) != Decimal(value["value"]).to_integral_value():
             continue  # "une note de 2,5": a decimal counts nothing unless a figure before gives its unit
         end = numeral.end
-        after = doc[end: end + 2]
+        after = lower[end: end + 2]
         following = figures[k + 1] if k + 1 < len(figures) else None
-        if len(after) == 2 and after[0].lower_ in DE and after[1].lower_ in MORE | LESS:
-            value["change"] = "increase" if after[1].lower_ in MORE else "decrease"  # "130 de plus"
+        if len(after) == 2 and after[0] in DE and after[1] in MORE | LESS:
+            value["change"] = "increase" if after[1] in MORE else "decrease"  # "130 de plus"
             end += 2
-        elif len(after) >= 1 and after[0].lower_ in ALTERNATIVES and following is not None \
+        elif len(after) >= 1 and after[0] in ALTERNATIVES and following is not None \
                 and following.start == end + 1 and stands_alone(following):
             # "deux ou trois": about two, at most three.
-            value.update(min=value["value"], max=following._.numeral["value"], approx="approx")
+            value.update(min=value["value"], max=numeral_value(following)["value"], approx="approx")
             end = following.end
             joined_to_previous.add(following.start)
         if value["counted"] is None:
@@ -85,22 +85,24 @@ def bare_figures(doc: Doc, found: list[Span], blocked: list[Span], text: str) ->
 def stands_alone(numeral: Span) -> bool:
     """Whether a number with no noun after it stands for a count ("ils ne sont plus que 75")."""
     doc = numeral.doc
-    if any(c in numeral.text for c in ":/") or _year(numeral) or _names_something(numeral):
+    if any(c in span_text(numeral) for c in ":/") or _year(numeral) or _names_something(numeral):
         return False
-    if Decimal(numeral._.numeral["value"]) == 0:
+    if Decimal(numeral_value(numeral)["value"]) == 0:
         return False  # "0000", "zéro": nothing is counted
-    after = doc[numeral.end] if numeral.end < len(doc) else None
-    if after is None:
+    a = numeral.end  # the token after
+    if a >= len(doc):
         return True
-    if after.lower_ in NOT_COUNTED or after.lower_ in UNIT_OF or after.lower_ in JOINED_AFTER or after.is_quote:
+    attrs = token_attrs(doc)
+    lower = attrs.lower[a]
+    if lower in NOT_COUNTED or lower in UNIT_OF or lower in JOINED_AFTER or attrs.is_quote[a]:
         return False
-    if (after.pos_ in ("NOUN", "PROPN", "NUM") or after.is_title) and after.is_alpha or after.like_num:
+    if (attrs.pos[a] in ("NOUN", "PROPN", "NUM") or attrs.is_title[a]) and attrs.is_alpha[a] or attrs.like_num[a]:
         return False  # a noun the rules did not count ("3 ans"), a name ("38000 Grenoble")
-    if after.text in (".", ")") and _line_start(numeral):
+    if attrs.text[a] in (".", ")") and _line_start(numeral):
         return False  # "1. Agir pour la justice sociale": an item of a list
-    partner = numeral_starting(doc, numeral.end + 1) if after.lower_ in LIST_JOINERS else None
+    partner = numeral_starting(doc, numeral.end + 1) if lower in LIST_JOINERS else None
     if partner is not None and partner.end < len(doc):
-        following = doc[partner.end].lower_
+        following = attrs.lower[partner.end]
         if following in NOT_COUNTED or following in UNIT_OF:
             return False  # "de 15 à 19 heures": the first end of a range of something else
     return True
@@ -110,19 +112,20 @@ def _names_something(numeral: Span) -> bool:
     """The word before makes the number a name, a day, a rank or a pronoun: "Rapport 18", "le 3",
     "tous deux", "Crit'Air 0, 1 ou 2" (the whole list after the name)."""
     doc = numeral.doc
-    before = doc[numeral.start - 1] if numeral.start > 0 else None
-    if before is None or before.is_space:
+    b = numeral.start - 1  # the token before
+    attrs = token_attrs(doc)
+    if b < 0 or attrs.is_space[b]:
         return False
-    lower = before.lower_
-    if lower in NOT_AFTER or lower in JOINED_BEFORE or before.is_quote:
+    lower = attrs.lower[b]
+    if lower in NOT_AFTER or lower in JOINED_BEFORE or attrs.is_quote[b]:
         return True
-    if lower in BOTH_AFTER and numeral._.numeral["value"] == "2":
+    if lower in BOTH_AFTER and numeral_value(numeral)["value"] == "2":
         return True  # "tous deux", "les deux": both of them
-    if before.pos_ in ("NOUN", "PROPN", "ADJ", "NUM") and before.is_alpha and lower not in ELLIPTICAL:
+    if attrs.pos[b] in ("NOUN", "PROPN", "ADJ", "NUM") and attrs.is_alpha[b] and lower not in ELLIPTICAL:
         return True  # "Rapport 18", "Avélo 2": a number naming something
-    if before.text == "(" and numeral.end < len(doc) and doc[numeral.end].text == ")":
+    if attrs.text[b] == "(" and numeral.end < len(doc) and attrs.text[numeral.end] == ")":
         return True  # "(2)": a note
-    if lower in RATIO_WORDS and numeral.start > 1 and doc[numeral.start - 2].pos_ in ("NOUN", "PROPN", "PRON", "NUM", "ADJ"):
+    if lower in RATIO_WORDS and numeral.start > 1 and attrs.pos[numeral.start - 2] in ("NOUN", "PROPN", "PRON", "NUM", "ADJ"):
         return True  # "un jeune sur trois": the base of a share
     if lower in LIST_JOINERS and numeral.start > 1:
         previous = numeral_ending(doc, numeral.start - 1)
@@ -133,19 +136,19 @@ def _names_something(numeral: Span) -> bool:
 def _exact_or_singular(numeral: Span) -> bool:
     """Exact numbers, and approximations with a singular article ("une trentaine"); "des
     centaines" alone is too vague to count."""
-    form = numeral._.numeral["form"]
-    return form in ("digits", "words") or form == "approx" and numeral[0].lower_ in ARTICLES
+    form = numeral_value(numeral)["form"]
+    return form in ("digits", "words") or form == "approx" and token_attrs(numeral.doc).lower[numeral.start] in ARTICLES
 
 
 def _year(numeral: Span) -> bool:
     """ "2023" written alone: a year the dates did not take ("budget primitif 2023")."""
-    text = numeral.text
+    text = span_text(numeral)
     return len(text) == 4 and text.isdigit() and 1800 <= int(text) <= 2100
 
 
 def _line_start(numeral: Span) -> bool:
-    doc = numeral.doc
-    return numeral.start == 0 or "\n" in doc[numeral.start - 1].text or doc[numeral.start - 1].is_space
+    attrs = token_attrs(numeral.doc)
+    return numeral.start == 0 or "\n" in attrs.text[numeral.start - 1] or attrs.is_space[numeral.start - 1]
 
 
 def _partitive(doc: Doc, end: int) -> str | None:

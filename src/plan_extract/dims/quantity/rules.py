@@ -9,11 +9,12 @@ from spacy.tokens import Span, Token
 
 from plan_extract import grammar
 from plan_extract.dims.date.context import is_age
-from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in
+from plan_extract.dims.numeral import NUMBER, SPACE, numeral_in, numeral_value
 from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
 from plan_extract.dims.numeral.parse import normalise
 from plan_extract.resources import load_toml
-from plan_extract.rules import Rule, Value, phrase_elements
+from plan_extract.rules import Rule, Value, mark_of, phrase_elements
+from plan_extract.spans import features, span_text, token_attrs
 
 
 class _Unit(BaseModel):
@@ -97,50 +98,50 @@ def _number(span: Span) -> tuple[Span, Decimal] | None:
     if numeral is None or _identifier(numeral) or _quoted_name(numeral, span) or _slogan(numeral, span) \
             or _both(numeral) or _share_base(numeral):
         return None
-    return numeral, Decimal(numeral._.numeral["value"])
+    return numeral, Decimal(numeral_value(numeral)["value"])
+
+
+# The helpers below read the tokens' attributes from the Doc's lists (`spans.TokenAttrs`): they
+# run for every match, and a Token is built at every `doc[i]`.
 
 
 def _share_base(numeral: Span) -> bool:
     """ "un élève sur trois": the base of a share, not a count of what follows it."""
-    doc = numeral.doc
+    attrs = token_attrs(numeral.doc)
     i = numeral.start
-    return i >= 3 and doc[i - 1].lower_ in RATIO_WORDS and doc[i - 2].pos_ in ("NOUN", "PROPN", "ADJ") \
-        and doc[i - 3].lower_ in ONE
+    return i >= 3 and attrs.lower[i - 1] in RATIO_WORDS and attrs.pos[i - 2] in ("NOUN", "PROPN", "ADJ") \
+        and attrs.lower[i - 3] in ONE
 
 
 def _both(numeral: Span) -> bool:
     """ "tous deux viendront": both of them, not a count."""
-    doc = numeral.doc
-    return numeral.start > 0 and doc[numeral.start - 1].lower_ in BOTH_BEFORE and numeral._.numeral["value"] == "2"
+    return numeral.start > 0 and token_attrs(numeral.doc).lower[numeral.start - 1] in BOTH_BEFORE \
+        and numeral_value(numeral)["value"] == "2"
 
 
 def _slogan(numeral: Span, span: Span) -> bool:
     """ "zéro déchet", "Zéro phyto": "zéro" before a singular noun names a goal, it counts nothing."""
-    if numeral.text.lower() not in LEXICON.slogan_numbers.words or span.end <= numeral.end:
+    if span_text(numeral).lower() not in LEXICON.slogan_numbers.words or span.end <= numeral.end:
         return False
-    noun = span[-1]
-    return "Plur" not in noun.morph.get("Number")
+    return "Plur" not in features(span.doc, span.end - 1).get("Number", [])
 
 
 def _identifier(numeral: Span) -> bool:
     """ "article L. 224", "ligne 2", "niveau 3": the number names something, it counts nothing."""
-    return numeral.start > 0 and numeral.doc[numeral.start - 1].lower_ in IDENTIFIER_BEFORE
+    return numeral.start > 0 and token_attrs(numeral.doc).lower[numeral.start - 1] in IDENTIFIER_BEFORE
 
 
 def _quoted_name(numeral: Span, span: Span) -> bool:
     """ «200 brigades»: a number opening a quoted name is part of that name."""
-    doc = numeral.doc
-    before = doc[numeral.start - 1] if numeral.start > 0 else None
-    after = doc[span.end] if span.end < len(doc) else None
-    return bool(before is not None and before.is_quote and after is not None and after.is_quote)
+    is_quote = token_attrs(span.doc).is_quote
+    return numeral.start > 0 and is_quote[numeral.start - 1] and span.end < len(is_quote) and is_quote[span.end]
 
 
 def _rate_change(span: Span, numeral: Span) -> bool:
     """A sign or a change word before the number: "+3 points", "hausse de 2 points"."""
-    doc = span.doc
-    if numeral.text[:1] in "+-−":
+    if span_text(numeral)[:1] in "+-−":
         return True
-    before = {t.lemma_.lower() for t in doc[max(0, numeral.start - 4): numeral.start]}
+    before = set(token_attrs(span.doc).lemma[max(0, numeral.start - 4): numeral.start])
     return bool(before & CHANGE_WORDS)
 
 
@@ -196,16 +197,18 @@ def number_unit(span: Span) -> Value | None:
     if found is None:
         return None
     numeral, value = found
-    tokens = [t for t in span[numeral.end - span.start:] if not t.is_space]
-    if tokens and tokens[0].lower_ in grammar.DE:
+    attrs = token_attrs(span.doc)
+    lower = attrs.lower
+    tokens = [i for i in range(numeral.end, span.end) if not attrs.is_space[i]]
+    if tokens and lower[tokens[0]] in grammar.DE:
         tokens = tokens[1:]  # "1,2 million de m3"
-    while len(tokens) > 1 and tokens[0].pos_ == "ADJ" and tokens[0].lower_ not in UNIT_OF:
+    while len(tokens) > 1 and attrs.pos[tokens[0]] == "ADJ" and lower[tokens[0]] not in UNIT_OF:
         tokens = tokens[1:]  # "13 000 nouveaux kilomètres"
-    surface = " ".join(t.lower_ for t in tokens)
+    surface = " ".join(lower[i] for i in tokens)
     unit = UNIT_OF.get(surface)
     if unit is None:
         return None
-    if surface in CASE_SENSITIVE and tokens[0].text not in WRITTEN_UNITS:
+    if surface in CASE_SENSITIVE and attrs.text[tokens[0]] not in WRITTEN_UNITS:
         return None
     if surface in AMBIGUOUS_UNITS and not _rate_change(span, numeral):
         return None
@@ -216,10 +219,10 @@ def number_unit(span: Span) -> Value | None:
 
 def number_noun(span: Span) -> Value | None:
     found = _number(span)
-    if found is None or span[-1]._.numeral_form is not None:
+    if found is None or mark_of(span.doc, "numeral_form", span.end - 1) is not None:
         return None  # "un million": the scale word is part of the number, not what it counts
     _, value = found
-    if span[-1].lower_ in AMBIGUOUS_UNITS and _rate_change(span, found[0]):
+    if token_attrs(span.doc).lower[span.end - 1] in AMBIGUOUS_UNITS and _rate_change(span, found[0]):
         return None  # "+3 points": a change of rate, found by `number_unit`
     counted = counted_noun(span[-1])
     if counted is None:
@@ -289,7 +292,7 @@ def fraction_noun(span: Span) -> Value | None:
         return None  # "un cinquième pays partenaire": a rank
     if noun.pos_ in ("ADJ", "X") and not (noun.is_lower and noun.lower_.endswith(("s", "x"))):
         return None  # a plural noun the tagger took for an adjective ("un cinquième policiers")
-    return {"value": normalise(Decimal(numeral._.numeral["value"])), "unit": "count", "counted": _lemma(noun)}
+    return {"value": normalise(Decimal(numeral_value(numeral)["value"])), "unit": "count", "counted": _lemma(noun)}
 
 
 def number_les_noun(span: Span) -> Value | None:
