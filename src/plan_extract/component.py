@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from plan_extract.rules import Rule, RuleSet, Value
-from plan_extract.spans import doc_text, group_spans, reading_keys
+from plan_extract.spans import doc_text, group_spans, reading_keys, set_span_extension
 
 
 def register_extension(dim: str) -> None:
@@ -60,11 +60,15 @@ class RuleComponent(BatchComponent):
             if refined is None:
                 continue
             span, value = refined
-            span._.set(self.dim, value)
+            set_span_extension(span, self.dim, value)
             spans.append(span)
         extra = self.extra(doc, spans, text)
-        doc.spans[self.spans_key] = sorted(spans + extra, key=lambda s: s.start) if extra else spans
+        doc.spans[self.spans_key] = self.kept(sorted(spans + extra, key=lambda s: s.start) if extra else spans)
         return doc
+
+    def kept(self, spans: list[Span]) -> list[Span]:
+        """The spans stored, of those found (in order): all of them by default."""
+        return spans
 
     def extra(self, doc: Doc, found: list[Span], text: str) -> list[Span]:
         """Spans found by a second pass that needs the rules' results (elliptical figures)."""

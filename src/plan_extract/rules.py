@@ -8,6 +8,7 @@ so a wrong result can always be traced back to the rule that produced it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import reduce
@@ -509,11 +510,13 @@ class RuleSet:
         opened |= {index for element, index in self.by_test if element.word_passes(text)}
         return _union(self.opening[i] for i in opened)
 
-    def _live(self, tokens: _Tokens) -> int:
-        """The states of the patterns whose required forms all occur in the Doc: a pattern
-        that needs "tard" is never tried in a Doc without it."""
+    def _live(self, tokens: _Tokens, ranges: list[tuple[int, int]]) -> int:
+        """The states of the patterns whose required forms all occur in the token `ranges`: a
+        pattern that needs "tard" is never tried in a Doc without it (nor in windows without it:
+        a match lies inside one)."""
         known = self.held_by_word
-        words = set(tokens.text)
+        text = tokens.text
+        words = set(text) if ranges == [(0, len(text))] else {word for start, end in ranges for word in text[start:end]}
         found = list(map(known.get, words))
         if None in found:  # words met for the first time
             if len(known) >= WORD_CACHE_SIZE:
@@ -539,44 +542,48 @@ class RuleSet:
         return sorted(self._found(doc, windows), key=lambda m: (m[1], m[2], m[0]))
 
     def _found(self, doc: Doc, windows: Iterable[tuple[int, int]] | None) -> list[tuple[int, int, int]]:
-        """The matches of `matches`, in no set order."""
+        """The matches of `matches`, in no set order. Only the tokens inside the windows are
+        read: those of a component that looks around the numbers are a small part of the Doc."""
         length = len(doc)
         if not length:
             return []
         tokens = _Tokens(doc, len(self.elements))
+        # The token ranges where matches start and end (matches stay inside one window).
+        ranges = [(0, length)] if windows is None else _merged(windows, length)
         known = self.opened_by_word
-        opening = list(map(known.get, tokens.text))
-        if None in opening:  # words met for the first time
-            for i, text in enumerate(tokens.text):
-                if opening[i] is None:
-                    opened = known.get(text)  # the same word earlier in this Doc
-                    if opened is None:
-                        if len(known) >= WORD_CACHE_SIZE:
-                            known.clear()
-                        opened = known[text] = self._opened(text)
-                    opening[i] = opened
-        for attr, states in self.opening_by_mark.items():
-            # Without a `Mark` for the attribute, any token may carry it.
-            for i in tokens.marks.get(attr, range(length)):
-                opening[i] |= states
-        if self.opening_anywhere:
-            opening = [states | self.opening_anywhere for states in opening]
-        # The end of the window each token lies in (matches stay inside one window).
-        if windows is None:
-            limits = None
-        else:
-            limits = {}
-            for start, end in _merged(windows, length):
-                for i in range(start, end):
-                    limits[i] = end
+        text = tokens.text
+        # By attribute a first element requires, the marked tokens in order (None: any token may
+        # carry it, without a `Mark` for the attribute).
+        by_mark = [(sorted(marks) if (marks := tokens.marks.get(attr)) is not None else None, states)
+                   for attr, states in self.opening_by_mark.items()]
         found = []
         ids, ends = self.ids, self.automaton.ends
-        live = self._live(tokens)
-        for start, states in enumerate(opening):
-            states &= live
-            if states:
-                limit = length if limits is None else limits.get(start)
-                if limit is not None:
+        live = self._live(tokens, ranges)
+        for first, limit in ranges:
+            # By token of the range, the states in which it opens matches.
+            opening = list(map(known.get, text[first:limit]))
+            if None in opening:  # words met for the first time
+                for k, state in enumerate(opening):
+                    if state is None:
+                        word = text[first + k]
+                        opened = known.get(word)  # the same word earlier in this Doc
+                        if opened is None:
+                            if len(known) >= WORD_CACHE_SIZE:
+                                known.clear()
+                            opened = known[word] = self._opened(word)
+                        opening[k] = opened
+            for marked_tokens, states in by_mark:
+                if marked_tokens is None:
+                    opening = [opened | states for opened in opening]
+                else:
+                    for i in marked_tokens[bisect_left(marked_tokens, first):bisect_left(marked_tokens, limit)]:
+                        opening[i - first] |= states
+            if self.opening_anywhere:
+                opening = [states | self.opening_anywhere for states in opening]
+            for k, states in enumerate(opening):
+                states &= live
+                if states:
+                    start = first + k
                     found += [(ids[p], start, end) for p, end in ends(tokens, start, states, limit, live)]
         return found
 

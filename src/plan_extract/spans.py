@@ -167,7 +167,7 @@ def group_spans(doc: Doc, key: str) -> list[Span]:
     >>> group_spans(doc, "test") is group_spans(doc, "test"), group_spans(doc, "none")
     (True, [])
     """
-    group = doc.spans[key] if key in doc.spans else None
+    group = doc.spans.data.get(key)  # the SpanGroups' own dict (a UserDict): no Python-level lookup
     values = doc_cache(doc).values
     cached = values.get(("group", key))
     if cached is None or cached[0] is not group:

@@ -19,7 +19,7 @@ from plan_extract.dims.money.lexicon import currency_rules
 from plan_extract.dims.money.rules import CURRENCY_OF, LEXICON, NAMED_CURRENCIES, PER_WORDS, RULES
 from plan_extract.dims.numeral import numeral_in, numeral_starting, numeral_value, numerals, range_opening
 from plan_extract.dims.numeral.parse import LEXICON as NUMERAL_LEXICON
-from plan_extract.dims.numeral.parse import normalise, qualifier_before
+from plan_extract.dims.numeral.parse import normalise, qualifier_before, word_start_alternation
 from plan_extract.grammar import DE
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
 from plan_extract.rules import RuleSet, Value
@@ -31,7 +31,7 @@ ELLIPTICAL_RULE = "<number> <scale> (currency of the sentence)"
 ONE_RULE = "un <currency>"
 # "un euro", "une livre sterling": "un"/"une" counts one before a currency written as a word.
 ONE_RE = re.compile(
-    rf"(?<![\w-])(?:{'|'.join(NUMERAL_LEXICON.articles)})[ \u00a0]+"
+    rf"{word_start_alternation(NUMERAL_LEXICON.articles)}[ \u00a0]+"
     rf"(?P<currency>{'|'.join(re.escape(c) for c in sorted(NAMED_CURRENCIES, key=len, reverse=True))})(?![\w-])",
     re.IGNORECASE,
 )

@@ -97,6 +97,18 @@ def _trie(words: list[str]) -> str:
     return "(?:" + "|".join(branches) + ")" + ("?" if optional else "")
 
 
+def word_start_alternation(words: list[str]) -> str:
+    """An alternation of `words` found where a word starts (after no letter, digit, "_" nor
+    "-"), `(?<![\w-])(?:un|une)`, written so that a search is fast: each first letter is read
+    before the test of the character before it (`u(?<![\w-].)n(?:e)?`), so that the regex
+    engine only tries the places that hold one of the first letters."""
+    firsts = sorted({w[0] for w in words})
+    return "(?:" + "|".join(
+        re.escape(first) + r"(?<![\w-].)" + _trie(sorted({w[1:] for w in words if w[0] == first}))
+        for first in firsts
+    ) + ")"
+
+
 def _alternation(words: list[str]) -> str:
     """An alternation of `words` that the regex engine reads fast: as a tree of their common
     beginnings (see `_trie`). A word that begins another is tried after it, as in a list sorted

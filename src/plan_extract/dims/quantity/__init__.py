@@ -48,10 +48,8 @@ class QuantityExtractor(WithUserLexicon, NumberRuleComponent):
         # The user's rules first: on a tie (same length), the user's unit wins over a counted noun.
         self.ruleset = RuleSet(self.nlp.vocab, [*unit_rules(lexicon.quantity.unit, self.split_form), *RULES])
 
-    def __call__(self, doc: Doc) -> Doc:
-        super().__call__(doc)
-        doc.spans[self.spans_key] = _outermost(list(doc.spans[self.spans_key]))
-        return doc
+    def kept(self, spans: list[Span]) -> list[Span]:
+        return _outermost(spans)
 
     def extra(self, doc: Doc, found: list[Span], text: str) -> list[Span]:
         """Figures that stand alone: "ils ne sont plus que 75", "29 tués, contre 42 en 2022"."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pydantic import BaseModel
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from plan_extract import grammar
 from plan_extract.dims.date.context import is_age
@@ -145,43 +145,59 @@ def _rate_change(span: Span, numeral: Span) -> bool:
     return bool(before & CHANGE_WORDS)
 
 
-def _complement(noun: Token) -> str:
-    """A bare noun complement that names the thing: "opérations de police" -> " de police"."""
-    doc = noun.doc
-    if noun.i + 2 < len(doc) and doc[noun.i + 1].lower_ == "de" and doc[noun.i + 2].pos_ == "NOUN" \
-            and doc[noun.i + 2].head.i == noun.i:
-        return " de " + doc[noun.i + 2].lower_
+def _complement(doc: Doc, i: int) -> str:
+    """A bare noun complement of the noun `i` that names the thing: "opérations de police" ->
+    " de police"."""
+    attrs = token_attrs(doc)
+    if i + 2 < len(doc) and attrs.lower[i + 1] == "de" and attrs.pos[i + 2] == "NOUN" and attrs.head[i + 2] == i:
+        return " de " + attrs.lower[i + 2]
     return ""
 
 
 def _lemma(token: Token) -> str:
-    if token.pos_ in ("VERB", "PRON", "ADJ") and token.lower_.endswith(("s", "x")):
-        return token.lower_[:-1]  # a plural noun mistagged: its lemma would be a verb's ("camérer")
-    lemma = token.lemma_.lower() if token.lemma_ else token.lower_
+    return _lemma_at(token.doc, token.i)
+
+
+def _lemma_at(doc: Doc, i: int) -> str:
+    """The lemma of the noun `i`."""
+    attrs = token_attrs(doc)
+    lower = attrs.lower[i]
+    if attrs.pos[i] in ("VERB", "PRON", "ADJ") and lower.endswith(("s", "x")):
+        return lower[:-1]  # a plural noun mistagged: its lemma would be a verb's ("camérer")
+    lemma = attrs.lemma[i] or lower
     # The lemmatiser sometimes returns the plural for rare nouns: fall back to a plain "-s" strip.
-    if lemma == token.lower_ and lemma.endswith(("s", "x")) and token.morph.get("Number") == ["Plur"]:
+    if lemma == lower and lemma.endswith(("s", "x")) and features(doc, i).get("Number") == ["Plur"]:
         lemma = lemma[:-1]
     return lemma
 
 
 def counted_noun(noun: Token) -> str | None:
-    if noun.pos_ == "PROPN" and noun.is_title and noun.i > 0 and noun.doc[noun.i - 1].pos_ != "PUNCT":
+    return _counted_at(noun.doc, noun.i)
+
+
+def _counted_at(doc: Doc, i: int) -> str | None:
+    attrs = token_attrs(doc)
+    if attrs.pos[i] == "PROPN" and attrs.is_title[i] and i > 0 and attrs.pos[i - 1] != "PUNCT":
         return None  # "61000 Alençon": a postal code before a place name
-    return _lemma(noun) + _complement(noun)
+    return _lemma_at(doc, i) + _complement(doc, i)
 
 
 def _measured(after: Token | None) -> str | None:
     """What a unit measures: "27 kilos de cannabis" -> "cannabis", "12 % des élèves" -> "élève"."""
-    if after is None:
+    return None if after is None else _measured_at(after.doc, after.i)
+
+
+def _measured_at(doc: Doc, i: int) -> str | None:
+    """What a unit measures, read from token `i` on (None past the end of the Doc)."""
+    if i >= len(doc):
         return None
-    doc = after.doc
-    i = after.i
-    if doc[i].lower_ in grammar.LINKS:
+    attrs = token_attrs(doc)
+    if attrs.lower[i] in grammar.LINKS:
         j = i + 1
-        while j < len(doc) and doc[j].pos_ in ("DET", "ADJ"):
+        while j < len(doc) and attrs.pos[j] in ("DET", "ADJ"):
             j += 1
-        if j < len(doc) and doc[j].pos_ == "NOUN":
-            return _lemma(doc[j]) + _complement(doc[j])
+        if j < len(doc) and attrs.pos[j] == "NOUN":
+            return _lemma_at(doc, j) + _complement(doc, j)
     return None
 
 
@@ -212,9 +228,7 @@ def number_unit(span: Span) -> Value | None:
         return None
     if surface in AMBIGUOUS_UNITS and not _rate_change(span, numeral):
         return None
-    doc = span.doc
-    after = doc[span.end] if span.end < len(doc) else None
-    return {"value": normalise(value), "unit": unit, "counted": _measured(after), **_base(value, unit)}
+    return {"value": normalise(value), "unit": unit, "counted": _measured_at(span.doc, span.end), **_base(value, unit)}
 
 
 def number_noun(span: Span) -> Value | None:
@@ -224,7 +238,7 @@ def number_noun(span: Span) -> Value | None:
     _, value = found
     if token_attrs(span.doc).lower[span.end - 1] in AMBIGUOUS_UNITS and _rate_change(span, found[0]):
         return None  # "+3 points": a change of rate, found by `number_unit`
-    counted = counted_noun(span[-1])
+    counted = _counted_at(span.doc, span.end - 1)
     if counted is None:
         return None
     return {"value": normalise(value), "unit": "count", "counted": counted}
@@ -251,9 +265,8 @@ def number_unit_and_half(span: Span) -> Value | None:
     if value is None:
         return None
     amount = Decimal(value["value"]) + Decimal("0.5")
-    doc = span.doc
-    after = doc[span.end] if span.end < len(doc) else None
-    return {"value": normalise(amount), "unit": value["unit"], "counted": _measured(after), **_base(amount, value["unit"])}
+    return {"value": normalise(amount), "unit": value["unit"], "counted": _measured_at(span.doc, span.end),
+            **_base(amount, value["unit"])}
 
 
 def half_unit(span: Span) -> Value | None:
@@ -262,8 +275,7 @@ def half_unit(span: Span) -> Value | None:
     if unit is None:
         return None
     value = Decimal("0.5")
-    after = span.doc[span.end] if span.end < len(span.doc) else None
-    return {"value": normalise(value), "unit": unit, "counted": _measured(after), **_base(value, unit)}
+    return {"value": normalise(value), "unit": unit, "counted": _measured_at(span.doc, span.end), **_base(value, unit)}
 
 
 def number_age(span: Span) -> Value | None:
