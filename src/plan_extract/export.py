@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from plan_extract.models import DocumentDate, Extraction, Plan
 from plan_extract.models import Span as TextSpan
-from plan_extract.spans import Ref, doc_text, span_extension, linked, sentence_starts
+from plan_extract.spans import Ref, doc_text, linked, sentence_starts, span_extension
 
 PREFIX = {"quantity": "q", "money": "m", "date": "d", "actor": "a", "location": "l", "measure": "ms"}
 # The span key of each kind of item (and of the plan), as the components store them by default.

@@ -27,7 +27,7 @@ from plan_extract.dims.actor.persons import (
 )
 from plan_extract.grammar import LINK_ARTICLES, LINKS, OrdinaryWords
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
-from plan_extract.spans import entities, span_extension, group_key, reading_keys, span_text, token_attrs
+from plan_extract.spans import entities, group_key, reading_keys, span_extension, span_text, token_attrs
 
 SPANS_KEY = "actor"
 

@@ -19,7 +19,7 @@ from spacy.util import filter_spans
 from plan_extract.dims.actor.lexicon import LEXICON, OrgPattern, known_acronyms, org_patterns
 from plan_extract.grammar import COORDINATING, LINK_ARTICLES, LINKS
 from plan_extract.spans import (
-    entities, span_extension, group_key, positions, sentence_bounds, token_attrs, trim_entity,
+    entities, group_key, positions, sentence_bounds, span_extension, token_attrs, trim_entity,
 )
 
 # Words that link a body to its place: "préfecture de l'Orne", "conseil départemental du Finistère".
