@@ -98,7 +98,7 @@ def _trie(words: list[str]) -> str:
 
 
 def word_start_alternation(words: list[str]) -> str:
-    """An alternation of `words` found where a word starts (after no letter, digit, "_" nor
+    r"""An alternation of `words` found where a word starts (after no letter, digit, "_" nor
     "-"), `(?<![\w-])(?:un|une)`, written so that a search is fast: each first letter is read
     before the test of the character before it (`u(?<![\w-].)n(?:e)?`), so that the regex
     engine only tries the places that hold one of the first letters."""
