@@ -32,7 +32,7 @@ from plan_extract.dims.measure.linking import LINK_KINDS, Draft, link, merge_res
 from plan_extract.dims.measure.plan import find_plan
 from plan_extract.dims.measure.triggers import find_triggers
 from plan_extract.lexicon import LexiconLike, UserLexicon, WithUserLexicon
-from plan_extract.spans import Ref, doc_text, feature, release, span_ref, span_text, token_attrs
+from plan_extract.spans import Ref, doc_text, feature, group_spans, release, span_ref, span_text, token_attrs
 
 SPANS_KEY = "measure"
 PLAN_KEY = "plan"
@@ -179,7 +179,7 @@ class MeasureExtractor(WithUserLexicon, BatchComponent):
             doc.spans[self.spans_key] = []
             doc.spans[self.plan_key] = []
             return doc
-        money = list(doc.spans[self.keys["money"]]) if self.keys["money"] in doc.spans else []
+        money = group_spans(doc, self.keys["money"])
         clauses = [c for c in find_clauses(doc, find_triggers(doc, money, self.actions)) if not is_support_only(c)]
         clauses = sorted(clauses + money_items(doc, money, clauses), key=lambda c: c.start)
         drafts = [d for d in (describe(c, doc) for c in clauses) if not reports_figures(d) and not narrates_occasion(d)]

@@ -134,11 +134,15 @@ def _is_intransitive(verb: Token) -> bool:
 
 
 def _object(verb: Token) -> Token | None:
-    obj = next((c for c in verb.children if c.dep_ == "obj"), None)
+    doc = verb.doc
+    attrs = token_attrs(doc)
+    dep, children = attrs.dep, attrs.children[verb.i]
+    found = next((c for c in children if dep[c] == "obj"), None)
+    obj = doc[found] if found is not None else None
     # The parser calls the pronoun an object or, when it is elided ("l'agrandir"), a determiner.
-    clitic = next((c for c in verb.children if c.i == verb.i - 1 and c.lower_ in CLITIC_OBJECTS
-                   and c.dep_ in ("obj", "det")), None)
-    if clitic is not None and obj in (None, clitic):
+    clitic = next((c for c in children if c == verb.i - 1 and attrs.lower[c] in CLITIC_OBJECTS
+                   and dep[c] in ("obj", "det")), None)
+    if clitic is not None and found in (None, clitic):
         # The pronoun stands for the object of the verb coordinated before this one, if any.
         if verb.dep_ != "conj" or verb.head == verb:
             return None
@@ -147,9 +151,9 @@ def _object(verb: Token) -> Token | None:
         return max(objects, key=lambda t: t.i) if objects else None
     if obj is not None and obj.lemma_.lower() in AMOUNT_NOUNS:
         # The money goes to what it funds: "à un programme", "pour la rénovation".
-        target = next((c for c in [*verb.children, *obj.subtree] if c.dep_.startswith(("obl", "nmod"))
-                       and case_of(c) in BENEFIT_CASES), None)
-        return target or obj
+        target = next((c for c in [*children, *(t.i for t in obj.subtree)] if dep[c].startswith(("obl", "nmod"))
+                       and case_of(doc[c]) in BENEFIT_CASES), None)
+        return doc[target] if target is not None else obj
     return obj
 
 
@@ -164,9 +168,10 @@ def phrase(token: Token, stop: Token | None = None, limit: int | None = None) ->
     doc = token.doc
     key = (token.i, stop.i if stop is not None else -1, limit if limit is not None else -1)
     known = doc_cache(doc).values.setdefault("phrases", {})
-    if key not in known:
-        known[key] = _phrase_bounds(token, stop, limit)
-    return doc[known[key][0]:known[key][1]]
+    bounds = known.get(key)
+    if bounds is None:
+        bounds = known[key] = _phrase_bounds(token, stop, limit)
+    return Span(doc, bounds[0], bounds[1])  # `doc[start:end]` checks the bounds in Python first
 
 
 def _phrase_bounds(token: Token, stop: Token | None, limit: int | None) -> tuple[int, int]:

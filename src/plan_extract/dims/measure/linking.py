@@ -25,7 +25,7 @@ from plan_extract.dims.measure.segments import (
     BULLETS, LIST_MAX_LINES, SENTENCE_ENDS, in_announced_list, line_bounds, segment,
 )
 from plan_extract.dims.measure.syntax import anaphoric_at, case_of, is_anaphoric
-from plan_extract.spans import doc_cache, feature, features, span_text, subtree, token_attrs
+from plan_extract.spans import TokenAttrs, doc_cache, feature, features, group_spans, span_text, subtree, token_attrs
 
 # Span key of each linked dimension -> key of the measure's `links`.
 LINK_KINDS = {"actor": "actors", "quantity": "quantities", "money": "money", "date": "dates", "location": "locations"}
@@ -66,8 +66,9 @@ class Draft:
 
 
 def _get(doc: Doc, key: str) -> list[Span]:
-    # Colleagues' components may be absent: a missing key is an empty list.
-    return list(doc.spans[key]) if key in doc.spans else []
+    # Colleagues' components may be absent: a missing key is an empty list. The list is the
+    # Doc's shared one (`group_spans`): read it, do not change it.
+    return group_spans(doc, key)
 
 
 def _overlaps(mention: Span, start: int, end: int) -> bool:
@@ -75,7 +76,8 @@ def _overlaps(mention: Span, start: int, end: int) -> bool:
 
 
 def _chars(token: Token) -> tuple[int, int]:
-    return token.left_edge.idx, token.right_edge.idx + len(token.right_edge.text)
+    right = token.right_edge
+    return token.left_edge.idx, right.idx + len(right.text)
 
 
 # The first words of the topic openers (None if one is empty: it opens every sentence).
@@ -144,14 +146,17 @@ def link(drafts: list[Draft], doc: Doc, text: str, keys: dict[str, str] | None =
         clauses = [(d.span.start, d.span.end) for d in group]
         # The actor of a topic phrase is chosen apart (step 7 of `_actors`); its date or amount
         # ("Pour 2022, le budget …") is the sentence's.
-        for kind, items in mentions.items():
+        for kind, all_items in mentions.items():
             spans = every[kind]
+            # The mentions that overlap the part: those of a clause inside it are among them.
+            items = [item for item in all_items if item[0] <= seg_end and seg_start <= item[1]]
             outside = [m for start, end, m in items if seg_start <= start and end <= seg_end
                        and not any(start < e and s < end for s, e in clauses)
                        and not (kind == "actors" and topic and _overlaps(m, *topic))]
             for draft in group:
                 first, last = draft.span.start, draft.span.end
-                own = [m for start, end, m in items if start < last and first < end]
+                within = seg_start <= first and last <= seg_end
+                own = [m for start, end, m in (items if within else all_items) if start < last and first < end]
                 if kind == "actors":
                     chosen = _actors(draft, own, spans, topic, outside)
                 elif kind in ("money", "dates"):
@@ -378,27 +383,30 @@ def _nested(mention: Span, head: Token) -> bool:
     mention's own attachment is not looked at: the parser takes "à partir de juin" for a clause."""
     if _compared(mention):
         return True
-    token = mention.root
-    first = True
-    while token != head and token.head != token:
-        if not first and (token.dep_ in NESTED_DEPS or (token.dep_ == "conj" and token.pos_ in ("VERB", "AUX")
-                                                         and _own_subject(token))):
+    # The walk up reads the Doc's attribute lists by position: building Tokens is slow.
+    attrs = token_attrs(mention.doc)
+    dep, heads = attrs.dep, attrs.head
+    i, first = mention.root.i, True
+    while i != head.i and heads[i] != i:
+        if not first and (dep[i] in NESTED_DEPS or (dep[i] == "conj" and attrs.pos[i] in ("VERB", "AUX")
+                                                    and _own_subject_at(attrs, i))):
             return True  # a coordinated verb without a subject of its own shares the clause ("a élaboré et lancé le 29 mars")
-        if _compares(token, first):
+        if _compares_at(attrs, i, first):
             return True
-        token, first = token.head, False
+        i, first = heads[i], False
     return False
 
 
-def _compares(token: Token, first: bool) -> bool:
-    """The token introduces the figure a comparison sets against: "contre un seul en 2022",
+def _compares_at(attrs: TokenAttrs, i: int, first: bool) -> bool:
+    """Token `i` introduces the figure a comparison sets against: "contre un seul en 2022",
     "10 millions de plus qu'en 2022" (the parser hangs "qu'" on "de" as fixed), "en hausse de
     3 % par rapport à 2021"."""
-    for case in token.children:
-        if case.dep_ == "case" and (case.lower_ in COMPARISON_CASES
-                                    or any(f.dep_ == "fixed" and f.lower_ in COMPARISON_CASES for f in case.children)):
+    dep, lower, children = attrs.dep, attrs.lower, attrs.children
+    for case in children[i]:
+        if dep[case] == "case" and (lower[case] in COMPARISON_CASES
+                                    or any(dep[f] == "fixed" and lower[f] in COMPARISON_CASES for f in children[case])):
             return True
-    return not first and token.lemma_.lower() in COMPARISON_NOUNS
+    return not first and attrs.lemma[i] in COMPARISON_NOUNS
 
 
 def _compared(mention: Span) -> bool:
@@ -414,16 +422,18 @@ def _compared(mention: Span) -> bool:
 def _comparison(mention: Span, head: Token) -> bool:
     if _compared(mention):
         return True
-    token, first = mention.root, True
-    while token != head and token.head != token:
-        if _compares(token, first):
+    attrs = token_attrs(mention.doc)
+    heads = attrs.head
+    i, first = mention.root.i, True
+    while i != head.i and heads[i] != i:
+        if _compares_at(attrs, i, first):
             return True
-        token, first = token.head, False
+        i, first = heads[i], False
     return False
 
 
-def _own_subject(verb: Token) -> bool:
-    return any(c.dep_.startswith("nsubj") for c in verb.children)
+def _own_subject_at(attrs: TokenAttrs, i: int) -> bool:
+    return any(attrs.dep[c].startswith("nsubj") for c in attrs.children[i])
 
 
 def _modifier(draft: Draft, own: list[Span], outside: list[Span]) -> list[Span]:
@@ -753,6 +763,8 @@ def _governing_subject(draft: Draft, every: list[Span]) -> Span | None:
     if any(a.dep_ != "obl:agent" for a in draft.agents) or draft.patient is not None and draft.patient.dep_ == "nsubj":
         return None
     span = draft.span
+    doc = span.doc
+    attrs = token_attrs(doc)
     token = draft.clause.head
     seg_start, seg_end = segment(token)
     for _ in range(GOVERNING_MAX_STEPS):
@@ -761,8 +773,10 @@ def _governing_subject(draft: Draft, every: list[Span]) -> Span | None:
         token = token.head
         if not seg_start <= token.i < seg_end:
             continue  # a heading the parser hung the sentence on
-        subjects = [c for c in token.children if c.dep_ == "nsubj" and not span.start <= c.i < span.end]
-        if token.pos_ not in ("VERB", "AUX") or not subjects:
+        if attrs.pos[token.i] not in ("VERB", "AUX"):
+            continue
+        subjects = [doc[c] for c in attrs.children[token.i] if attrs.dep[c] == "nsubj" and not span.start <= c < span.end]
+        if not subjects:
             continue
         subject = subjects[0]
         if subject.pos_ == "PRON":
@@ -797,7 +811,18 @@ def _named_elsewhere(draft: Draft, every: list[Span]) -> Span | None:
 
 
 def _first_word(mention: Span) -> str:
-    """The first word of an actor's name, without its article: "la Ville de Poitiers" -> "ville"."""
+    """The first word of an actor's name, without its article: "la Ville de Poitiers" -> "ville".
+    Kept per mention in the Doc's cache: every clause with a common-noun subject asks it of
+    every actor."""
+    known = doc_cache(mention.doc).values.setdefault("first_words", {})
+    key = (mention.start_char, mention.end_char)
+    found = known.get(key)
+    if found is None:
+        found = known[key] = _find_first_word(mention)
+    return found
+
+
+def _find_first_word(mention: Span) -> str:
     value = _value(mention)
     name = value.get("name") if value.get("name") else span_text(mention)
     words = name.lower().split()
@@ -847,13 +872,14 @@ def _actor_before_verb(draft: Draft, every: list[Span]) -> Span | None:
                  if pos[i] in ("VERB", "AUX") and "Fin" in features(doc, i).get("VerbForm", ())), None)
     if verb is not None and verb.dep_ == "aux:pass":
         verb = verb.head  # "… les bailleurs sociaux est mis en place": what precedes a passive is its patient
-    if verb is None or is_passive(verb) or any(c.dep_.startswith("nsubj") and c.pos_ == "PRON" for c in verb.children):
+    attrs = token_attrs(doc)
+    if verb is None or is_passive(verb) or any(attrs.dep[c].startswith("nsubj") and pos[c] == "PRON"
+                                               for c in attrs.children[verb.i]):
         return None
-    doc = verb.doc
     i = verb.i - 1
-    while i >= 0 and doc[i].pos_ in ("ADV", "PRON") and doc[i].dep_ in CLITIC_DEPS:
+    while i >= 0 and pos[i] in ("ADV", "PRON") and attrs.dep[i] in CLITIC_DEPS:
         i -= 1  # "l'ARS y consacre", "la Région le financera"
-    if i > 0 and doc[i].text == ",":
+    if i > 0 and attrs.text[i] == ",":
         i = _incise_start(doc, i) - 1  # "L'ARS, en lien avec les communes, a lancé …"
     if i < 0:
         return None

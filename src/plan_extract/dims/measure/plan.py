@@ -12,15 +12,16 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from plan_extract.dims.measure.lexicon import PLAN_NOUNS, PLAN_VERBS
 from plan_extract.dims.measure.syntax import NOUN_POS, norm
 from plan_extract.dims.measure.triggers import follows
-from plan_extract.spans import Ref, span_ref
+from plan_extract.spans import Ref, group_spans, positions, span_ref
 
-PLAN_LEMMA_IDS = {get_string_id(form) for word in PLAN_NOUNS for form in (word, word.capitalize())}
+PLAN_LEMMAS = {form for word in PLAN_NOUNS for form in (word, word.capitalize())}
+# The same lower-cased, to find candidates among the lower-cased lemmas of `TokenAttrs`.
+PLAN_LOWER_LEMMAS = frozenset(form.lower() for form in PLAN_LEMMAS)
 # Children that end a plan's name: "le plan d'action présenté jeudi" is named "plan d'action".
 NAME_DEPS = {"amod", "nmod", "case", "det", "flat:name", "fixed"}
 
@@ -85,8 +86,7 @@ def find_plan(doc: Doc, measures: list[Span], keys: dict[str, str] | None = None
     """
     keys = keys or {}
     # Look at the tokens whose lemma may start a plan noun only: building every Token is slow.
-    lemmas = doc.to_array("LEMMA")
-    candidates = [i for i, lemma in enumerate(lemmas.tolist()) if lemma in PLAN_LEMMA_IDS]
+    candidates = [i for i in positions(doc, PLAN_LOWER_LEMMAS, "lemma") if doc[i].lemma_ in PLAN_LEMMAS]
     mentions = [(doc[i], _presenting_verb(doc[i])) for i in candidates if is_plan_noun(doc[i])]
     presented = [(noun, verb) for noun, verb in mentions if verb is not None]
     if not presented:
@@ -98,7 +98,7 @@ def find_plan(doc: Doc, measures: list[Span], keys: dict[str, str] | None = None
         name = name_span(noun)
         for kind in links:
             key = keys.get(kind, kind)
-            for mention in doc.spans[key] if key in doc.spans else ():
+            for mention in group_spans(doc, key):
                 if _within(mention, verb, name) and not any(m.start == mention.start and m.end == mention.end
                                                             for m in links[kind]):
                     links[kind].append(mention)
