@@ -64,6 +64,8 @@ def clause_head(trigger: Trigger) -> Token | None:
     """The head of the trigger's clause, or None when the trigger is not an action of its own
     (a noun deep inside a complement, a purpose clause, a negated verb)."""
     token = trigger.token
+    attrs = token_attrs(token.doc)
+    dep, children = attrs.dep, attrs.children
     if token.pos_ == "AUX" and token.dep_ == "cop":
         # "est en service": the predicate noun heads the clause.
         head = token.head
@@ -76,7 +78,7 @@ def clause_head(trigger: Trigger) -> Token | None:
             # A participle on a noun: "verront leur bail résilié" is the clause of "verront";
             # "des conseillers recrutés en juin" is a measure of its own, "en alerte renforcée" not.
             noun = token.head
-            own_words = any(c.dep_ not in ("punct", "advmod") for c in token.children)
+            own_words = any(dep[c] not in ("punct", "advmod") for c in children[token.i])
             if noun.dep_ in ARGUMENT_DEPS and noun.head.pos_ in VERB_POS:
                 token = noun.head
             elif not noun.dep_.startswith("obl") and own_words:
@@ -138,7 +140,7 @@ def clause_head(trigger: Trigger) -> Token | None:
     if is_aim(head) or is_aim(trigger.token):
         return None  # "ont pour objectif de consolider …": a goal
     if trigger.verbal and trigger.action in OPENING_ACTIONS and any(
-            c.dep_ == "obj" and c.lemma_.lower() in MEETING_NOUNS for c in trigger.token.children):
+            dep[c] == "obj" and attrs.lemma[c] in MEETING_NOUNS for c in children[trigger.token.i]):
         return None  # "la maire ouvre le conseil municipal": procedure
     if trigger.verbal and has_event_subject(trigger.token, head):
         return None
@@ -149,13 +151,13 @@ def clause_head(trigger: Trigger) -> Token | None:
     if trigger.verbal and _needs_object(trigger) and not _has_object(trigger.token, head):
         return None
     if trigger.verbal and head.dep_ in ("acl", "amod") and head.pos_ in VERB_POS | {"ADJ"} \
-            and all(c.dep_ == "punct" for c in head.children):
+            and all(dep[c] == "punct" for c in children[head.i]):
         return None  # "trois conventions signées": a bare participle describes a noun, it reports no action
-    if head.dep_ == "acl:relcl" and any(c.lower_ in PLACE_RELATIVES for c in head.children):
+    if dep[head.i] == "acl:relcl" and any(attrs.lower[c] in PLACE_RELATIVES for c in children[head.i]):
         # "le quartier où la police mène des opérations" describes a place, it reports no measure.
         return None
-    if head.dep_ == "acl:relcl" and trigger.verbal and not _has_noun_argument(head) \
-            and not any(c.dep_ in ("nsubj:pass", "aux:pass") for c in head.children):
+    if dep[head.i] == "acl:relcl" and trigger.verbal and not _has_noun_argument(head) \
+            and not any(dep[c] in ("nsubj:pass", "aux:pass") for c in children[head.i]):
         # "qui l'accompagnent", "que nous souhaitons lancer durant notre mandat": an active
         # relative clause with pronouns for all its arguments says no more than the noun it
         # describes; a passive one acts on that noun ("des postes, qui seront redéployés").
@@ -459,13 +461,15 @@ def _is_coordinated_clause(token: Token) -> bool:
 
 def _trim(doc: Doc, head: Token, start: int, end: int) -> tuple[int, int]:
     """Drop edge punctuation and a leading adverbial closed by a comma."""
-    for child in head.lefts:
-        right = child.right_edge.i
-        if child.dep_ in LEADING_DEPS and start <= child.left_edge.i and right + 1 < head.i \
-                and doc[right + 1].text == "," and right + 2 <= end:
-            start = max(start, right + 2)
     attrs = token_attrs(doc)
     pos, dep, text = attrs.pos, attrs.dep, attrs.text
+    for c in attrs.children[head.i]:
+        if c >= head.i or dep[c] not in LEADING_DEPS:
+            continue  # `head.lefts` of these dependencies only
+        child = doc[c]
+        right = child.right_edge.i
+        if start <= child.left_edge.i and right + 1 < head.i and text[right + 1] == "," and right + 2 <= end:
+            start = max(start, right + 2)
     while start < end and pos[start] in LEADING_EDGE_POS and dep[start] in ("punct", "cc", "dep", ""):
         start += 1
     while end > start and (pos[end - 1] in EDGE_POS or text[end - 1].isspace()
@@ -482,6 +486,7 @@ def find_clauses(doc: Doc, triggers: list[Trigger]) -> list[Clause]:
     clause or a parenthetical clause stands between them: "a créé une brigade et renforcé les
     patrouilles" gives two clauses.
     """
+    attrs = token_attrs(doc)
     by_head: dict[int, Clause] = {}
     for trigger in triggers:
         head = clause_head(trigger)
@@ -493,7 +498,7 @@ def find_clauses(doc: Doc, triggers: list[Trigger]) -> list[Clause]:
     trigger_tokens = {t.token.i for t in triggers}
     for index, clause in list(by_head.items()):
         first = clause.head.head
-        own_subject = any(c.dep_ in ("nsubj", "nsubj:pass") for c in clause.head.children)
+        own_subject = any(attrs.dep[c] in ("nsubj", "nsubj:pass") for c in attrs.children[clause.head.i])
         if clause.head.dep_ == "conj" and first.pos_ in VERB_POS and first.i not in by_head \
                 and first.i not in trigger_tokens and not own_subject:
             # "Ce plan sera animé et suivi": the first conjunct carries the subject and the tense;
@@ -502,7 +507,6 @@ def find_clauses(doc: Doc, triggers: list[Trigger]) -> list[Clause]:
             clause.head = first
             by_head[first.i] = clause
     # The ancestors of each head, walked once: `Token.is_ancestor` walks them at every call.
-    attrs = token_attrs(doc)
     ancestors = {c.head.i: _ancestors(attrs.head, c.head.i) for c in by_head.values()}
     heads = sorted(by_head.values(), key=lambda c: len(ancestors[c.head.i]))
     kept: list[Clause] = []
@@ -573,11 +577,13 @@ def antecedent(head: Token) -> Token | None:
     """The noun a relative or a detached participle describes, written before it: "des gendarmes
     qui mènent une opération", "l'office antistupéfiants (Ofast), créé en 2019"; None for others."""
     doc = head.doc
-    if head.dep_ == "acl:relcl":
+    attrs = token_attrs(doc)
+    dep = attrs.dep
+    if dep[head.i] == "acl:relcl":
         noun = head.head
         return noun if noun.i < head.i and noun.pos_ in ("NOUN", "PROPN", "NUM") else None
     if "Part" not in feature(head, "VerbForm") or "Past" not in feature(head, "Tense") \
-            or any(c.dep_.startswith("aux") or c.dep_.startswith("nsubj") for c in head.children):
+            or any(dep[c].startswith("aux") or dep[c].startswith("nsubj") for c in attrs.children[head.i]):
         return None
     if head.dep_ not in ("advcl", "acl", "amod") or head.i < 2 or doc[head.i - 1].text != ",":
         return None

@@ -114,12 +114,14 @@ def roles(clause: Clause) -> Roles:
         if patient is None:
             # A misparsed object ("maintenir à un haut niveau [...] son parc"): the first noun
             # after the verb that the parser calls an object.
-            patient = next((t for t in token.doc[token.i + 1: clause.end] if t.dep_ == "obj" and t.pos_ in NOUN_POS),
-                           None)
+            found = next((i for i in range(token.i + 1, clause.end) if attrs.dep[i] == "obj" and attrs.pos[i] in NOUN_POS),
+                         None)
+            patient = doc[found] if found is not None else None
     elif not trigger.verbal and trigger.action == "financement" and token.pos_ not in ("VERB",):
         # A listed amount: "650 000 euros pour la voirie" funds the voirie.
-        patient = next((t for t in token.doc[token.i + 1: clause.end] if t.pos_ in NOUN_POS
-                        and case_of(t) in BENEFIT_CASES and t.lemma_.lower() not in AMOUNT_NOUNS), None)
+        found = next((i for i in range(token.i + 1, clause.end) if attrs.pos[i] in NOUN_POS
+                      and case_of(doc[i]) in BENEFIT_CASES and attrs.lemma[i] not in AMOUNT_NOUNS), None)
+        patient = doc[found] if found is not None else None
     elif not trigger.verbal:
         patient = next((c for c in token.children if c.dep_ == "nmod" and case_of(c) in OBJECT_CASES), None)
     return Roles(agents, patient)

@@ -91,12 +91,13 @@ def topic_phrase(doc: Doc, sentence_start: int) -> tuple[int, int] | None:
     >>> topic_phrase(nlp("Côté gendarmerie, une unité est en service."), 0)
     (0, 16)
     """
+    attrs = token_attrs(doc)
     i = sentence_start
-    while i < len(doc) and doc[i].is_space:
+    while i < attrs.length and attrs.text[i].isspace():  # `Token.is_space`
         i += 1
-    words = [word.replace("’", "'") for word in token_attrs(doc).lower[i: i + TOPIC_MAX_TOKENS]]
-    if TOPIC_FIRST_WORDS is not None and (not words or words[0] not in TOPIC_FIRST_WORDS):
+    if TOPIC_FIRST_WORDS is not None and (i >= attrs.length or attrs.lower[i].replace("’", "'") not in TOPIC_FIRST_WORDS):
         return None  # no opener starts with this word
+    words = [word.replace("’", "'") for word in attrs.lower[i: i + TOPIC_MAX_TOKENS]]
     for opener in TOPIC_OPENERS:
         if tuple(words[: len(opener)]) == opener:
             if "," in words[len(opener):]:
@@ -472,8 +473,7 @@ def _carry_actors(drafts: list[Draft], text: str) -> None:
     last_end = 0
     previous: Draft | None = None
     for draft in sorted(drafts, key=lambda d: d.span.start):
-        between = text[last_end:draft.span.start_char]
-        if "\n\n" in between:
+        if text.find("\n\n", last_end, draft.span.start_char) >= 0:  # a blank line in between
             last = []
         anaphor = _demonstrative_subject(draft)
         if draft.links["actors"]:
@@ -529,9 +529,13 @@ def _first_person(draft: Draft) -> bool:
 
 
 def _subjects(draft: Draft) -> list[Token]:
-    span = draft.span
-    dep = token_attrs(span.doc).dep
-    return [span.doc[i] for i in range(span.start, span.end) if dep[i] in ("nsubj", "nsubj:pass")]
+    """The subjects in the clause, worked out once per draft (the carries ask several times)."""
+    if "subjects" not in draft.memo:
+        span = draft.span
+        doc = span.doc
+        dep = token_attrs(doc).dep
+        draft.memo["subjects"] = [doc[i] for i in range(span.start, span.end) if dep[i] in ("nsubj", "nsubj:pass")]
+    return draft.memo["subjects"]
 
 
 def _demonstrative_subject(draft: Draft) -> Token | None:
@@ -725,7 +729,7 @@ def _antecedent_subject(pronoun: Token, every: list[Span]) -> Span | None:
         return None
     doc = pronoun.doc
     for mention in sorted((m for m in every if m.end <= pronoun.i), key=lambda m: m.start, reverse=True):
-        if pronoun.i - mention.end > ANTECEDENT_MAX_TOKENS or "\n\n" in doc[mention.end:pronoun.i].text:
+        if pronoun.i - mention.end > ANTECEDENT_MAX_TOKENS or "\n\n" in span_text(Span(doc, mention.end, pronoun.i)):
             return None
         root = mention.root
         if not root.dep_.startswith("nsubj") or _value(mention).get("type") == "person":
@@ -792,7 +796,7 @@ def _governing_subject(draft: Draft, every: list[Span]) -> Span | None:
 
 def _named_before(noun: Token, draft: Draft, every: list[Span]) -> Span | None:
     words = {noun.lemma_.lower(), noun.lower_}
-    named = [m for m in every if _first_word(m) in words and len(m) > 1]
+    named = [m for m, first in zip(every, _first_words(every)) if first in words and len(m) > 1]
     before = [m for m in named if m.end_char <= draft.span.start_char]
     return before[-1] if before else named[0] if named else None
 
@@ -802,27 +806,29 @@ def _named_elsewhere(draft: Draft, every: list[Span]) -> Span | None:
     its full name elsewhere: "la ville soutient …" after "la ville de Poitiers", "l'agence a
     retenu …" after "l'Agence nationale pour la rénovation urbaine". The nearest such mention
     before the clause, else the first after it."""
+    attrs = token_attrs(draft.span.doc)
     for agent in draft.agents:
-        named = _named_before(agent, draft, every) if agent.pos_ == "NOUN" and any(
-            c.dep_ == "det" for c in agent.children) else None
+        named = _named_before(agent, draft, every) if attrs.pos[agent.i] == "NOUN" and any(
+            attrs.dep[c] == "det" for c in attrs.children[agent.i]) else None
         if named is not None:
             return named
     return None
 
 
+def _first_words(mentions: list[Span]) -> list[str]:
+    """`_first_word` of each mention, worked out once per list (kept in the Doc's cache while the
+    list is the same): every clause with a common-noun subject asks them of every actor."""
+    if not mentions:
+        return []
+    known = doc_cache(mentions[0].doc).values
+    cached = known.get(("first_words", id(mentions)))
+    if cached is None or cached[0] is not mentions:
+        cached = known["first_words", id(mentions)] = (mentions, [_first_word(m) for m in mentions])
+    return cached[1]
+
+
 def _first_word(mention: Span) -> str:
-    """The first word of an actor's name, without its article: "la Ville de Poitiers" -> "ville".
-    Kept per mention in the Doc's cache: every clause with a common-noun subject asks it of
-    every actor."""
-    known = doc_cache(mention.doc).values.setdefault("first_words", {})
-    key = (mention.start_char, mention.end_char)
-    found = known.get(key)
-    if found is None:
-        found = known[key] = _find_first_word(mention)
-    return found
-
-
-def _find_first_word(mention: Span) -> str:
+    """The first word of an actor's name, without its article: "la Ville de Poitiers" -> "ville"."""
     value = _value(mention)
     name = value.get("name") if value.get("name") else span_text(mention)
     words = name.lower().split()

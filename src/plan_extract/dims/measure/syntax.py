@@ -127,8 +127,13 @@ def is_anaphoric(token: Token) -> bool:
 
 def anaphoric_at(doc: Doc, i: int) -> bool:
     """`is_anaphoric` of token `i` of `doc`, without building the Token."""
-    attrs = token_attrs(doc)
-    return any(attrs.dep[c] == "det" and attrs.lower[c] in DEMONSTRATIVES for c in attrs.children[i])
+    known = doc_cache(doc).values
+    heads = known.get("demonstrative_heads")
+    if heads is None:  # the words with a demonstrative determiner, found once per Doc
+        attrs = token_attrs(doc)
+        heads = known["demonstrative_heads"] = {
+            attrs.head[c] for c in positions(doc, DEMONSTRATIVES) if attrs.dep[c] == "det" and attrs.head[c] != c}
+    return i in heads
 
 
 def is_conditional(*tokens: Token) -> bool:

@@ -215,9 +215,8 @@ def find_triggers(doc: Doc, money: list[Span] = (), actions: Actions = ACTIONS) 
         verb = governing_verb(amount.root)
         # "a dégagé une épargne de 11,9 M€": what a body earns or owes is no spending. The noun
         # is the amount's head, or just before it when the parser hangs both elsewhere.
-        doc = amount.doc
-        revenue = any(t.lemma_.lower() in REVENUE_NOUNS
-                      for t in (amount.root.head, *doc[max(0, amount.start - REVENUE_WINDOW):amount.start]))
+        revenue = any(attrs.lemma[i] in REVENUE_NOUNS
+                      for i in (amount.root.head.i, *range(max(0, amount.start - REVENUE_WINDOW), amount.start)))
         # "ces projets représentaient 380 M€": an amount in the imperfect describes a past state.
         if verb is not None and verb.i not in taken and verb.lemma_.lower() in MONEY_VERBS and not revenue \
                 and not _is_imperfect(verb):
