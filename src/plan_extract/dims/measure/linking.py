@@ -937,12 +937,28 @@ def _same_action(a: Draft, b: Draft, text: str, contents: dict[int, set[str]]) -
 
 
 def _same_texts(a: Draft, b: Draft, kind: str, text: str) -> bool:
-    texts = lambda d: {span_text(m).lower() for m in d.links[kind]}  # noqa: E731
-    return bool(texts(a) & texts(b))
+    return not _link_texts(a, kind).isdisjoint(_link_texts(b, kind))
+
+
+def _link_texts(draft: Draft, kind: str) -> set[str]:
+    """The lower-cased texts of the draft's links of `kind`, kept in its memo while its list of
+    links stays the same (a merge gives it a new one): every pair of measures compares them."""
+    links = draft.links[kind]
+    cached = draft.memo.get(("texts", kind))
+    if cached is None or cached[0] is not links:
+        cached = draft.memo["texts", kind] = (links, {span_text(m).lower() for m in links})
+    return cached[1]
 
 
 def is_title(draft: Draft) -> bool:
-    """A line of its own without a verb nor a final full stop: "Une campagne de prévention"."""
+    """A line of its own without a verb nor a final full stop: "Une campagne de prévention".
+    Worked out once per draft: merging restatements asks it of each draft after each title."""
+    if "title" not in draft.memo:
+        draft.memo["title"] = _is_title(draft)
+    return draft.memo["title"]
+
+
+def _is_title(draft: Draft) -> bool:
     doc = draft.span.doc
     if in_announced_list(doc, draft.span.start):
         return False  # "Voici les actions :" then "- Suivi de la qualité de l'eau"
@@ -962,12 +978,13 @@ def _nouns(span: Span) -> set[str]:
 def _title_owner(title: Draft, drafts: list[Draft]) -> Draft | None:
     """The first measure after a title, before the next title, that shares a noun with it: the
     title announces what the paragraph says."""
+    nouns = _nouns(title.span)
     for draft in drafts:
         if draft.span.start <= title.span.start:
             continue
         if is_title(draft):
             return None
-        if _nouns(title.span) & _nouns(draft.span):
+        if nouns & _nouns(draft.span):
             return draft
     return None
 

@@ -9,7 +9,6 @@ unit as complement. Which clause a trigger heads is decided in `clause.py`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -19,7 +18,7 @@ from plan_extract.dims.measure.lexicon import (
     Action, Actions, Phrases,
 )
 from plan_extract.dims.measure.syntax import NOUN_POS, VERB_POS, case_of, norm
-from plan_extract.spans import feature, positions, token_attrs
+from plan_extract.spans import WORD_CACHE_SIZE, feature, positions, token_attrs
 
 REFERENCES = set(LEXICON.references.nouns)
 EQUIPMENT_VERBS = set(LEXICON.equipment.verbs)
@@ -179,7 +178,6 @@ def is_attribute(token: Token) -> bool:
     return attrs.dep[token.i] == "xcomp" and attrs.lemma[attrs.head[token.i]] in ATTRIBUTE_VERBS
 
 
-@lru_cache(maxsize=50_000)
 def may_trigger(text: str, keys: frozenset[str] = ACTIONS.keys) -> bool:
     """False when no key `match_trigger` would try for a word written `text`, but its lemma, is
     in `keys` (those of the lexicon's actions); the context (part of speech, children) is left to
@@ -191,6 +189,29 @@ def may_trigger(text: str, keys: frozenset[str] = ACTIONS.keys) -> bool:
     return not tried.isdisjoint(keys)
 
 
+# `may_trigger` of the forms met, by the keys it was worked out for (the lexicon's, a user
+# lexicon's): a Doc's forms are then looked up in a dict, which is several times faster than
+# calling a cached function for each. A pure cache, emptied past WORD_CACHE_SIZE forms.
+_MAY_TRIGGER: dict[frozenset[str], dict[str, bool]] = {}
+
+
+def trigger_forms(texts: list[str], keys: frozenset[str] = ACTIONS.keys) -> set[str]:
+    """The forms among `texts` that `may_trigger`."""
+    known = _MAY_TRIGGER.get(keys)
+    if known is None or len(known) >= WORD_CACHE_SIZE:
+        if len(_MAY_TRIGGER) >= MAX_KEY_SETS:
+            _MAY_TRIGGER.clear()
+        known = _MAY_TRIGGER[keys] = {}
+    forms = set(texts)
+    for text in forms.difference(known):
+        known[text] = may_trigger(text, keys)
+    return {text for text in forms if known[text]}
+
+
+# How many sets of keys (lexicons) `trigger_forms` keeps forms for.
+MAX_KEY_SETS = 16
+
+
 def find_triggers(doc: Doc, money: list[Span] = (), actions: Actions = ACTIONS) -> list[Trigger]:
     """Every trigger of the Doc, in order, multi-word phrases taken once, plus the verbs of
     the lexicon's [money] list that govern an amount ("l'Ademe apporte 1,5 million d'euros").
@@ -199,7 +220,7 @@ def find_triggers(doc: Doc, money: list[Span] = (), actions: Actions = ACTIONS) 
     attrs = token_attrs(doc)
     keys = actions.keys
     # The words that may start a trigger, by their lemma or by their form (each form tried once).
-    forms = {text for text in set(attrs.text) if may_trigger(text, keys)}
+    forms = trigger_forms(attrs.text, keys)
     candidates = [i for i, (lemma, text) in enumerate(zip(attrs.lemma, attrs.text)) if lemma in keys or text in forms]
     for i in candidates:
         if i < after:
